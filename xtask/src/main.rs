@@ -1,0 +1,42 @@
+//! `cargo xtask`: the project's own build tasks (codegen, the CI job).
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+mod ci;
+mod codegen;
+
+#[derive(Parser)]
+#[command(about = "Project tasks: cargo xtask <task>")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Regenerate the `coder-events` crate in generated/ from schemas/.
+    Codegen {
+        /// Write nothing; fail if generated/ differs from what the schemas produce.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Run everything CI runs: fmt, clippy, tests, codegen drift.
+    Ci,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.task {
+        Task::Codegen { check } => codegen::run(check),
+        Task::Ci => ci::run(),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}
