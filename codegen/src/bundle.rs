@@ -84,16 +84,24 @@ impl Bundler {
         };
         self.rewrite(&mut schema, &file, "", &mut state)?;
         if !state.imported.is_empty() {
-            let obj = schema
-                .as_object_mut()
-                .ok_or_else(|| Error::new(ErrorKind::Unsupported, &file, "schema root is not an object"))?;
+            let obj = schema.as_object_mut().ok_or_else(|| {
+                Error::new(
+                    ErrorKind::Unsupported,
+                    &file,
+                    "schema root is not an object",
+                )
+            })?;
             let definitions = obj
                 .entry("definitions")
                 .or_insert_with(|| Value::Object(Map::new()))
                 .as_object_mut()
                 .ok_or_else(|| {
-                    Error::new(ErrorKind::Unsupported, &file, "definitions is not an object")
-                        .at_pointer("/definitions")
+                    Error::new(
+                        ErrorKind::Unsupported,
+                        &file,
+                        "definitions is not an object",
+                    )
+                    .at_pointer("/definitions")
                 })?;
             definitions.extend(state.imported);
         }
@@ -104,17 +112,31 @@ impl Bundler {
     }
 
     /// Rewrites every `$ref` in the schema `node` (which lives in `file` at `pointer`) and below.
-    fn rewrite(&mut self, node: &mut Value, file: &Path, pointer: &str, state: &mut State) -> Result<()> {
+    fn rewrite(
+        &mut self,
+        node: &mut Value,
+        file: &Path,
+        pointer: &str,
+        state: &mut State,
+    ) -> Result<()> {
         if let Some(Value::String(reference)) = node.get_mut("$ref") {
             let at = format!("{pointer}/$ref");
             *reference = self.import(&reference.clone(), file, &at, state)?;
         }
-        walk::for_each_subschema_mut(node, pointer, &mut |child, at| self.rewrite(child, file, at, state))
+        walk::for_each_subschema_mut(node, pointer, &mut |child, at| {
+            self.rewrite(child, file, at, state)
+        })
     }
 
     /// Makes the reference `reference` (found in `file`) local, importing its target if needed,
     /// and returns the rewritten reference.
-    fn import(&mut self, reference: &str, file: &Path, at: &str, state: &mut State) -> Result<String> {
+    fn import(
+        &mut self,
+        reference: &str,
+        file: &Path,
+        at: &str,
+        state: &mut State,
+    ) -> Result<String> {
         let err = |kind, msg: String| Error::new(kind, file, msg).at_pointer(at);
         if has_scheme(reference) {
             return Err(err(
@@ -168,7 +190,10 @@ impl Bundler {
         let mut target = doc.pointer(fragment).cloned().ok_or_else(|| {
             err(
                 ErrorKind::RefTarget,
-                format!("$ref {reference:?}: {} has nothing at {fragment:?}", target_file.display()),
+                format!(
+                    "$ref {reference:?}: {} has nothing at {fragment:?}",
+                    target_file.display()
+                ),
             )
         })?;
         // Registered before recursing, so recursive references terminate.

@@ -137,7 +137,9 @@ pub use validate::{options, validate, validator_for, ContractValidator, Violatio
 "#;
 
 fn contracts_table(catalog: &Catalog) -> String {
-    let mut table = String::from("| Event type | Version | Rust type | Direction | Owner |\n|---|---|---|---|---|\n");
+    let mut table = String::from(
+        "| Event type | Version | Rust type | Direction | Owner |\n|---|---|---|---|---|\n",
+    );
     for c in &catalog.contracts {
         let direction = match c.direction {
             catalog::Direction::Published => "published",

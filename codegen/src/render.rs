@@ -32,7 +32,10 @@ pub struct Input<'a> {
 
 /// Path, inside the generated crate, of a contract's bundled schema.
 pub fn bundled_schema_path(contract: &Contract) -> PathBuf {
-    PathBuf::from(format!("schemas/{}/{}.json", contract.event_type, contract.version))
+    PathBuf::from(format!(
+        "schemas/{}/{}.json",
+        contract.event_type, contract.version
+    ))
 }
 
 /// The canonical text of a bundled schema, as embedded and written.
@@ -65,11 +68,19 @@ fn typify_settings() -> TypeSpaceSettings {
 }
 
 /// Runs typify over the prepared schemas; returns the `types` module's tokens.
-pub fn typify_types(named: Vec<(String, Value)>, contracts: &[&Contract], catalog_file: &std::path::Path) -> Result<TokenStream> {
+pub fn typify_types(
+    named: Vec<(String, Value)>,
+    contracts: &[&Contract],
+    catalog_file: &std::path::Path,
+) -> Result<TokenStream> {
     let mut definitions = Vec::with_capacity(named.len());
     for (name, value) in named {
         let schema: Schema = serde_json::from_value(value).map_err(|e| {
-            Error::new(ErrorKind::Typify, catalog_file, format!("{name}: not a schema typify can read: {e}"))
+            Error::new(
+                ErrorKind::Typify,
+                catalog_file,
+                format!("{name}: not a schema typify can read: {e}"),
+            )
         })?;
         definitions.push((name, schema));
     }
@@ -124,8 +135,14 @@ pub fn contracts_module(catalog: &Catalog, inputs: &[Input<'_>]) -> TokenStream 
     let count = inputs.len();
     let entries = inputs.iter().map(|input| {
         let c = input.contract;
-        let (event_type, version, rust_name, owner, routing_key, contract_exchange) =
-            (&c.event_type, &c.version, &c.rust_name, &c.owner, &c.routing_key, &c.exchange);
+        let (event_type, version, rust_name, owner, routing_key, contract_exchange) = (
+            &c.event_type,
+            &c.version,
+            &c.rust_name,
+            &c.owner,
+            &c.routing_key,
+            &c.exchange,
+        );
         let direction = match c.direction {
             Direction::Published => quote!(Direction::Published),
             Direction::Consumed => quote!(Direction::Consumed),
@@ -144,9 +161,15 @@ pub fn contracts_module(catalog: &Catalog, inputs: &[Input<'_>]) -> TokenStream 
             }
         }
     });
-    let variants: Vec<_> = inputs.iter().map(|i| format_ident!("{}", i.contract.rust_name)).collect();
+    let variants: Vec<_> = inputs
+        .iter()
+        .map(|i| format_ident!("{}", i.contract.rust_name))
+        .collect();
     let variant_docs = inputs.iter().map(|i| {
-        format!(" `{}` version `{}`: {}", i.contract.event_type, i.contract.version, i.contract.summary)
+        format!(
+            " `{}` version `{}`: {}",
+            i.contract.event_type, i.contract.version, i.contract.summary
+        )
     });
     let indices: Vec<_> = (0..count).collect();
     let keys: Vec<_> = inputs
@@ -160,14 +183,25 @@ pub fn contracts_module(catalog: &Catalog, inputs: &[Input<'_>]) -> TokenStream 
         .iter()
         .map(|i| format_ident!("{}", snake_case(&i.contract.rust_name)))
         .collect();
-    let validator_docs = inputs
-        .iter()
-        .map(|i| format!(" The validator of `{}` version `{}`.", i.contract.event_type, i.contract.version));
+    let validator_docs = inputs.iter().map(|i| {
+        format!(
+            " The validator of `{}` version `{}`.",
+            i.contract.event_type, i.contract.version
+        )
+    });
 
     let accessors = [
         ("id", "The event's unique `id`.", quote!(crate::Uuid)),
-        ("tenantId", "The tenant the event belongs to.", quote!(crate::Uuid)),
-        ("timestamp", "When the event happened.", quote!(crate::Timestamp)),
+        (
+            "tenantId",
+            "The tenant the event belongs to.",
+            quote!(crate::Uuid),
+        ),
+        (
+            "timestamp",
+            "When the event happened.",
+            quote!(crate::Timestamp),
+        ),
     ]
     .into_iter()
     .filter(|(field, _, _)| all_require(inputs, field))
@@ -285,8 +319,13 @@ pub fn contracts_module(catalog: &Catalog, inputs: &[Input<'_>]) -> TokenStream 
 /// Formats Rust source: prettyplease for a stable layout, then rustfmt so `cargo fmt --check`
 /// agrees with it.
 pub fn format_rust(tokens: TokenStream, header: &str) -> Result<String> {
-    let file: syn::File = syn::parse2(tokens)
-        .map_err(|e| Error::new(ErrorKind::Format, "<generated>", format!("generated code does not parse: {e}")))?;
+    let file: syn::File = syn::parse2(tokens).map_err(|e| {
+        Error::new(
+            ErrorKind::Format,
+            "<generated>",
+            format!("generated code does not parse: {e}"),
+        )
+    })?;
     let source = format!("// {PREAMBLE}.\n{header}\n{}", prettyplease::unparse(&file));
     rustfmt(&source)
 }
@@ -311,7 +350,10 @@ pub fn rustfmt(source: &str) -> Result<String> {
         .wait_with_output()
         .map_err(|e| error(format!("rustfmt failed: {e}")))?;
     if !output.status.success() {
-        return Err(error(format!("rustfmt failed: {}", String::from_utf8_lossy(&output.stderr))));
+        return Err(error(format!(
+            "rustfmt failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        )));
     }
     String::from_utf8(output.stdout).map_err(|e| error(format!("rustfmt wrote non-UTF-8: {e}")))
 }

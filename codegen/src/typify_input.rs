@@ -104,11 +104,19 @@ fn is_scalar(schema: &Value) -> bool {
         map.get("type").and_then(Value::as_str),
         Some("string" | "number" | "integer" | "boolean")
     );
-    scalar_type && !map.contains_key("enum") && !map.contains_key("const") && !map.contains_key("pattern")
+    scalar_type
+        && !map.contains_key("enum")
+        && !map.contains_key("const")
+        && !map.contains_key("pattern")
 }
 
 /// Rewrites one schema in place for typify (see the module docs).
-fn prepare(schema: &mut Value, file: &Path, pointer: &str, inlined: &BTreeMap<String, Value>) -> Result<()> {
+fn prepare(
+    schema: &mut Value,
+    file: &Path,
+    pointer: &str,
+    inlined: &BTreeMap<String, Value>,
+) -> Result<()> {
     let inline_target = schema
         .get("$ref")
         .and_then(Value::as_str)
@@ -136,5 +144,7 @@ fn prepare(schema: &mut Value, file: &Path, pointer: &str, inlined: &BTreeMap<St
         map.remove("$schema");
         map.remove("$id");
     }
-    walk::for_each_subschema_mut(schema, pointer, &mut |child, at| prepare(child, file, at, inlined))
+    walk::for_each_subschema_mut(schema, pointer, &mut |child, at| {
+        prepare(child, file, at, inlined)
+    })
 }

@@ -59,7 +59,11 @@ pub fn for_each_subschema_mut<E>(
 }
 
 /// Calls `f(subschema, pointer)` on every direct subschema of `schema`, read-only.
-pub fn for_each_subschema<'a>(schema: &'a Value, pointer: &str, f: &mut dyn FnMut(&'a Value, &str)) {
+pub fn for_each_subschema<'a>(
+    schema: &'a Value,
+    pointer: &str,
+    f: &mut dyn FnMut(&'a Value, &str),
+) {
     let Value::Object(map) = schema else {
         return;
     };

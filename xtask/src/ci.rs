@@ -10,14 +10,30 @@ pub fn run() -> Result<()> {
     let steps: &[(&str, &[&str])] = &[
         ("format", &["fmt", "--all", "--check"]),
         ("codegen drift", &["xtask", "codegen", "--check"]),
-        ("clippy", &["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
-        ("types-only build", &["check", "-p", "coder-events", "--no-default-features"]),
+        (
+            "clippy",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+        (
+            "types-only build",
+            &["check", "-p", "coder-events", "--no-default-features"],
+        ),
         ("tests", &["test", "--workspace", "--all-targets"]),
         ("doc tests", &["test", "--workspace", "--doc"]),
     ];
     for (name, args) in steps {
         eprintln!("==> {name}: cargo {}", args.join(" "));
-        let status = Command::new(env!("CARGO")).args(*args).current_dir(project_root()).status()?;
+        let status = Command::new(env!("CARGO"))
+            .args(*args)
+            .current_dir(project_root())
+            .status()?;
         if !status.success() {
             bail!("{name} failed: cargo {}", args.join(" "));
         }

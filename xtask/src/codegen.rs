@@ -28,7 +28,11 @@ pub fn run(check: bool) -> Result<()> {
     }
     eprintln!(
         "codegen: {} in {:.2?}",
-        if check { "generated/ is up to date" } else { "wrote generated/" },
+        if check {
+            "generated/ is up to date"
+        } else {
+            "wrote generated/"
+        },
         started.elapsed()
     );
     Ok(())
@@ -46,7 +50,9 @@ pub fn generate(root: &Path, check: bool) -> Result<Vec<PathBuf>> {
         }
     }
     for existing in list_files(&crate_dir)? {
-        let relative = existing.strip_prefix(&crate_dir).expect("listed below crate_dir");
+        let relative = existing
+            .strip_prefix(&crate_dir)
+            .expect("listed below crate_dir");
         if !files.iter().any(|f| f.path == relative) {
             if !check {
                 std::fs::remove_file(&existing)
@@ -77,7 +83,9 @@ fn list_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut pending = vec![dir.to_path_buf()];
     while let Some(dir) = pending.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
         for entry in entries {
             let path = entry?.path();
             if path.is_dir() {

@@ -1,0 +1,3 @@
+//! `contracts`: checks events against the coder.events contracts.
+
+fn main() {}
