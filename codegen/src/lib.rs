@@ -19,6 +19,11 @@ pub use catalog::{Catalog, Contract};
 pub use error::{Error, ErrorKind, Result};
 pub use render::{GeneratedFile, PREAMBLE};
 
+/// The repository README's Rust examples, compiled and run as doc tests.
+#[cfg(doctest)]
+#[doc = include_str!("../../README.md")]
+pub struct ReadmeDoctests;
+
 /// A contract with its bundled schema.
 #[derive(Debug, Clone)]
 pub struct BundledContract {

@@ -22,6 +22,9 @@ enum Task {
         #[arg(long)]
         check: bool,
     },
+    /// The main job on the repo's own contracts: regenerate generated/, check every documented
+    /// example, then check the sample recordings.
+    Verify,
     /// Run everything CI runs: fmt, clippy, tests, codegen drift.
     Ci,
 }
@@ -30,6 +33,7 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.task {
         Task::Codegen { check } => codegen::run(check),
+        Task::Verify => ci::verify(),
         Task::Ci => ci::run(),
     };
     match result {

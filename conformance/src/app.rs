@@ -1,0 +1,118 @@
+//! What each subcommand does, from parsed arguments to a report written out and an exit code.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+
+use crate::check::{check, CheckSettings};
+use crate::cli::{CheckArgs, Command, CommonArgs, ReportFormat, ValidateArgs};
+use crate::examples_check::check_examples;
+use crate::input::sources::expand;
+use crate::input::{Decoder, FormatChoice};
+use crate::report::{self, Keep, Report};
+use crate::rules::{RuleSettings, RULES};
+
+/// Exit codes: every record conforms; some violate a rule at error severity; the command line
+/// was wrong or some input could not be read.
+pub const EXIT_CONFORM: u8 = 0;
+pub const EXIT_VIOLATIONS: u8 = 1;
+pub const EXIT_TROUBLE: u8 = 2;
+
+/// The sample recordings `check` reads when given no path; found wherever it is run from.
+const SAMPLE_RECORDINGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/recordings");
+
+/// Runs one command, writing its output to `out`. An `Err` is an I/O error writing `out`, or
+/// a failure that is no fault of the input (reported on stderr by the caller).
+pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<u8> {
+    match command {
+        Command::Check(args) => run_check(args, out),
+        Command::Validate(args) => run_validate(args, out),
+        Command::Examples(args) => {
+            let outcome = check_examples(&args.schemas)?;
+            outcome.write(out)?;
+            Ok(outcome.exit_code())
+        }
+        Command::Rules => {
+            write_rules(out)?;
+            Ok(EXIT_CONFORM)
+        }
+        Command::ReportSchema => {
+            let schema = schemars::schema_for!(Report);
+            serde_json::to_writer_pretty(&mut *out, &schema)?;
+            writeln!(out)?;
+            Ok(EXIT_CONFORM)
+        }
+    }
+}
+
+fn run_check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let paths = if args.paths.is_empty() {
+        vec![relative_to_current_dir(Path::new(SAMPLE_RECORDINGS))]
+    } else {
+        args.paths
+    };
+    let decoder = Decoder::new(args.input_format.into(), None);
+    check_and_report(&paths, decoder, &args.common, out)
+}
+
+fn run_validate(args: ValidateArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let paths = if args.paths.is_empty() {
+        vec![PathBuf::from("-")]
+    } else {
+        args.paths
+    };
+    let decoder = Decoder::new(FormatChoice::Plain, args.event_pointer);
+    check_and_report(&paths, decoder, &args.common, out)
+}
+
+fn check_and_report(
+    paths: &[PathBuf],
+    decoder: Decoder,
+    common: &CommonArgs,
+    out: &mut dyn Write,
+) -> anyhow::Result<u8> {
+    let keep = match common.format {
+        ReportFormat::Text => Keep::Failures(common.max_failures),
+        ReportFormat::Github => Keep::Failures(usize::MAX),
+        ReportFormat::Json | ReportFormat::Junit => Keep::All,
+    };
+    let settings = CheckSettings {
+        decoder,
+        rules: RuleSettings::with_overrides(&common.rules),
+        max_message_bytes: usize::try_from(common.max_message_bytes).unwrap_or(usize::MAX),
+        threads: common.threads.map(|n| n as usize),
+        mask_values: common.mask_values,
+        keep,
+    };
+    let report = check(&expand(paths), &settings)?;
+    match common.format {
+        ReportFormat::Text => report::text::write(&report, out)?,
+        ReportFormat::Json => report.write_json(out)?,
+        ReportFormat::Junit => report::junit::write(&report, out)?,
+        ReportFormat::Github => report::github::write(&report, out)?,
+    }
+    Ok(report.exit_code())
+}
+
+fn write_rules(out: &mut dyn Write) -> io::Result<()> {
+    let name_width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    for rule in &RULES {
+        writeln!(
+            out,
+            "{}  {:<name_width$}  {:<7}  {}",
+            rule.id, rule.name, rule.default_severity, rule.doc
+        )?;
+    }
+    Ok(())
+}
+
+/// Reports name files as they were given; the default path is absolute, so it is shown
+/// relative to the current directory when it is under it.
+fn relative_to_current_dir(path: &Path) -> PathBuf {
+    let path = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    std::env::current_dir()
+        .ok()
+        .and_then(|cwd| cwd.canonicalize().ok())
+        .and_then(|cwd| path.strip_prefix(cwd).ok().map(Path::to_path_buf))
+        .filter(|relative| !relative.as_os_str().is_empty())
+        .unwrap_or(path)
+}

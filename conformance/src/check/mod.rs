@@ -1,0 +1,270 @@
+//! The checking pipeline: sources are framed into records on this thread, records are parsed,
+//! decoded and schema-validated in parallel batches, and then, in input order, checked for
+//! duplicate ids, judged by the rules, and added to the report.
+
+mod duplicates;
+
+use std::mem;
+
+use anyhow::Context as _;
+use coder_events::Violation;
+use rayon::prelude::*;
+use serde_json::Value;
+
+use crate::input::framing::{describe_json_error, read_records};
+use crate::input::sources::{self, Source, SourceKind};
+use crate::input::{Body, Decoder, Location, Message, RawRecord};
+use crate::report::{Keep, RecordResult, Report, ReportBuilder, ReportedViolation};
+use crate::rules::{Facts, Finding, Rule, RuleSettings, Severity};
+use duplicates::{content_hash, DuplicateTracker};
+
+pub struct CheckSettings {
+    pub decoder: Decoder,
+    pub rules: RuleSettings,
+    pub max_message_bytes: usize,
+    /// Worker threads; `None`: one per core.
+    pub threads: Option<usize>,
+    pub mask_values: bool,
+    pub keep: Keep,
+}
+
+/// A batch is handed to the workers once it holds this many records...
+const BATCH_RECORDS: usize = 1024;
+/// ...or this many bytes, whichever comes first, to bound the memory lines in flight take.
+const BATCH_BYTES: usize = 8 * 1024 * 1024;
+
+const MASK: &str = "<masked>";
+const SHOWN_VALUE_CHARS: usize = 120;
+
+/// Checks every record of every source. Unreadable sources and records are reported in the
+/// result, never fatal.
+pub fn check(sources: &[Source], settings: &CheckSettings) -> anyhow::Result<Report> {
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(settings.threads.unwrap_or(0))
+        .build()
+        .context("starting the worker threads")?;
+    let mut checker = Checker {
+        settings,
+        pool,
+        batch: Vec::new(),
+        batch_bytes: 0,
+        duplicates: DuplicateTracker::default(),
+        tracks_duplicates: settings.rules.severity("CT009") != Severity::Off,
+        report: ReportBuilder::new(settings.keep),
+    };
+    for source in sources {
+        let opened = match &source.kind {
+            SourceKind::Unreadable(why) => Err(why.clone()),
+            _ => sources::open(source).map_err(|e| format!("cannot open: {e}")),
+        };
+        match opened {
+            Ok(reader) => read_records(
+                reader,
+                &source.name,
+                settings.max_message_bytes,
+                &mut |location, record| checker.push(location, record),
+            ),
+            Err(why) => checker.push(Location::file(&source.name), RawRecord::Unreadable(why)),
+        }
+    }
+    checker.flush();
+    Ok(checker.report.finish())
+}
+
+struct Checker<'a> {
+    settings: &'a CheckSettings,
+    pool: rayon::ThreadPool,
+    batch: Vec<(Location, RawRecord)>,
+    batch_bytes: usize,
+    duplicates: DuplicateTracker,
+    tracks_duplicates: bool,
+    report: ReportBuilder,
+}
+
+/// What a worker found out about one record.
+enum Analysis {
+    Unreadable(String),
+    Readable {
+        message: Message,
+        violations: Vec<Violation>,
+        content_hash: Option<u64>,
+    },
+}
+
+impl Checker<'_> {
+    fn push(&mut self, location: Location, record: RawRecord) {
+        if let RawRecord::Line(bytes) = &record {
+            self.batch_bytes += bytes.len();
+        }
+        self.batch.push((location, record));
+        if self.batch.len() >= BATCH_RECORDS || self.batch_bytes >= BATCH_BYTES {
+            self.flush();
+        }
+    }
+
+    fn flush(&mut self) {
+        let batch = mem::take(&mut self.batch);
+        self.batch_bytes = 0;
+        let decoder = &self.settings.decoder;
+        let hash = self.tracks_duplicates;
+        // `collect` on an indexed parallel iterator keeps input order.
+        let analyses: Vec<(Location, Analysis)> = self.pool.install(|| {
+            batch
+                .into_par_iter()
+                .map(|(location, record)| (location, analyze(record, decoder, hash)))
+                .collect()
+        });
+        for (location, analysis) in analyses {
+            let result = self.conclude(&location, analysis);
+            self.report.add(result);
+        }
+    }
+
+    /// Applies the rules to one analysed record, in input order (duplicate ids depend on it).
+    fn conclude(&mut self, location: &Location, analysis: Analysis) -> RecordResult {
+        let (message, violations, content_hash) = match analysis {
+            Analysis::Unreadable(why) => {
+                return RecordResult {
+                    source: location.into(),
+                    event_type: None,
+                    version: None,
+                    conforms: false,
+                    unreadable: Some(why),
+                    violations: Vec::new(),
+                }
+            }
+            Analysis::Readable {
+                message,
+                violations,
+                content_hash,
+            } => (message, violations, content_hash),
+        };
+        let event_field = |name: &str| match &message.body {
+            Body::Json(event) => event.get(name).and_then(Value::as_str).map(str::to_string),
+            Body::NotJson(_) => None,
+        };
+        let same_id_other_content = match (event_field("id"), content_hash) {
+            (Some(id), Some(hash)) => self.duplicates.observe(&id, hash, location),
+            _ => None,
+        };
+        let facts = Facts {
+            delivery: message.delivery.as_ref(),
+            body: &message.body,
+            violations: &violations,
+            same_id_other_content: same_id_other_content.as_ref(),
+        };
+        let mask = self.settings.mask_values;
+        let reported: Vec<ReportedViolation> = self
+            .settings
+            .rules
+            .active()
+            .flat_map(|(rule, severity)| {
+                (rule.check)(&facts)
+                    .into_iter()
+                    .map(move |finding| reported(rule, severity, finding, mask))
+            })
+            .collect();
+        RecordResult {
+            source: location.into(),
+            event_type: event_field("type"),
+            version: event_field("version"),
+            conforms: !reported.iter().any(|v| v.severity == Severity::Error),
+            unreadable: None,
+            violations: reported,
+        }
+    }
+}
+
+/// Parses, decodes and validates one record: the costly part, run on the workers.
+fn analyze(record: RawRecord, decoder: &Decoder, hash_content: bool) -> Analysis {
+    let value = match record {
+        RawRecord::Line(bytes) => match parse_line(&bytes) {
+            Ok(value) => value,
+            Err(why) => return Analysis::Unreadable(why),
+        },
+        RawRecord::Value(value) => value,
+        RawRecord::Unreadable(why) => return Analysis::Unreadable(why),
+    };
+    let message = match decoder.decode(value) {
+        Ok(message) => message,
+        Err(why) => return Analysis::Unreadable(why),
+    };
+    let (violations, content_hash) = match &message.body {
+        Body::Json(event) => (
+            coder_events::validate(event).err().unwrap_or_default(),
+            hash_content.then(|| content_hash(event)),
+        ),
+        Body::NotJson(_) => (Vec::new(), None),
+    };
+    Analysis::Readable {
+        message,
+        violations,
+        content_hash,
+    }
+}
+
+fn parse_line(bytes: &[u8]) -> Result<Value, String> {
+    let text = std::str::from_utf8(bytes)
+        .map_err(|e| format!("not UTF-8: invalid byte at column {}", e.valid_up_to() + 1))?;
+    serde_json::from_str(text).map_err(|e| describe_json_error(&e))
+}
+
+/// A finding as the report shows it, with values hidden when `mask` is set.
+fn reported(rule: &Rule, severity: Severity, finding: Finding, mask: bool) -> ReportedViolation {
+    let value_json = finding
+        .value
+        .as_ref()
+        .map(|v| serde_json::to_string(v).expect("a Value always serializes"));
+    let (message, value) = match (mask, value_json) {
+        (true, Some(json)) => (mask_value_in(&finding.message, &json), Some(MASK.into())),
+        (false, Some(json)) => (finding.message, Some(shorten(json))),
+        (_, None) => (finding.message, None),
+    };
+    ReportedViolation {
+        rule: rule.id.to_string(),
+        severity,
+        instance_path: finding.instance_path,
+        schema_path: finding.schema_path,
+        keyword: finding.keyword,
+        message,
+        value,
+    }
+}
+
+/// Hides the offending value where the message quotes it: validator messages quote the
+/// instance once, first, as compact JSON; other messages do not quote it.
+fn mask_value_in(message: &str, value_json: &str) -> String {
+    message.replacen(value_json, MASK, 1)
+}
+
+fn shorten(json: String) -> String {
+    match json.char_indices().nth(SHOWN_VALUE_CHARS) {
+        Some((cut, _)) => format!("{}…", &json[..cut]),
+        None => json,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn masking_hides_the_quoted_value() {
+        assert_eq!(
+            mask_value_in(r#""abc" is not a "uuid""#, r#""abc""#),
+            r#"<masked> is not a "uuid""#
+        );
+        assert_eq!(
+            mask_value_in("2 is less than the minimum of 20", "2"),
+            "<masked> is less than the minimum of 20"
+        );
+    }
+
+    #[test]
+    fn long_values_are_shortened_on_a_char_boundary() {
+        let long = "é".repeat(200);
+        let shown = shorten(long);
+        assert_eq!(shown.chars().count(), SHOWN_VALUE_CHARS + 1);
+        assert!(shown.ends_with('…'));
+    }
+}

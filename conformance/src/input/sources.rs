@@ -1,0 +1,119 @@
+//! The inputs named on the command line: files, directories (walked recursively in name
+//! order), `-` for standard input, and gzip-compressed files, recognised by their magic bytes.
+
+use std::collections::HashSet;
+use std::fs::{self, File};
+use std::io::{self, BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use flate2::read::MultiGzDecoder;
+
+/// One input to read.
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// How reports name it: the path as given, or `<stdin>`.
+    pub name: Arc<str>,
+    pub kind: SourceKind,
+}
+
+#[derive(Debug, Clone)]
+pub enum SourceKind {
+    Stdin,
+    File(PathBuf),
+    /// Found (named, or listed in a directory) but not readable: reported, then skipped.
+    Unreadable(String),
+}
+
+const STDIN_NAME: &str = "<stdin>";
+const GZIP_MAGIC: [u8; 2] = [0x1f, 0x8b];
+const READ_BUFFER_BYTES: usize = 64 * 1024;
+
+/// Every file the paths name, in order; directories are expanded in place.
+pub fn expand(paths: &[PathBuf]) -> Vec<Source> {
+    let mut sources = Vec::new();
+    let mut visited_directories = HashSet::new();
+    for path in paths {
+        if path.as_os_str() == "-" {
+            sources.push(Source {
+                name: STDIN_NAME.into(),
+                kind: SourceKind::Stdin,
+            });
+        } else {
+            add_path(path, &mut sources, &mut visited_directories);
+        }
+    }
+    sources
+}
+
+fn add_path(path: &Path, sources: &mut Vec<Source>, visited: &mut HashSet<PathBuf>) {
+    let name: Arc<str> = path.display().to_string().into();
+    let unreadable = |why: String| Source {
+        name: Arc::clone(&name),
+        kind: SourceKind::Unreadable(why),
+    };
+    // `metadata` follows symbolic links, so a dangling one is reported here.
+    let metadata = match fs::metadata(path) {
+        Ok(metadata) => metadata,
+        Err(e) => return sources.push(unreadable(format!("cannot open: {e}"))),
+    };
+    if metadata.is_file() {
+        return sources.push(Source {
+            name,
+            kind: SourceKind::File(path.to_path_buf()),
+        });
+    }
+    if !metadata.is_dir() {
+        // Opening a FIFO or a device could block or never end.
+        return sources.push(unreadable("not a regular file or a directory".into()));
+    }
+    // A symbolic link back up the tree would otherwise be walked forever.
+    if let Ok(canonical) = fs::canonicalize(path) {
+        if !visited.insert(canonical) {
+            return;
+        }
+    }
+    let entries = match fs::read_dir(path) {
+        Ok(entries) => entries,
+        Err(e) => return sources.push(unreadable(format!("cannot list the directory: {e}"))),
+    };
+    let mut children = Vec::new();
+    for entry in entries {
+        match entry {
+            Ok(entry) => children.push(entry.path()),
+            Err(e) => sources.push(unreadable(format!("cannot list the directory: {e}"))),
+        }
+    }
+    children.sort();
+    for child in children {
+        let hidden = child
+            .file_name()
+            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+        if !hidden {
+            add_path(&child, sources, visited);
+        }
+    }
+}
+
+/// Opens a source for reading, decompressing it when it is gzip data.
+pub fn open(source: &Source) -> io::Result<Box<dyn BufRead>> {
+    match &source.kind {
+        SourceKind::Stdin => decompressed(Box::new(io::stdin().lock())),
+        SourceKind::File(path) => decompressed(Box::new(BufReader::with_capacity(
+            READ_BUFFER_BYTES,
+            File::open(path)?,
+        ))),
+        SourceKind::Unreadable(why) => Err(io::Error::other(why.clone())),
+    }
+}
+
+fn decompressed(mut reader: Box<dyn BufRead>) -> io::Result<Box<dyn BufRead>> {
+    if reader.fill_buf()?.starts_with(&GZIP_MAGIC) {
+        let gunzip = MultiGzDecoder::new(reader);
+        return Ok(Box::new(BufReader::with_capacity(
+            READ_BUFFER_BYTES,
+            gunzip,
+        )));
+    }
+    Ok(reader)
+}

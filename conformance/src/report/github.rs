@@ -1,0 +1,71 @@
+//! GitHub Actions workflow commands: one `::error` or `::warning` annotation per violation and
+//! per unreadable record, then the totals as a plain line.
+
+use std::io::{self, Write};
+
+use super::{RecordResult, Report};
+use crate::rules::Severity;
+
+pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    for result in &report.results {
+        if let Some(why) = &result.unreadable {
+            annotate(out, "error", result, "unreadable", why)?;
+        }
+        for v in &result.violations {
+            let level = match v.severity {
+                Severity::Error => "error",
+                Severity::Warning | Severity::Off => "warning",
+            };
+            let at = if v.instance_path.is_empty() {
+                "/"
+            } else {
+                &v.instance_path
+            };
+            annotate(out, level, result, &v.rule, &format!("{at}: {}", v.message))?;
+        }
+    }
+    writeln!(out, "{}", report.summary.totals_line())
+}
+
+fn annotate(
+    out: &mut dyn Write,
+    level: &str,
+    result: &RecordResult,
+    title: &str,
+    message: &str,
+) -> io::Result<()> {
+    let mut properties = format!("file={}", escape_property(&result.source.file));
+    if let Some(line) = result.source.line {
+        properties.push_str(&format!(",line={line}"));
+    }
+    properties.push_str(&format!(",title={}", escape_property(title)));
+    // An array element has no line of its own: say which element in the message.
+    let message = match result.source.index {
+        Some(index) => format!("element #{index}: {message}"),
+        None => message.to_string(),
+    };
+    writeln!(out, "::{level} {properties}::{}", escape_data(&message))
+}
+
+/// Escapes a message as the workflow command syntax requires.
+fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a property value, which also ends at `,` and `:`.
+fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_syntax_is_escaped() {
+        assert_eq!(escape_data("50% a\nb"), "50%25 a%0Ab");
+        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+    }
+}

@@ -1,0 +1,330 @@
+//! The report of a run: what `--format json` prints (its schema is `contracts report-schema`),
+//! built record by record, and rendered by one module per format.
+
+pub mod github;
+pub mod junit;
+pub mod text;
+
+use std::collections::HashMap;
+use std::io::{self, Write};
+
+use schemars::JsonSchema;
+use serde::Serialize;
+
+use crate::input::Location;
+use crate::rules::Severity;
+
+/// The outcome of checking every record of a run.
+#[derive(Debug, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Report {
+    pub summary: Summary,
+    /// One row per event type and version seen, then one for records with no event type.
+    pub contracts: Vec<ContractRow>,
+    /// Every contract of the catalog, with how many messages of it were seen (0: never).
+    pub coverage: Vec<Coverage>,
+    /// Per record in input order: every record in the JSON report; only the first failures
+    /// (`--max-failures`) in the text report.
+    pub results: Vec<RecordResult>,
+    /// How many records failed (were unreadable or had any violation), kept or not.
+    #[serde(skip)]
+    pub failures: u64,
+}
+
+/// Every record is exactly one of conforming, violating or unreadable.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Summary {
+    pub records: u64,
+    /// Readable, with no violation at error severity (warnings allowed).
+    pub conforming: u64,
+    /// Readable, with at least one violation at error severity.
+    pub violating: u64,
+    /// Not JSON, too long, or not a record of the input format: nothing could be checked.
+    pub unreadable: u64,
+}
+
+impl Summary {
+    /// Whether every record is counted exactly once.
+    pub fn adds_up(&self) -> bool {
+        self.records == self.conforming + self.violating + self.unreadable
+    }
+
+    /// `26 records: 22 conforming, 4 violating, 0 unreadable`.
+    pub fn totals_line(&self) -> String {
+        let plural = if self.records == 1 { "" } else { "s" };
+        format!(
+            "{} record{plural}: {} conforming, {} violating, {} unreadable",
+            self.records, self.conforming, self.violating, self.unreadable
+        )
+    }
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ContractRow {
+    /// Absent for records whose body has no string `type` (not JSON, or not an event).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    /// Whether the catalog has this contract.
+    pub known: bool,
+    pub messages: u64,
+    pub conforming: u64,
+    pub violating: u64,
+    /// The most frequent violations (at most three), most frequent first.
+    pub most_frequent: Vec<ViolationCount>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ViolationCount {
+    pub rule: String,
+    pub instance_path: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keyword: Option<String>,
+    pub count: u64,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct Coverage {
+    pub event_type: String,
+    pub version: String,
+    pub messages: u64,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct RecordResult {
+    pub source: Source,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event_type: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub version: Option<String>,
+    pub conforms: bool,
+    /// Why the record could not be checked; present only for an unreadable record.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unreadable: Option<String>,
+    pub violations: Vec<ReportedViolation>,
+}
+
+impl RecordResult {
+    pub fn is_failure(&self) -> bool {
+        self.unreadable.is_some() || !self.violations.is_empty()
+    }
+}
+
+/// Where a record is: a line of a file, or an element of a file's top-level array.
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+pub struct Source {
+    pub file: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub line: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub index: Option<u64>,
+}
+
+impl From<&Location> for Source {
+    fn from(location: &Location) -> Source {
+        Source {
+            file: location.file.to_string(),
+            line: location.line,
+            index: location.index,
+        }
+    }
+}
+
+impl std::fmt::Display for Source {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.file)?;
+        if let Some(line) = self.line {
+            write!(f, ":{line}")?;
+        }
+        if let Some(index) = self.index {
+            write!(f, "#{index}")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct ReportedViolation {
+    /// The rule's stable ID, e.g. `CT001`.
+    pub rule: String,
+    pub severity: Severity,
+    /// JSON pointer into the event (`""`: the whole event or its delivery).
+    pub instance_path: String,
+    /// JSON pointer to the failing keyword in the contract's bundled schema.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema_path: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keyword: Option<String>,
+    pub message: String,
+    /// The offending value as compact JSON (or `<masked>`), for the text report only: the JSON
+    /// report carries no event content beyond what messages quote.
+    #[serde(skip)]
+    pub value: Option<String>,
+}
+
+impl Report {
+    /// The process exit code: 2 when anything was unreadable, 1 on violations, 0 otherwise.
+    pub fn exit_code(&self) -> u8 {
+        if self.summary.unreadable > 0 {
+            2
+        } else if self.summary.violating > 0 {
+            1
+        } else {
+            0
+        }
+    }
+
+    pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
+        serde_json::to_writer_pretty(&mut *out, self)?;
+        writeln!(out)
+    }
+}
+
+/// Which results a report keeps: all of them, or the first failures.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Keep {
+    All,
+    /// At most this many failures; conforming records are only counted.
+    Failures(usize),
+}
+
+/// Adds up results as they come, keeping only what the report needs.
+pub struct ReportBuilder {
+    keep: Keep,
+    summary: Summary,
+    failures: u64,
+    results: Vec<RecordResult>,
+    rows: HashMap<(Option<String>, Option<String>), RowTally>,
+}
+
+#[derive(Default)]
+struct RowTally {
+    messages: u64,
+    conforming: u64,
+    violating: u64,
+    /// Violations by (rule, instance path, keyword), with the order each was first seen in so
+    /// that ties are broken the same way on every run.
+    violations: HashMap<(String, String, Option<String>), (u64, u64)>,
+}
+
+impl ReportBuilder {
+    pub fn new(keep: Keep) -> ReportBuilder {
+        ReportBuilder {
+            keep,
+            summary: Summary::default(),
+            failures: 0,
+            results: Vec::new(),
+            rows: HashMap::new(),
+        }
+    }
+
+    pub fn add(&mut self, result: RecordResult) {
+        self.summary.records += 1;
+        if result.unreadable.is_some() {
+            self.summary.unreadable += 1;
+        } else {
+            let key = (result.event_type.clone(), result.version.clone());
+            let row = self.rows.entry(key).or_default();
+            row.messages += 1;
+            if result.conforms {
+                self.summary.conforming += 1;
+                row.conforming += 1;
+            } else {
+                self.summary.violating += 1;
+                row.violating += 1;
+            }
+            for v in &result.violations {
+                let seen = row.violations.len() as u64;
+                let key = (v.rule.clone(), v.instance_path.clone(), v.keyword.clone());
+                row.violations.entry(key).or_insert((0, seen)).0 += 1;
+            }
+        }
+        let failed = result.is_failure();
+        self.failures += u64::from(failed);
+        let kept = match self.keep {
+            Keep::All => true,
+            Keep::Failures(limit) => failed && self.results.len() < limit,
+        };
+        if kept {
+            self.results.push(result);
+        }
+        assert!(self.summary.adds_up(), "{:?}", self.summary);
+    }
+
+    pub fn finish(self) -> Report {
+        assert!(self.summary.adds_up(), "{:?}", self.summary);
+        let coverage = coder_events::CONTRACTS
+            .iter()
+            .map(|c| Coverage {
+                event_type: c.event_type.to_string(),
+                version: c.version.to_string(),
+                messages: self
+                    .rows
+                    .get(&(Some(c.event_type.into()), Some(c.version.into())))
+                    .map_or(0, |row| row.messages),
+            })
+            .collect();
+        let mut contracts: Vec<ContractRow> = self
+            .rows
+            .into_iter()
+            .map(|((event_type, version), tally)| row(event_type, version, tally))
+            .collect();
+        contracts.sort_by_key(|row| row_order(row));
+        Report {
+            summary: self.summary,
+            contracts,
+            coverage,
+            results: self.results,
+            failures: self.failures,
+        }
+    }
+}
+
+fn row(event_type: Option<String>, version: Option<String>, tally: RowTally) -> ContractRow {
+    let mut counts: Vec<_> = tally.violations.into_iter().collect();
+    counts.sort_by_key(|(_, (count, first_seen))| (std::cmp::Reverse(*count), *first_seen));
+    let known = event_type
+        .as_deref()
+        .zip(version.as_deref())
+        .is_some_and(|(t, v)| coder_events::contract(t, v).is_some());
+    ContractRow {
+        event_type,
+        version,
+        known,
+        messages: tally.messages,
+        conforming: tally.conforming,
+        violating: tally.violating,
+        most_frequent: counts
+            .into_iter()
+            .take(3)
+            .map(
+                |((rule, instance_path, keyword), (count, _))| ViolationCount {
+                    rule,
+                    instance_path,
+                    keyword,
+                    count,
+                },
+            )
+            .collect(),
+    }
+}
+
+/// Catalog contracts in catalog order, then other types by name, then records with no type.
+fn row_order(row: &ContractRow) -> (usize, Option<String>, Option<String>) {
+    let catalog_position = coder_events::CONTRACTS.iter().position(|c| {
+        Some(c.event_type) == row.event_type.as_deref() && Some(c.version) == row.version.as_deref()
+    });
+    let group = match (catalog_position, &row.event_type) {
+        (Some(position), _) => position,
+        (None, Some(_)) => coder_events::CONTRACTS.len(),
+        (None, None) => coder_events::CONTRACTS.len() + 1,
+    };
+    (group, row.event_type.clone(), row.version.clone())
+}

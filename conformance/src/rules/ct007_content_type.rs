@@ -1,0 +1,29 @@
+//! CT007 content-type: the message declares a content type other than JSON.
+
+use serde_json::Value;
+
+use super::{Facts, Finding, Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    id: "CT007",
+    name: "content-type",
+    doc: "The contentType property is set and is not application/json.",
+    default_severity: Severity::Warning,
+    check,
+};
+
+fn check(facts: &Facts) -> Vec<Finding> {
+    let Some(content_type) = facts.delivery.and_then(|d| d.content_type.as_deref()) else {
+        return Vec::new();
+    };
+    // Parameters such as `; charset=utf-8` do not change the media type.
+    let media_type = content_type.split(';').next().unwrap_or_default().trim();
+    if media_type.eq_ignore_ascii_case("application/json") {
+        return Vec::new();
+    }
+    vec![Finding::about(
+        "",
+        format!("content type {content_type:?} is not application/json"),
+        Some(Value::String(content_type.to_string())),
+    )]
+}

@@ -1,0 +1,30 @@
+//! CT008 message-id-mismatch: the AMQP message id is set and is not the event's id, so
+//! deduplication by either one disagrees with the other.
+
+use serde_json::Value;
+
+use super::{Facts, Finding, Rule, Severity};
+
+pub const RULE: Rule = Rule {
+    id: "CT008",
+    name: "message-id-mismatch",
+    doc: "The messageId property is set and is not the event's id.",
+    default_severity: Severity::Warning,
+    check,
+};
+
+fn check(facts: &Facts) -> Vec<Finding> {
+    let message_id = facts.delivery.and_then(|d| d.message_id.as_deref());
+    let (Some(message_id), Some(event_id)) = (message_id, facts.event_field("id")) else {
+        return Vec::new();
+    };
+    // Ids are UUIDs, which compare without regard to case.
+    if message_id.eq_ignore_ascii_case(event_id) {
+        return Vec::new();
+    }
+    vec![Finding::about(
+        "/id",
+        "the messageId property is not the event's id".into(),
+        Some(Value::String(message_id.to_string())),
+    )]
+}

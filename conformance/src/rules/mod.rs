@@ -1,0 +1,259 @@
+//! The rules a record is checked by: one module each, listed once in [`RULES`]. A rule has a
+//! stable ID, a one-line doc and a default severity, and is a pure function of the [`Facts`]
+//! the checker gathered about one record.
+
+mod ct001_schema_violation;
+mod ct002_unknown_event_type;
+mod ct003_unknown_version;
+mod ct004_body_not_json;
+mod ct005_routing_key_mismatch;
+mod ct006_exchange_mismatch;
+mod ct007_content_type;
+mod ct008_message_id_mismatch;
+mod ct009_duplicate_id_different_content;
+
+use std::fmt;
+use std::str::FromStr;
+
+use coder_events::Violation;
+use serde_json::Value;
+
+use crate::input::{Body, Delivery, Location};
+
+/// Every rule, in ID order.
+pub static RULES: [Rule; 9] = [
+    ct001_schema_violation::RULE,
+    ct002_unknown_event_type::RULE,
+    ct003_unknown_version::RULE,
+    ct004_body_not_json::RULE,
+    ct005_routing_key_mismatch::RULE,
+    ct006_exchange_mismatch::RULE,
+    ct007_content_type::RULE,
+    ct008_message_id_mismatch::RULE,
+    ct009_duplicate_id_different_content::RULE,
+];
+
+pub struct Rule {
+    /// Stable: reports, `--rule` and CI configuration name rules by it.
+    pub id: &'static str,
+    pub name: &'static str,
+    pub doc: &'static str,
+    pub default_severity: Severity,
+    pub check: fn(&Facts) -> Vec<Finding>,
+}
+
+/// How much a rule's findings matter: an error makes a record violating and the run exit 1.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, serde::Serialize, schemars::JsonSchema,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+    Off,
+}
+
+impl fmt::Display for Severity {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // `pad`, not `write_str`: tables align severities with a width.
+        f.pad(match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Off => "off",
+        })
+    }
+}
+
+impl FromStr for Severity {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        match s {
+            "error" => Ok(Severity::Error),
+            "warning" => Ok(Severity::Warning),
+            "off" => Ok(Severity::Off),
+            other => Err(format!(
+                "unknown severity {other:?}: use error, warning or off"
+            )),
+        }
+    }
+}
+
+/// What the checker knows about one readable record; every rule reads only this.
+pub struct Facts<'a> {
+    /// The delivery, when the input recorded one (a recording, not a plain event).
+    pub delivery: Option<&'a Delivery>,
+    pub body: &'a Body,
+    /// Every way the body breaks its contract, from `coder_events::validate` (empty when the
+    /// body is not JSON).
+    pub violations: &'a [Violation],
+    /// Where this event's `id` was first seen, when that earlier event had other content.
+    pub same_id_other_content: Option<&'a Location>,
+}
+
+impl Facts<'_> {
+    pub fn event(&self) -> Option<&Value> {
+        match self.body {
+            Body::Json(event) => Some(event),
+            Body::NotJson(_) => None,
+        }
+    }
+
+    /// A string field at the top of the event (`type`, `version`, `id`).
+    pub fn event_field(&self, name: &str) -> Option<&str> {
+        self.event()?.get(name)?.as_str()
+    }
+}
+
+/// One way a record breaks a rule.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Finding {
+    /// JSON pointer into the event (`""`: the event, or the delivery as a whole).
+    pub instance_path: String,
+    pub schema_path: Option<String>,
+    pub keyword: Option<String>,
+    pub message: String,
+    /// The offending value, shown by the text report unless values are masked.
+    pub value: Option<Value>,
+}
+
+impl Finding {
+    /// A finding about the record as a whole, with no schema keyword.
+    pub fn about(instance_path: &str, message: String, value: Option<Value>) -> Finding {
+        Finding {
+            instance_path: instance_path.to_string(),
+            schema_path: None,
+            keyword: None,
+            message,
+            value,
+        }
+    }
+}
+
+/// The findings of `coder_events::validate` of one kind, with the offending values.
+fn violations_of_kind(facts: &Facts, kinds: &[coder_events::ViolationKind]) -> Vec<Finding> {
+    facts
+        .violations
+        .iter()
+        .filter(|v| kinds.contains(&v.kind))
+        .map(|v| Finding {
+            instance_path: v.instance_path.clone(),
+            schema_path: Some(v.schema_path.clone()).filter(|p| !p.is_empty()),
+            keyword: Some(v.keyword.clone()),
+            message: v.message.clone(),
+            value: offending_value(facts.event(), v),
+        })
+        .collect()
+}
+
+/// The value a violation is about. `required` and `additionalProperties` are about a property
+/// name (already in the message), not the value of the object that holds it.
+fn offending_value(event: Option<&Value>, violation: &Violation) -> Option<Value> {
+    match violation.keyword.as_str() {
+        "required" | "additionalProperties" => None,
+        _ => event?.pointer(&violation.instance_path).cloned(),
+    }
+}
+
+/// The severity each rule runs at: its default unless `--rule` says otherwise.
+#[derive(Debug, Clone)]
+pub struct RuleSettings {
+    severities: [Severity; RULES.len()],
+}
+
+impl Default for RuleSettings {
+    fn default() -> Self {
+        RuleSettings {
+            severities: RULES.each_ref().map(|rule| rule.default_severity),
+        }
+    }
+}
+
+impl RuleSettings {
+    pub fn with_overrides(overrides: &[RuleOverride]) -> RuleSettings {
+        let mut settings = RuleSettings::default();
+        for o in overrides {
+            settings.severities[o.rule] = o.severity;
+        }
+        settings
+    }
+
+    /// The rules that are on, with the severity each runs at.
+    pub fn active(&self) -> impl Iterator<Item = (&'static Rule, Severity)> + '_ {
+        RULES
+            .iter()
+            .zip(self.severities)
+            .filter(|(_, severity)| *severity != Severity::Off)
+    }
+
+    pub fn severity(&self, id: &str) -> Severity {
+        RULES
+            .iter()
+            .position(|rule| rule.id == id)
+            .map_or(Severity::Off, |i| self.severities[i])
+    }
+}
+
+/// `ID=SEVERITY` (or `NAME=SEVERITY`) from `--rule`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleOverride {
+    /// Index into [`RULES`].
+    pub rule: usize,
+    pub severity: Severity,
+}
+
+impl FromStr for RuleOverride {
+    type Err = String;
+
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        let (name, severity) = s
+            .split_once('=')
+            .ok_or_else(|| format!("{s:?} is not ID=SEVERITY, e.g. CT007=off"))?;
+        let rule = RULES
+            .iter()
+            .position(|r| r.id.eq_ignore_ascii_case(name) || r.name == name)
+            .ok_or_else(|| format!("no rule {name:?}: `contracts rules` lists them"))?;
+        Ok(RuleOverride {
+            rule,
+            severity: severity.parse()?,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rule_ids_are_unique_ordered_and_documented() {
+        for (i, rule) in RULES.iter().enumerate() {
+            assert_eq!(rule.id, format!("CT{:03}", i + 1));
+            assert!(
+                !rule.doc.is_empty() && !rule.doc.contains('\n'),
+                "{}",
+                rule.id
+            );
+            assert!(
+                rule.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{}",
+                rule.name
+            );
+        }
+    }
+
+    #[test]
+    fn overrides_name_a_rule_by_id_or_name() {
+        let by_id: RuleOverride = "ct007=off".parse().unwrap();
+        let by_name: RuleOverride = "content-type=off".parse().unwrap();
+        assert_eq!(by_id, by_name);
+        let settings = RuleSettings::with_overrides(&[by_id, "CT008=error".parse().unwrap()]);
+        assert_eq!(settings.severity("CT007"), Severity::Off);
+        assert_eq!(settings.severity("CT008"), Severity::Error);
+        assert!(settings.active().all(|(rule, _)| rule.id != "CT007"));
+        assert!("CT099=off".parse::<RuleOverride>().is_err());
+        assert!("CT001=fatal".parse::<RuleOverride>().is_err());
+        assert!("CT001".parse::<RuleOverride>().is_err());
+    }
+}

@@ -1,0 +1,771 @@
+//! The `contracts` binary end to end: the sample recordings, every report format, the
+//! examples, rule settings, and bad input of every kind, each reported with where it is while
+//! the run goes on.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::io::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command as StdCommand, Stdio};
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use assert_cmd::Command;
+use serde_json::{json, Value};
+use tempfile::TempDir;
+
+const CRATE_DIR: &str = env!("CARGO_MANIFEST_DIR");
+
+/// The binary, run from the crate directory so that reports name files relative to it.
+fn contracts() -> Command {
+    let mut command = cargo_bin_cmd!("contracts");
+    command.current_dir(CRATE_DIR);
+    command
+}
+
+/// Runs `contracts` with `args`, returning its exit code and its JSON report.
+fn json_report(command: &mut Command) -> (i32, Value) {
+    let output = command.arg("--format").arg("json").output().expect("runs");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not a JSON report ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    assert_accounting_holds(&report);
+    (output.status.code().expect("exit code"), report)
+}
+
+/// records = conforming + violating + unreadable, and each result is counted in exactly one.
+fn assert_accounting_holds(report: &Value) {
+    let summary = &report["summary"];
+    let count = |name: &str| summary[name].as_u64().expect(name);
+    assert_eq!(
+        count("records"),
+        count("conforming") + count("violating") + count("unreadable"),
+        "{summary}"
+    );
+    let results = report["results"].as_array().expect("results");
+    assert_eq!(results.len() as u64, count("records"));
+    let unreadable = results.iter().filter(|r| r.get("unreadable").is_some());
+    assert_eq!(unreadable.count() as u64, count("unreadable"));
+    let conforming = results.iter().filter(|r| r["conforms"] == json!(true));
+    assert_eq!(conforming.count() as u64, count("conforming"));
+}
+
+/// The rule IDs found, with how many times each.
+fn rule_counts(report: &Value) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for result in report["results"].as_array().expect("results") {
+        for violation in result["violations"].as_array().expect("violations") {
+            let rule = violation["rule"].as_str().expect("rule").to_string();
+            *counts.entry(rule).or_default() += 1;
+        }
+    }
+    counts
+}
+
+/// The results of the records of `file` (as the report names it).
+fn results_of<'a>(report: &'a Value, file: &str) -> Vec<&'a Value> {
+    report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| r["source"]["file"] == json!(file))
+        .collect()
+}
+
+fn expected_counts(pairs: &[(&str, usize)]) -> BTreeMap<String, usize> {
+    pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect()
+}
+
+/// A valid event, one JSON line.
+fn valid_event_line() -> String {
+    let events = fs::read_to_string(Path::new(CRATE_DIR).join("recordings/events.jsonl"))
+        .expect("sample events");
+    events.lines().next().expect("an event").to_string()
+}
+
+/// A scratch directory with a file of three valid events, `good.jsonl`, to check after a bad
+/// input: that it is read proves the run went on.
+fn scratch() -> (TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = dir.path().join("good.jsonl");
+    fs::write(&good, valid_event_line() + "\n").expect("write");
+    (dir, good)
+}
+
+/// Checks `bad` then `good`; asserts `bad` gives exactly one unreadable record, whose reason
+/// contains `why`, at `line`, that `good` was still read and conforms, and that the run exits 2.
+fn assert_unreadable_then_continues(bad: &Path, good: &Path, line: Option<u64>, why: &str) {
+    assert_unreadable_then_continues_with(&[], bad, good, line, why);
+}
+
+fn assert_unreadable_then_continues_with(
+    flags: &[&str],
+    bad: &Path,
+    good: &Path,
+    line: Option<u64>,
+    why: &str,
+) {
+    let (code, report) = json_report(contracts().arg("check").args(flags).arg(bad).arg(good));
+    let bad_name = bad.display().to_string();
+    let unreadable: Vec<&Value> = results_of(&report, &bad_name)
+        .into_iter()
+        .filter(|r| r.get("unreadable").is_some())
+        .collect();
+    assert_eq!(unreadable.len(), 1, "{report:#}");
+    let reason = unreadable[0]["unreadable"].as_str().expect("reason");
+    assert!(reason.contains(why), "{reason:?} does not say {why:?}");
+    assert_eq!(unreadable[0]["source"]["line"].as_u64(), line, "{report:#}");
+    let good_results = results_of(&report, &good.display().to_string());
+    assert_eq!(good_results.len(), 1, "the run stopped at {bad_name}");
+    assert_eq!(good_results[0]["conforms"], json!(true));
+    assert_eq!(code, 2);
+
+    // The text report names the file and line too.
+    let text = contracts()
+        .arg("check")
+        .args(flags)
+        .arg(bad)
+        .arg(good)
+        .output()
+        .expect("runs");
+    let at = match line {
+        Some(line) => format!("{bad_name}:{line}: unreadable: "),
+        None => format!("{bad_name}: unreadable: "),
+    };
+    let stdout = String::from_utf8_lossy(&text.stdout);
+    assert!(stdout.contains(&at), "{at:?} not in:\n{stdout}");
+}
+
+#[test]
+fn check_without_paths_finds_exactly_the_planted_problems() {
+    // From another directory: the default path must not depend on where it is run from.
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let (code, report) = json_report(contracts().current_dir(elsewhere.path()).arg("check"));
+    assert_eq!(code, 1);
+    assert_eq!(
+        rule_counts(&report),
+        expected_counts(&[("CT001", 1), ("CT002", 1), ("CT004", 1), ("CT005", 1)])
+    );
+    assert_eq!(
+        report["summary"],
+        json!({"records": 26, "conforming": 22, "violating": 4, "unreadable": 0})
+    );
+    let failures: Vec<(String, u64)> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r["conforms"] == json!(false))
+        .map(|r| {
+            let file = r["source"]["file"].as_str().unwrap();
+            let name = Path::new(file).file_name().unwrap().to_string_lossy();
+            (name.into_owned(), r["source"]["line"].as_u64().unwrap())
+        })
+        .collect();
+    let sample = "sample.recording.jsonl".to_string();
+    assert_eq!(
+        failures,
+        vec![
+            (sample.clone(), 7),
+            (sample.clone(), 11),
+            (sample.clone(), 15),
+            (sample, 19)
+        ]
+    );
+    let coverage = report["coverage"].as_array().unwrap();
+    assert_eq!(coverage.len(), coder_events::CONTRACTS.len());
+    assert!(coverage.iter().all(|c| c["messages"].as_u64() > Some(0)));
+}
+
+#[test]
+fn text_report_of_the_recordings() {
+    let output = contracts().args(["check", "recordings"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap());
+}
+
+#[test]
+fn json_report_of_the_recordings() {
+    let (code, report) = json_report(contracts().args(["check", "recordings"]));
+    assert_eq!(code, 1);
+    insta::assert_json_snapshot!(report);
+}
+
+#[test]
+fn github_annotations_of_the_recordings() {
+    let output = contracts()
+        .args(["check", "recordings", "--format", "github"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap());
+}
+
+#[test]
+fn junit_report_has_a_case_per_record_and_a_failure_per_violating_one() {
+    let output = contracts()
+        .args(["check", "recordings", "--format", "junit"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let xml = String::from_utf8(output.stdout).unwrap();
+    assert!(xml.starts_with(r#"<?xml version="1.0" encoding="UTF-8"?>"#));
+    assert!(xml.contains(r#"<testsuites name="contracts" tests="26" failures="4" errors="0">"#));
+    assert!(xml.contains(
+        r#"<testsuite name="recordings/sample.recording.jsonl" tests="20" failures="4" errors="0">"#
+    ));
+    assert_eq!(xml.matches("<testcase ").count(), 26);
+    assert_eq!(xml.matches("<failure ").count(), 4);
+    assert!(xml.contains(r#"type="CT005""#));
+}
+
+#[test]
+fn the_report_schema_describes_the_json_report() {
+    let output = contracts().arg("report-schema").output().unwrap();
+    assert!(output.status.success());
+    let schema: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
+    let (_, report) = json_report(contracts().args(["check", "recordings"]));
+    let errors: Vec<String> = validator
+        .iter_errors(&report)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}");
+    // Only the text report shows offending values.
+    assert!(!report.to_string().contains("\"value\""));
+}
+
+#[test]
+fn sample_recording_lines_follow_the_recording_schema() {
+    let schema: Value = serde_json::from_str(
+        &fs::read_to_string(Path::new(CRATE_DIR).join("recording.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::draft7::new(&schema).expect("the schema compiles");
+    let recording =
+        fs::read_to_string(Path::new(CRATE_DIR).join("recordings/sample.recording.jsonl")).unwrap();
+    for (i, line) in recording.lines().enumerate() {
+        let delivery: Value = serde_json::from_str(line).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&delivery)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "line {}: {errors:?}", i + 1);
+    }
+    let both_bodies =
+        json!({"exchange": "coder.events", "routingKey": "k", "body": {}, "bodyBase64": ""});
+    assert!(!validator.is_valid(&both_bodies));
+}
+
+#[test]
+fn examples_all_get_their_labelled_answer() {
+    let output = contracts().arg("examples").output().unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(0), "{stdout}");
+    assert!(
+        stdout.contains(" as labelled, 0 mismatched, 0 unreadable"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn a_mislabelled_example_is_a_mismatch() {
+    let schemas = tempfile::tempdir().unwrap();
+    copy_dir(&Path::new(CRATE_DIR).join("../schemas"), schemas.path());
+    let example = schemas.path().join(
+        "contracts/dashboard.analytics.insight.created/1.0/examples/invalid/13-severity-not-in-enum.json",
+    );
+    let mut labelled: Value = serde_json::from_str(&fs::read_to_string(&example).unwrap()).unwrap();
+    labelled["expect"]["keyword"] = json!("const");
+    fs::write(&example, labelled.to_string()).unwrap();
+
+    let output = contracts()
+        .arg("examples")
+        .arg("--schemas")
+        .arg(schemas.path())
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    assert!(
+        stdout.contains("13-severity-not-in-enum.json: labelled (/data/severity, const), found [(/data/severity, enum)"),
+        "{stdout}"
+    );
+    assert!(stdout.contains(", 1 mismatched, 0 unreadable"), "{stdout}");
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    fs::create_dir_all(to).unwrap();
+    for entry in fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let target = to.join(entry.file_name());
+        if entry.file_type().unwrap().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn rules_lists_every_rule_with_its_default_severity() {
+    let output = contracts().arg("rules").output().unwrap();
+    assert!(output.status.success());
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 9, "{stdout}");
+    for (i, line) in lines.iter().enumerate() {
+        assert!(line.starts_with(&format!("CT{:03}  ", i + 1)), "{line}");
+    }
+    assert!(lines[6].contains("content-type") && lines[6].contains("warning"));
+    assert!(lines[8].contains("duplicate-id-different-content") && lines[8].contains("error"));
+}
+
+#[test]
+fn rule_severities_are_set_by_id_or_name() {
+    let (code, report) =
+        json_report(contracts().args(["check", "recordings", "--rule", "CT005=off"]));
+    assert_eq!(code, 1);
+    assert_eq!(rule_counts(&report).get("CT005"), None);
+    assert_eq!(report["summary"]["violating"], json!(3));
+
+    let (code, report) = json_report(contracts().args([
+        "check",
+        "recordings",
+        "--rule",
+        "schema-violation=warning",
+        "--rule",
+        "CT002=off",
+        "--rule",
+        "CT004=off",
+        "--rule",
+        "routing-key-mismatch=warning",
+    ]));
+    assert_eq!(code, 0, "warnings alone do not fail a run");
+    assert_eq!(
+        rule_counts(&report),
+        expected_counts(&[("CT001", 1), ("CT005", 1)])
+    );
+    assert_eq!(report["summary"]["violating"], json!(0));
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    for args in [
+        vec!["check", "--rule", "CT099=off"],
+        vec!["check", "--rule", "CT001=fatal"],
+        vec!["check", "--format", "xml"],
+        vec!["validate", "--event-pointer", "event"],
+        vec!["frobnicate"],
+    ] {
+        contracts().args(&args).assert().code(2);
+    }
+}
+
+#[test]
+fn transport_rules_check_what_the_recording_carries() {
+    let (dir, _) = scratch();
+    let event: Value = serde_json::from_str(&valid_event_line()).unwrap();
+    let delivery = |exchange: &str, content_type: &str, message_id: &str| {
+        json!({
+            "exchange": exchange, "routingKey": event["type"], "redelivered": false,
+            "properties": {"contentType": content_type, "messageId": message_id},
+            "body": event,
+        })
+        .to_string()
+    };
+    let id = event["id"].as_str().unwrap();
+    let lines = [
+        delivery(
+            "coder.events",
+            "application/json; charset=utf-8",
+            &id.to_uppercase(),
+        ),
+        delivery("amq.topic", "application/json", id),
+        delivery("coder.events", "text/plain", id),
+        delivery("coder.events", "application/json", "not-the-event-id"),
+    ];
+    let file = dir.path().join("deliveries.jsonl");
+    fs::write(&file, lines.join("\n")).unwrap();
+    let (code, report) = json_report(contracts().arg("check").arg(&file));
+    let found: Vec<Vec<(String, String)>> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            r["violations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| {
+                    (
+                        v["rule"].as_str().unwrap().to_string(),
+                        v["severity"].as_str().unwrap().to_string(),
+                    )
+                })
+                .collect()
+        })
+        .collect();
+    let pair = |rule: &str, severity: &str| vec![(rule.to_string(), severity.to_string())];
+    assert_eq!(
+        found,
+        vec![
+            vec![],
+            pair("CT006", "error"),
+            pair("CT007", "warning"),
+            pair("CT008", "warning")
+        ]
+    );
+    assert_eq!(code, 1);
+    assert_eq!(report["summary"]["violating"], json!(1));
+}
+
+#[test]
+fn an_id_reused_for_other_content_is_a_duplicate_and_a_redelivery_is_not() {
+    let (dir, _) = scratch();
+    let line = valid_event_line();
+    let mut changed: Value = serde_json::from_str(&line).unwrap();
+    // The same event with its keys in another order is the same content.
+    let reordered: serde_json::Map<String, Value> = changed
+        .as_object()
+        .unwrap()
+        .iter()
+        .rev()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect();
+    changed["timestamp"] = json!("2026-01-24T00:00:00Z");
+    let file = dir.path().join("events.jsonl");
+    fs::write(
+        &file,
+        format!("{line}\n{}\n{}\n", Value::Object(reordered), changed),
+    )
+    .unwrap();
+    let (code, report) = json_report(contracts().arg("check").arg(&file));
+    assert_eq!(code, 1);
+    assert_eq!(rule_counts(&report), expected_counts(&[("CT009", 1)]));
+    let duplicate = &report["results"][2]["violations"][0];
+    let first_seen = format!("first seen at {}:1 ", file.display());
+    assert!(
+        duplicate["message"].as_str().unwrap().contains(&first_seen),
+        "{duplicate}"
+    );
+}
+
+#[test]
+fn mask_values_hides_offending_values() {
+    let shown = contracts().args(["check", "recordings"]).output().unwrap();
+    let shown = String::from_utf8(shown.stdout).unwrap();
+    assert!(shown.contains("value: \"urgent\""), "{shown}");
+    let masked = contracts()
+        .args(["check", "recordings", "--mask-values"])
+        .output()
+        .unwrap();
+    let masked = String::from_utf8(masked.stdout).unwrap();
+    assert!(!masked.contains("urgent"), "{masked}");
+    assert!(masked.contains("value: <masked>"), "{masked}");
+    assert!(masked.contains("<masked> is not one of"), "{masked}");
+}
+
+#[test]
+fn max_failures_limits_the_text_report_only() {
+    let output = contracts()
+        .args(["check", "recordings", "--max-failures", "1"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(stdout.contains("Failures (first 1 of 4):"), "{stdout}");
+    assert_eq!(
+        stdout.matches("recordings/sample.recording.jsonl:").count(),
+        1
+    );
+}
+
+#[test]
+fn validate_reads_events_from_log_lines_at_a_pointer() {
+    let (dir, _) = scratch();
+    let event = valid_event_line();
+    let log = dir.path().join("service.log");
+    let lines = [
+        format!(r#"{{"level":"info","event":{event}}}"#),
+        "plain text, not JSON".to_string(),
+        format!(
+            r#"{{"level":"info","event":{}}}"#,
+            Value::String(event.clone())
+        ),
+        r#"{"level":"debug","msg":"no event here"}"#.to_string(),
+        r#"{"level":"info","event":"not json either"}"#.to_string(),
+    ];
+    fs::write(&log, lines.join("\n") + "\n").unwrap();
+    let (code, report) = json_report(
+        contracts()
+            .args(["validate", "--event-pointer", "/event"])
+            .arg(&log),
+    );
+    assert_eq!(code, 2);
+    let results = report["results"].as_array().unwrap();
+    assert_eq!(results.len(), 5);
+    assert_eq!(results[0]["conforms"], json!(true));
+    assert!(results[1]["unreadable"]
+        .as_str()
+        .unwrap()
+        .starts_with("not JSON"));
+    assert_eq!(results[1]["source"]["line"], json!(2));
+    assert_eq!(results[2]["conforms"], json!(true));
+    assert_eq!(
+        results[3]["unreadable"],
+        json!("no value at --event-pointer /event")
+    );
+    assert_eq!(results[4]["violations"][0]["rule"], json!("CT004"));
+}
+
+#[test]
+fn stdin_gzip_arrays_and_documents_are_read() {
+    let (dir, _) = scratch();
+    let event: Value = serde_json::from_str(&valid_event_line()).unwrap();
+
+    let gz = dir.path().join("events.jsonl.gz");
+    let mut encoder =
+        flate2::write::GzEncoder::new(fs::File::create(&gz).unwrap(), Default::default());
+    let sample = fs::read(Path::new(CRATE_DIR).join("recordings/sample.recording.jsonl")).unwrap();
+    encoder.write_all(&sample).unwrap();
+    encoder.finish().unwrap();
+    let (_, report) = json_report(contracts().arg("check").arg(&gz));
+    assert_eq!(report["summary"]["records"], json!(20));
+    assert_eq!(report["summary"]["violating"], json!(4));
+
+    let array = dir.path().join("array.json");
+    fs::write(&array, json!([event, {"type": "nope"}]).to_string()).unwrap();
+    let (_, report) = json_report(contracts().arg("check").arg(&array));
+    assert_eq!(report["results"][1]["source"]["index"], json!(1));
+    assert_eq!(
+        report["results"][1]["violations"][0]["rule"],
+        json!("CT002")
+    );
+
+    let document = dir.path().join("document.json");
+    fs::write(&document, serde_json::to_string_pretty(&event).unwrap()).unwrap();
+    let (code, report) = json_report(contracts().arg("check").arg(&document));
+    assert_eq!(code, 0);
+    assert_eq!(report["summary"]["records"], json!(1));
+
+    let (code, report) = json_report(
+        contracts()
+            .args(["validate", "-"])
+            .write_stdin(format!("{event}\n{event}\n")),
+    );
+    assert_eq!(code, 0);
+    assert_eq!(
+        report["results"][1]["source"],
+        json!({"file": "<stdin>", "line": 2})
+    );
+}
+
+#[test]
+fn a_truncated_last_line_is_unreadable() {
+    let (dir, good) = scratch();
+    let line = valid_event_line();
+    let bad = dir.path().join("truncated.jsonl");
+    fs::write(&bad, format!("{line}\n{}", &line[..line.len() / 2])).unwrap();
+    assert_unreadable_then_continues(&bad, &good, Some(2), "truncated JSON: EOF while parsing");
+}
+
+#[test]
+fn an_invalid_utf8_line_is_unreadable() {
+    let (dir, good) = scratch();
+    let bad = dir.path().join("latin1.jsonl");
+    let mut bytes = format!("{}\n", valid_event_line()).into_bytes();
+    bytes.extend_from_slice(b"{\"name\": \"caf\xe9\"}\n");
+    fs::write(&bad, bytes).unwrap();
+    assert_unreadable_then_continues(&bad, &good, Some(2), "not UTF-8: invalid byte at column 14");
+}
+
+#[test]
+fn a_line_over_max_message_bytes_is_skipped_unread() {
+    let (dir, good) = scratch();
+    let bad = dir.path().join("huge.jsonl");
+    let huge_line = format!("{{\"pad\":\"{}\"}}", "x".repeat(2 * 1024 * 1024));
+    fs::write(&bad, format!("{huge_line}\n{}\n", valid_event_line())).unwrap();
+    let why = format!(
+        "the line is {} bytes, over the limit of 1048576",
+        huge_line.len()
+    );
+    assert_unreadable_then_continues_with(
+        &["--max-message-bytes", "1048576"],
+        &bad,
+        &good,
+        Some(1),
+        &why,
+    );
+}
+
+#[test]
+fn json_nested_10000_deep_is_unreadable_not_a_crash() {
+    let (dir, good) = scratch();
+    let bad = dir.path().join("deep.jsonl");
+    let deep = format!("{}1{}", "{\"a\":".repeat(10_000), "}".repeat(10_000));
+    fs::write(&bad, format!("{}\n{deep}\n", valid_event_line())).unwrap();
+    assert_unreadable_then_continues(&bad, &good, Some(2), "recursion limit exceeded");
+
+    let deep_array = dir.path().join("deep.json");
+    fs::write(
+        &deep_array,
+        format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)),
+    )
+    .unwrap();
+    let (code, report) = json_report(contracts().arg("check").arg(&deep_array).arg(&good));
+    assert_eq!(code, 2);
+    assert_eq!(report["summary"]["unreadable"], json!(1));
+    assert!(report["results"][0]["unreadable"]
+        .as_str()
+        .unwrap()
+        .contains("recursion limit exceeded"));
+}
+
+#[test]
+fn an_empty_file_is_reported() {
+    let (dir, good) = scratch();
+    let bad = dir.path().join("empty.jsonl");
+    fs::write(&bad, "").unwrap();
+    assert_unreadable_then_continues(&bad, &good, None, "the file holds no record");
+}
+
+#[test]
+fn a_binary_file_is_reported_once() {
+    let (dir, good) = scratch();
+    let bad = dir.path().join("capture.pcap");
+    let binary: Vec<u8> = (0..=255u8).cycle().take(64 * 1024).collect();
+    fs::write(&bad, binary).unwrap();
+    assert_unreadable_then_continues(&bad, &good, Some(1), "binary data");
+}
+
+#[test]
+fn an_unreadable_entry_in_a_directory_is_reported_and_the_walk_goes_on() {
+    let (dir, _) = scratch();
+    let tree = dir.path().join("tree");
+    fs::create_dir(&tree).unwrap();
+    let line = valid_event_line();
+    fs::write(tree.join("a.jsonl"), format!("{line}\n")).unwrap();
+    // Tests run as root, who can read a chmod 000 file; a dangling symbolic link cannot be
+    // opened by anyone.
+    std::os::unix::fs::symlink(tree.join("gone.jsonl"), tree.join("b.jsonl")).unwrap();
+    fs::create_dir(tree.join("c")).unwrap();
+    fs::write(tree.join("c/d.jsonl"), format!("{line}\n")).unwrap();
+
+    let (code, report) = json_report(contracts().arg("check").arg(&tree));
+    assert_eq!(code, 2);
+    let files: Vec<(String, bool)> = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let file = r["source"]["file"].as_str().unwrap();
+            let relative = Path::new(file).strip_prefix(&tree).unwrap();
+            (
+                relative.display().to_string(),
+                r.get("unreadable").is_some(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        files,
+        vec![
+            ("a.jsonl".to_string(), false),
+            ("b.jsonl".to_string(), true),
+            ("c/d.jsonl".to_string(), false)
+        ]
+    );
+    assert!(report["results"][1]["unreadable"]
+        .as_str()
+        .unwrap()
+        .starts_with("cannot open: "));
+}
+
+#[test]
+fn accounting_holds_over_every_kind_of_record() {
+    let (dir, good) = scratch();
+    let line = valid_event_line();
+    let mixed = dir.path().join("mixed.jsonl");
+    fs::write(
+        &mixed,
+        format!("{line}\nnot json\n{{\"type\":\"x\"}}\n\n{}", &line[..10]),
+    )
+    .unwrap();
+    let empty = dir.path().join("empty.json");
+    fs::write(&empty, "").unwrap();
+    let (code, report) = json_report(
+        contracts()
+            .arg("check")
+            .arg("recordings")
+            .arg(&mixed)
+            .arg(&empty)
+            .arg(dir.path().join("missing.jsonl"))
+            .arg(&good),
+    );
+    assert_eq!(code, 2);
+    assert_eq!(
+        report["summary"],
+        json!({"records": 26 + 4 + 1 + 1 + 1, "conforming": 22 + 1 + 1, "violating": 4 + 1, "unreadable": 2 + 1 + 1})
+    );
+}
+
+#[test]
+fn threads_do_not_change_the_report() {
+    let (dir, _) = scratch();
+    let sample =
+        fs::read_to_string(Path::new(CRATE_DIR).join("recordings/sample.recording.jsonl")).unwrap();
+    let big = dir.path().join("big.jsonl");
+    // Several batches' worth, with problems spread through them.
+    fs::write(&big, sample.repeat(200)).unwrap();
+    let run = |threads: &str| {
+        let output = contracts()
+            .args(["check", "--format", "json", "--threads", threads])
+            .arg(&big)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1));
+        output.stdout
+    };
+    let single = run("1");
+    assert_eq!(single, run("2"));
+    assert_eq!(single, run("4"));
+    let report: Value = serde_json::from_slice(&single).unwrap();
+    assert_eq!(report["summary"]["records"], json!(4000));
+    // Every later copy of the planted deliveries repeats content under the same id: not a
+    // duplicate, so the counts are the planted ones times the copies.
+    assert_eq!(
+        rule_counts(&report),
+        expected_counts(&[
+            ("CT001", 200),
+            ("CT002", 200),
+            ("CT004", 200),
+            ("CT005", 200)
+        ])
+    );
+}
+
+#[test]
+fn a_closed_stdout_ends_the_run_quietly() {
+    let (dir, _) = scratch();
+    let sample =
+        fs::read_to_string(Path::new(CRATE_DIR).join("recordings/sample.recording.jsonl")).unwrap();
+    let big = dir.path().join("big.jsonl");
+    // A report far larger than a pipe's buffer, so that writing it meets the closed pipe.
+    fs::write(&big, sample.repeat(100)).unwrap();
+    let mut child = StdCommand::new(env!("CARGO_BIN_EXE_contracts"))
+        .args(["check", "--format", "json"])
+        .arg(&big)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&output.stderr),
+        "",
+        "no panic, no error message"
+    );
+    assert_eq!(output.status.code(), Some(1), "the verdict still decides");
+}
