@@ -43,7 +43,7 @@ fn is_full_date(b: &[u8]) -> bool {
     let (Some(month), Some(day)) = (two_digits(&b[5..7]), two_digits(&b[8..10])) else {
         return false;
     };
-    let leap = year % 4 == 0 && (year % 100 != 0 || year % 400 == 0);
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
     let days_in_month = match month {
         1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
         4 | 6 | 9 | 11 => 30,

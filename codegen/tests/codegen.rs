@@ -7,11 +7,17 @@ use codegen::ErrorKind;
 use serde_json::{json, Value};
 
 fn fixture(name: &str) -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures").join(name)
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures")
+        .join(name)
 }
 
 fn file<'a>(files: &'a [codegen::GeneratedFile], path: &str) -> &'a str {
-    &files.iter().find(|f| f.path == Path::new(path)).unwrap_or_else(|| panic!("{path} generated")).contents
+    &files
+        .iter()
+        .find(|f| f.path == Path::new(path))
+        .unwrap_or_else(|| panic!("{path} generated"))
+        .contents
 }
 
 #[test]
@@ -19,7 +25,10 @@ fn mini_types_snapshot() {
     let files = codegen::generate(&fixture("mini")).expect("generates");
     insta::assert_snapshot!("mini_types", file(&files, "src/types.rs"));
     insta::assert_snapshot!("mini_contracts", file(&files, "src/contracts.rs"));
-    insta::assert_snapshot!("mini_bundled_schema", file(&files, "schemas/thing.created/1.0.json"));
+    insta::assert_snapshot!(
+        "mini_bundled_schema",
+        file(&files, "schemas/thing.created/1.0.json")
+    );
 }
 
 #[test]
@@ -29,8 +38,14 @@ fn output_is_deterministic_and_carries_the_preamble() {
     assert_eq!(first, second);
     for f in &first {
         let head = f.contents.lines().next().unwrap_or_default();
-        let has_preamble = head.contains(codegen::PREAMBLE) || f.contents.contains(&format!("\"$comment\": \"{}\"", codegen::PREAMBLE));
-        assert!(has_preamble, "{} does not start with the preamble", f.path.display());
+        let has_preamble = head.contains(codegen::PREAMBLE)
+            || f.contents
+                .contains(&format!("\"$comment\": \"{}\"", codegen::PREAMBLE));
+        assert!(
+            has_preamble,
+            "{} does not start with the preamble",
+            f.path.display()
+        );
     }
 }
 
@@ -43,7 +58,10 @@ fn cross_file_refs_are_bundled_once_and_recursion_terminates() {
     names.sort();
     assert_eq!(names, ["Colour", "Id", "Node", "When"]);
     assert_eq!(schema["properties"]["id"]["$ref"], "#/definitions/Id");
-    assert_eq!(definitions["Node"]["properties"]["children"]["items"]["$ref"], "#/definitions/Node");
+    assert_eq!(
+        definitions["Node"]["properties"]["children"]["items"]["$ref"],
+        "#/definitions/Node"
+    );
     assert_eq!(bundled[0].sources.len(), 2);
 }
 
@@ -53,7 +71,11 @@ fn mini_with(name: &str, schema: Value, extra: &[(&str, &str)]) -> PathBuf {
     let dir = std::env::temp_dir().join(format!("codegen-test-{}-{name}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     copy_dir(&fixture("mini"), &dir);
-    std::fs::write(dir.join("contracts/thing.created/1.0/schema.json"), serde_json::to_string_pretty(&schema).unwrap()).unwrap();
+    std::fs::write(
+        dir.join("contracts/thing.created/1.0/schema.json"),
+        serde_json::to_string_pretty(&schema).unwrap(),
+    )
+    .unwrap();
     for (path, contents) in extra {
         let path = dir.join(path);
         std::fs::create_dir_all(path.parent().unwrap()).unwrap();
@@ -84,29 +106,51 @@ fn refused(name: &str, schema: Value, extra: &[(&str, &str)]) -> codegen::Error 
 
 #[test]
 fn a_url_ref_is_refused_and_never_fetched() {
-    let e = refused("url", json!({"type": "object", "properties": {"a": {"$ref": "https://example.com/a.json#/definitions/A"}}}), &[]);
+    let e = refused(
+        "url",
+        json!({"type": "object", "properties": {"a": {"$ref": "https://example.com/a.json#/definitions/A"}}}),
+        &[],
+    );
     assert_eq!(e.kind, ErrorKind::RefUrl);
     assert_eq!(e.pointer.as_deref(), Some("/properties/a/$ref"));
-    assert!(e.file.ends_with("contracts/thing.created/1.0/schema.json"), "{e}");
+    assert!(
+        e.file.ends_with("contracts/thing.created/1.0/schema.json"),
+        "{e}"
+    );
 }
 
 #[test]
 fn a_ref_leaving_the_schemas_directory_is_refused() {
-    let e = refused("outside", json!({"type": "object", "properties": {"a": {"$ref": "../../../../outside.json#/definitions/A"}}}), &[("../outside.json", "{}")]);
-    assert!(matches!(e.kind, ErrorKind::RefOutsideSchemas | ErrorKind::RefTarget), "{e}");
+    let e = refused(
+        "outside",
+        json!({"type": "object", "properties": {"a": {"$ref": "../../../../outside.json#/definitions/A"}}}),
+        &[("../outside.json", "{}")],
+    );
+    assert!(
+        matches!(e.kind, ErrorKind::RefOutsideSchemas | ErrorKind::RefTarget),
+        "{e}"
+    );
     assert!(e.message.contains("outside.json"), "{e}");
 }
 
 #[test]
 fn a_ref_to_a_missing_definition_is_refused() {
-    let e = refused("missing", json!({"type": "object", "properties": {"a": {"$ref": "../../../common/defs.json#/definitions/Nope"}}}), &[]);
+    let e = refused(
+        "missing",
+        json!({"type": "object", "properties": {"a": {"$ref": "../../../common/defs.json#/definitions/Nope"}}}),
+        &[],
+    );
     assert_eq!(e.kind, ErrorKind::RefTarget);
     assert!(e.message.contains("/definitions/Nope"), "{e}");
 }
 
 #[test]
 fn if_then_else_is_refused_with_its_location() {
-    let e = refused("if", json!({"type": "object", "properties": {"a": {"if": {"type": "string"}, "then": {"minLength": 1}}}}), &[]);
+    let e = refused(
+        "if",
+        json!({"type": "object", "properties": {"a": {"if": {"type": "string"}, "then": {"minLength": 1}}}}),
+        &[],
+    );
     assert_eq!(e.kind, ErrorKind::Unsupported);
     assert_eq!(e.pointer.as_deref(), Some("/properties/a/if"));
 }
@@ -114,7 +158,11 @@ fn if_then_else_is_refused_with_its_location() {
 #[test]
 fn malformed_json_names_the_file_and_line() {
     let dir = mini_with("json", json!({}), &[]);
-    std::fs::write(dir.join("contracts/thing.created/1.0/schema.json"), "{\n  \"type\": \"object\",\n  oops\n}").unwrap();
+    std::fs::write(
+        dir.join("contracts/thing.created/1.0/schema.json"),
+        "{\n  \"type\": \"object\",\n  oops\n}",
+    )
+    .unwrap();
     let e = codegen::generate(&dir).expect_err("must be refused");
     let _ = std::fs::remove_dir_all(&dir);
     assert_eq!(e.kind, ErrorKind::Json);

@@ -64,6 +64,8 @@ pub struct ExamplesArgs {
 /// The flags `check` and `validate` share.
 #[derive(Debug, Args)]
 pub struct CommonArgs {
+    /// Report format: a human summary, JSON (`contracts report-schema`), JUnit XML, or GitHub
+    /// Actions annotations.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
     /// How many failures the text report lists.

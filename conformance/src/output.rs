@@ -66,7 +66,8 @@ mod tests {
         let mut out = QuietOnBrokenPipe::new(ClosedPipe);
         assert!(writeln!(out, "report").is_ok());
         assert!(out.flush().is_ok());
-        let mut full = QuietOnBrokenPipe::new(&mut [0u8; 2][..]);
+        let mut buffer = [0u8; 2];
+        let mut full = QuietOnBrokenPipe::new(&mut buffer[..]);
         assert!(write!(full, "too long").is_err());
     }
 }

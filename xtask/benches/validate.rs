@@ -7,18 +7,28 @@ use std::time::Instant;
 
 fn main() {
     let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
-    let rounds: u32 = std::env::var("ROUNDS").ok().and_then(|r| r.parse().ok()).unwrap_or(200_000);
+    let rounds: u32 = std::env::var("ROUNDS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .unwrap_or(200_000);
     println!("| contract | parse to Value | Event::from_slice | is_valid | validate() |");
     println!("|---|---|---|---|---|");
     for contract in &coder_events::CONTRACTS {
-        let dir = schemas.join(format!("contracts/{}/{}/examples/valid", contract.event_type, contract.version));
+        let dir = schemas.join(format!(
+            "contracts/{}/{}/examples/valid",
+            contract.event_type, contract.version
+        ));
         let mut bodies: Vec<Vec<u8>> = std::fs::read_dir(&dir)
             .expect("examples directory")
             .map(|e| std::fs::read(e.expect("entry").path()).expect("example"))
             .collect();
         bodies.sort();
-        let values: Vec<serde_json::Value> = bodies.iter().map(|b| serde_json::from_slice(b).expect("JSON")).collect();
-        let validator = coder_events::validator_for(contract.event_type, contract.version).expect("validator");
+        let values: Vec<serde_json::Value> = bodies
+            .iter()
+            .map(|b| serde_json::from_slice(b).expect("JSON"))
+            .collect();
+        let validator =
+            coder_events::validator_for(contract.event_type, contract.version).expect("validator");
         validator.is_valid(&values[0]); // compile outside the timing
         let per_event = |f: &dyn Fn(usize)| {
             let started = Instant::now();
@@ -28,7 +38,9 @@ fn main() {
             started.elapsed().as_nanos() as f64 / f64::from(rounds)
         };
         let parse = per_event(&|i| {
-            black_box(serde_json::from_slice::<serde_json::Value>(black_box(&bodies[i])).expect("JSON"));
+            black_box(
+                serde_json::from_slice::<serde_json::Value>(black_box(&bodies[i])).expect("JSON"),
+            );
         });
         let typed = per_event(&|i| {
             black_box(coder_events::Event::from_slice(black_box(&bodies[i])).expect("typed"));

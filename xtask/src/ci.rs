@@ -13,7 +13,18 @@ pub fn verify() -> Result<()> {
     // looks like. Only a usage error or unreadable input (2) fails the job.
     for (args, accepted) in [(&["examples"][..], &[0][..]), (&["check"][..], &[0, 1][..])] {
         let mut command = Command::new(env!("CARGO"));
-        command.args(["run", "--quiet", "--release", "-p", "conformance", "--bin", "contracts", "--"]).args(args);
+        command
+            .args([
+                "run",
+                "--quiet",
+                "--release",
+                "-p",
+                "conformance",
+                "--bin",
+                "contracts",
+                "--",
+            ])
+            .args(args);
         eprintln!("==> contracts {}", args.join(" "));
         let status = command.current_dir(project_root()).status()?;
         if !status.code().is_some_and(|code| accepted.contains(&code)) {

@@ -2,8 +2,8 @@
 //! (one record an element, streamed), or one JSON document spread over many lines.
 //!
 //! The framing is told from the first bytes: `[` starts an array; otherwise a first line that
-//! is a whole JSON value starts JSON Lines, and a first line that opens an object it does not
-//! close starts a single document.
+//! is a whole JSON value starts JSON Lines, and a first line that opens an object and breaks
+//! where a pretty printer would starts a single document.
 
 use std::fmt;
 use std::io::{self, BufRead, Cursor, Read};
@@ -113,19 +113,21 @@ fn read_lines<R: BufRead>(
             }
         };
         match line {
-            Line::TooLong { number, size } => emit(
-                Location::line(file, number),
-                RawRecord::Unreadable(format!(
-                    "the line is {size} bytes, over the limit of {max_bytes} (--max-message-bytes); skipped"
-                )),
-            ),
+            Line::TooLong { number, size } => {
+                first = false;
+                emit(
+                    Location::line(file, number),
+                    RawRecord::Unreadable(format!(
+                        "the line is {size} bytes, over the limit of {max_bytes} (--max-message-bytes); skipped"
+                    )),
+                )
+            }
             Line::Text { bytes, .. } if bytes.iter().all(u8::is_ascii_whitespace) => {}
             Line::Text { number, bytes } if first => {
                 first = false;
                 match serde_json::from_slice::<Value>(&bytes) {
                     Ok(value) => emit(Location::line(file, number), RawRecord::Value(value)),
-                    // An object left open at the end of the first line: a pretty-printed document.
-                    Err(e) if e.is_eof() && bytes.first() == Some(&b'{') => {
+                    Err(e) if e.is_eof() && opens_a_document(&bytes) => {
                         let rest = lines.into_inner();
                         return read_document(bytes, rest, file, number, max_bytes, emit);
                     }
@@ -133,9 +135,19 @@ fn read_lines<R: BufRead>(
                     Err(_) => emit(Location::line(file, number), RawRecord::Line(bytes)),
                 }
             }
-            Line::Text { number, bytes } => emit(Location::line(file, number), RawRecord::Line(bytes)),
+            Line::Text { number, bytes } => {
+                emit(Location::line(file, number), RawRecord::Line(bytes))
+            }
         }
     }
+}
+
+/// Whether a first line that is not a whole JSON value starts a pretty-printed object.
+/// Pretty printers break lines after `{`, `[` or `,`; a JSON Lines record cut short (a
+/// truncated first line) stops anywhere, and must stay one bad line, not swallow the file.
+fn opens_a_document(first_line: &[u8]) -> bool {
+    let last = first_line.iter().rev().find(|b| !b.is_ascii_whitespace());
+    first_line.first() == Some(&b'{') && matches!(last, Some(b'{' | b'[' | b','))
 }
 
 /// Reads one JSON document that starts with `first_line`, then checks that nothing follows it.
@@ -306,6 +318,18 @@ mod tests {
         let too_big = records("{\n  \"a\": \"0123456789\"\n}\n", 10);
         assert_eq!(too_big.len(), 1);
         assert!(too_big[0].1.contains("over the limit of 10"), "{too_big:?}");
+    }
+
+    #[test]
+    fn a_truncated_first_line_does_not_swallow_the_lines_after_it() {
+        let read = records("{\"a\": \"cut of\n{\"b\":2}\n", 100);
+        assert_eq!(read.len(), 2, "{read:?}");
+        assert_eq!(read[0], ("f:1".into(), "line {\"a\": \"cut of".into()));
+        assert_eq!(read[1], ("f:2".into(), "line {\"b\":2}".into()));
+        assert_eq!(
+            records("{ \"a\": 1,\n  \"b\": 2 }", 100),
+            pairs(&[("f:1", "value {\"a\":1,\"b\":2}")])
+        );
     }
 
     #[test]

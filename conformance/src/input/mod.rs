@@ -98,7 +98,6 @@ pub enum Body {
 
 /// One input format: recognises the JSON values it reads and turns them into messages.
 pub trait InputFormat: Send + Sync {
-    fn name(&self) -> &'static str;
     /// Whether `value` looks like this format; asked in order when the format is not forced.
     fn recognizes(&self, value: &Value) -> bool;
     /// The message `value` holds, or why it holds none (reported as unreadable).

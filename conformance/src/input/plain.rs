@@ -11,10 +11,6 @@ pub struct Plain {
 }
 
 impl InputFormat for Plain {
-    fn name(&self) -> &'static str {
-        "plain"
-    }
-
     /// The fallback format: any JSON value is read as an event.
     fn recognizes(&self, _value: &Value) -> bool {
         true

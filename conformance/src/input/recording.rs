@@ -57,10 +57,6 @@ fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, 
 }
 
 impl InputFormat for Recording {
-    fn name(&self) -> &'static str {
-        "recording"
-    }
-
     fn recognizes(&self, value: &Value) -> bool {
         value.get("routingKey").is_some()
             && (value.get("body").is_some() || value.get("bodyBase64").is_some())

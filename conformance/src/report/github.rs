@@ -4,7 +4,7 @@
 use std::io::{self, Write};
 
 use super::{RecordResult, Report};
-use crate::rules::Severity;
+use crate::rules::{Severity, RULES};
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for result in &report.results {
@@ -21,7 +21,9 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
             } else {
                 &v.instance_path
             };
-            annotate(out, level, result, &v.rule, &format!("{at}: {}", v.message))?;
+            let name = RULES.iter().find(|r| r.id == v.rule).map_or("", |r| r.name);
+            let title = format!("{} {name}", v.rule);
+            annotate(out, level, result, &title, &format!("{at}: {}", v.message))?;
         }
     }
     writeln!(out, "{}", report.summary.totals_line())

@@ -276,7 +276,7 @@ impl ReportBuilder {
             .into_iter()
             .map(|((event_type, version), tally)| row(event_type, version, tally))
             .collect();
-        contracts.sort_by_key(|row| row_order(row));
+        contracts.sort_by_key(row_order);
         Report {
             summary: self.summary,
             contracts,
