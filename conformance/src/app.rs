@@ -35,8 +35,24 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<u8> {
             write_rules(out)?;
             Ok(EXIT_CONFORM)
         }
+        Command::Record(args) => crate::broker::record(args, out),
+        Command::Tap(args) => crate::broker::tap(args, out),
+        Command::Replay(args) => crate::broker::replay(args),
+        Command::Lint(args) => crate::schema_checks::run_lint(args, out),
+        Command::Breaking(args) => crate::schema_checks::run_breaking(args, out),
+        Command::Docs(args) => crate::schema_checks::run_docs(args, out),
+        Command::Asyncapi(args) => crate::schema_checks::run_asyncapi(args, out),
         Command::ReportSchema => {
-            let schema = schemars::schema_for!(Report);
+            let mut schema = schemars::schema_for!(Report);
+            // What the file is, in the file: conformance/report.schema.json is this output.
+            schema.insert(
+                "$comment".into(),
+                concat!(
+                    "printed by `contracts report-schema`; conformance/report.schema.json is ",
+                    "this, checked by a test"
+                )
+                .into(),
+            );
             serde_json::to_writer_pretty(&mut *out, &schema)?;
             writeln!(out)?;
             Ok(EXIT_CONFORM)
@@ -100,6 +116,19 @@ fn write_rules(out: &mut dyn Write) -> io::Result<()> {
             out,
             "{}  {:<name_width$}  {:<7}  {}",
             rule.id, rule.name, rule.default_severity, rule.doc
+        )?;
+    }
+    writeln!(out, "\nschema rules (contracts lint, contracts breaking):")?;
+    let schema_rules = crate::schema_checks::schema_rule_docs();
+    let name_width = schema_rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    for rule in &schema_rules {
+        writeln!(
+            out,
+            "{}  {:<name_width$}  {:<7}  {}",
+            rule.id,
+            rule.name,
+            rule.default_severity.as_str(),
+            rule.purpose
         )?;
     }
     Ok(())

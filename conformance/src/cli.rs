@@ -28,14 +28,29 @@ pub enum Command {
     Rules,
     /// Print the JSON Schema of the `--format json` report.
     ReportSchema,
+    /// Record what a queue bound to the exchange receives, in the recording format.
+    Record(RecordArgs),
+    /// Check messages as they arrive on a queue bound to the exchange (optionally recording).
+    Tap(TapArgs),
+    /// Publish a recording back to the broker, with publisher confirms.
+    Replay(ReplayArgs),
+    /// Lint the schemas: meta-schema, catalog agreement, conventions, examples present.
+    Lint(LintArgs),
+    /// Classify every schema change against a git ref or a directory; breaking ones fail.
+    Breaking(BreakingArgs),
+    /// Generate each module's event documentation (docs/events/), or check it is up to date.
+    Docs(DocsArgs),
+    /// Print the AsyncAPI 3.0 document of the exchange.
+    Asyncapi(AsyncApiArgs),
 }
 
 #[derive(Debug, Args)]
 pub struct CheckArgs {
     /// Files, directories (read recursively), `-` for standard input; gzip is decompressed.
     pub paths: Vec<PathBuf>,
-    /// How to read records; `auto` reads a line with routingKey and body (or bodyBase64) as a
-    /// recorded delivery and anything else as a plain event.
+    /// How to read records; `auto` tells each record's format by its field names (a recording
+    /// line, a rabtap message, a management API `get` element, a rabbitmq_tracing line) and
+    /// reads anything else as a plain event.
     #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
     pub input_format: InputFormatArg,
     #[command(flatten)]
@@ -90,6 +105,12 @@ pub enum InputFormatArg {
     Auto,
     Plain,
     Recording,
+    /// `rabtap tap --saveto DIR` files (with raw-mode .dat bodies) or `rabtap tap --json`.
+    Rabtap,
+    /// The management API's `POST /api/queues/{vhost}/{queue}/get` response.
+    Management,
+    /// The rabbitmq_tracing plugin's JSON log.
+    Tracing,
 }
 
 impl From<InputFormatArg> for FormatChoice {
@@ -98,6 +119,9 @@ impl From<InputFormatArg> for FormatChoice {
             InputFormatArg::Auto => FormatChoice::Auto,
             InputFormatArg::Plain => FormatChoice::Plain,
             InputFormatArg::Recording => FormatChoice::Recording,
+            InputFormatArg::Rabtap => FormatChoice::Rabtap,
+            InputFormatArg::Management => FormatChoice::Management,
+            InputFormatArg::Tracing => FormatChoice::Tracing,
         }
     }
 }
@@ -108,6 +132,73 @@ pub enum ReportFormat {
     Json,
     Junit,
     Github,
+}
+
+/// Where `record` and `tap` consume from, and when they stop.
+#[derive(Debug, Args)]
+pub struct ConsumeArgs {
+    /// The broker, as an AMQP URI (the vhost percent-encoded: %2f is /).
+    #[arg(long, default_value = crate::broker::DEFAULT_URL)]
+    pub url: String,
+    /// The exchange to bind to; declared as a durable topic exchange if it does not exist.
+    #[arg(long, default_value = coder_events::EXCHANGE)]
+    pub exchange: String,
+    /// A binding key (repeatable); `#` is every routing key.
+    #[arg(long = "binding", value_name = "KEY", default_value = "#")]
+    pub bindings: Vec<String>,
+    /// Consume from a durable queue of this name, which keeps what arrives while no process
+    /// consumes and is shared by every process given the name (default: a server-named
+    /// exclusive queue, deleted on exit).
+    #[arg(long)]
+    pub queue: Option<String>,
+    /// How many unacknowledged messages the broker sends ahead.
+    #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u16).range(1..))]
+    pub prefetch: u16,
+    /// Stop after this many messages.
+    #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
+    pub limit: Option<u64>,
+    /// Stop after this long, e.g. 30s, 5m, 1h, 250ms.
+    #[arg(long, value_parser = crate::broker::parse_duration)]
+    pub duration: Option<std::time::Duration>,
+    /// fsync the recording before each acknowledgement (survives a power loss, not just a
+    /// crash; slower).
+    #[arg(long)]
+    pub fsync: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct RecordArgs {
+    #[command(flatten)]
+    pub consume: ConsumeArgs,
+    /// The recording to append to (`-`: standard output).
+    #[arg(long)]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct TapArgs {
+    #[command(flatten)]
+    pub consume: ConsumeArgs,
+    /// Also append every message to this recording.
+    #[arg(long)]
+    pub out: Option<PathBuf>,
+    #[command(flatten)]
+    pub common: CommonArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct ReplayArgs {
+    /// The recording to publish (`-`: standard input; gzip is decompressed).
+    pub path: PathBuf,
+    /// The broker, as an AMQP URI.
+    #[arg(long, default_value = crate::broker::DEFAULT_URL)]
+    pub url: String,
+    /// Publish every message to this exchange instead of the one it was recorded from.
+    #[arg(long)]
+    pub exchange: Option<String>,
+    /// At most this many messages a second, e.g. 100/s (default: as fast as confirms come).
+    #[arg(long, value_parser = crate::broker::parse_rate)]
+    pub rate: Option<f64>,
 }
 
 fn parse_json_pointer(s: &str) -> Result<String, String> {
@@ -127,4 +218,52 @@ mod tests {
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
     }
+}
+
+/// The repository's schemas directory, wherever `contracts` runs from.
+const DEFAULT_SCHEMAS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas");
+
+#[derive(Debug, Args)]
+pub struct LintArgs {
+    /// The schemas directory holding catalog.json.
+    #[arg(long, default_value = DEFAULT_SCHEMAS)]
+    pub schemas: PathBuf,
+    /// Per-path rule ignores; default `<schemas>/.contracts.json` when it exists.
+    #[arg(long)]
+    pub config: Option<PathBuf>,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct BreakingArgs {
+    /// A git ref (schemas read with git, work tree untouched) or a schemas directory.
+    #[arg(long)]
+    pub against: String,
+    /// The current schemas directory.
+    #[arg(long, default_value = DEFAULT_SCHEMAS)]
+    pub schemas: PathBuf,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct DocsArgs {
+    /// Write nothing; exit 1 naming the pages that differ from what the schemas produce.
+    #[arg(long)]
+    pub check: bool,
+    #[arg(long, default_value = DEFAULT_SCHEMAS)]
+    pub schemas: PathBuf,
+    /// Where the pages go.
+    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/events"))]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct AsyncApiArgs {
+    #[arg(long, default_value = DEFAULT_SCHEMAS)]
+    pub schemas: PathBuf,
+    /// Write the document here instead of standard output.
+    #[arg(long, short)]
+    pub out: Option<PathBuf>,
 }

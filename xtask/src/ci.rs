@@ -35,12 +35,36 @@ pub fn verify() -> Result<()> {
 }
 
 pub fn run() -> Result<()> {
-    let steps: &[(&str, &[&str])] = &[
-        ("format", &["fmt", "--all", "--check"]),
-        ("codegen drift", &["xtask", "codegen", "--check"]),
+    let contracts = [
+        "run",
+        "--quiet",
+        "-p",
+        "conformance",
+        "--bin",
+        "contracts",
+        "--",
+    ];
+    let with_contracts = |args: &[&'static str]| -> Vec<&'static str> {
+        contracts.iter().chain(args).copied().collect()
+    };
+    let mut steps: Vec<(&str, Vec<&str>)> = vec![
+        ("format", vec!["fmt", "--all", "--check"]),
+        ("codegen drift", vec!["xtask", "codegen", "--check"]),
+        ("schema lint", with_contracts(&["lint"])),
+        ("docs drift", with_contracts(&["docs", "--check"])),
+    ];
+    let base = merge_base();
+    if let Some(base) = &base {
+        let mut args = with_contracts(&["breaking", "--against"]);
+        args.push(base.as_str());
+        steps.push(("breaking changes against the merge base with main", args));
+    } else {
+        eprintln!("==> breaking changes: no main branch to compare with; skipped");
+    }
+    steps.extend([
         (
             "clippy",
-            &[
+            vec![
                 "clippy",
                 "--workspace",
                 "--all-targets",
@@ -51,15 +75,15 @@ pub fn run() -> Result<()> {
         ),
         (
             "types-only build",
-            &["check", "-p", "coder-events", "--no-default-features"],
+            vec!["check", "-p", "coder-events", "--no-default-features"],
         ),
-        ("tests", &["test", "--workspace", "--all-targets"]),
-        ("doc tests", &["test", "--workspace", "--doc"]),
-    ];
-    for (name, args) in steps {
+        ("tests", vec!["test", "--workspace", "--all-targets"]),
+        ("doc tests", vec!["test", "--workspace", "--doc"]),
+    ]);
+    for (name, args) in &steps {
         eprintln!("==> {name}: cargo {}", args.join(" "));
         let status = Command::new(env!("CARGO"))
-            .args(*args)
+            .args(args)
             .current_dir(project_root())
             .status()?;
         if !status.success() {
@@ -68,4 +92,20 @@ pub fn run() -> Result<()> {
     }
     eprintln!("==> ci: all steps passed");
     Ok(())
+}
+
+/// The merge base of HEAD with the main branch (local `main`, else `origin/main`), if any.
+fn merge_base() -> Option<String> {
+    ["main", "origin/main"].iter().find_map(|branch| {
+        let output = Command::new("git")
+            .args(["merge-base", "HEAD", branch])
+            .current_dir(project_root())
+            .output()
+            .ok()?;
+        output
+            .status
+            .success()
+            .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
+            .filter(|sha| !sha.is_empty())
+    })
 }

@@ -6,6 +6,7 @@ use clap::{Parser, Subcommand};
 
 mod ci;
 mod codegen;
+mod gen_traffic;
 
 #[derive(Parser)]
 #[command(about = "Project tasks: cargo xtask <task>")]
@@ -27,6 +28,8 @@ enum Task {
     Verify,
     /// Run everything CI runs: fmt, clippy, tests, codegen drift.
     Ci,
+    /// Write synthetic traffic of every contract (~1% planted problems) for benchmarks.
+    GenTraffic(gen_traffic::Args),
 }
 
 fn main() -> ExitCode {
@@ -35,6 +38,7 @@ fn main() -> ExitCode {
         Task::Codegen { check } => codegen::run(check),
         Task::Verify => ci::verify(),
         Task::Ci => ci::run(),
+        Task::GenTraffic(args) => gen_traffic::run(&args),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,8 +1,10 @@
 //! The checking pipeline: sources are framed into records on this thread, records are parsed,
 //! decoded and schema-validated in parallel batches, and then, in input order, checked for
-//! duplicate ids, judged by the rules, and added to the report.
+//! duplicate ids, judged by the rules, and added to the report. [`LiveChecker`] judges records
+//! one at a time as they arrive (`contracts tap`), the same way.
 
 mod duplicates;
+mod progress;
 
 use std::mem;
 
@@ -13,10 +15,11 @@ use serde_json::Value;
 
 use crate::input::framing::{describe_json_error, read_records};
 use crate::input::sources::{self, Source, SourceKind};
-use crate::input::{Body, Decoder, Location, Message, RawRecord};
+use crate::input::{Body, Decoder, Location, Message, Origin, RawRecord};
 use crate::report::{Keep, RecordResult, Report, ReportBuilder, ReportedViolation};
 use crate::rules::{Facts, Finding, Rule, RuleSettings, Severity};
 use duplicates::{content_hash, DuplicateTracker};
+use progress::Progress;
 
 pub struct CheckSettings {
     pub decoder: Decoder,
@@ -44,18 +47,18 @@ pub fn check(sources: &[Source], settings: &CheckSettings) -> anyhow::Result<Rep
         .build()
         .context("starting the worker threads")?;
     let mut checker = Checker {
-        settings,
+        judge: Judge::new(settings),
         pool,
         batch: Vec::new(),
         batch_bytes: 0,
-        duplicates: DuplicateTracker::default(),
-        tracks_duplicates: settings.rules.severity("CT009") != Severity::Off,
         report: ReportBuilder::new(settings.keep),
+        progress: Progress::new(sources::total_file_bytes(sources)),
     };
     for source in sources {
         let opened = match &source.kind {
             SourceKind::Unreadable(why) => Err(why.clone()),
-            _ => sources::open(source).map_err(|e| format!("cannot open: {e}")),
+            _ => sources::open_counting(source, checker.progress.bytes_read())
+                .map_err(|e| format!("cannot open: {e}")),
         };
         match opened {
             Ok(reader) => read_records(
@@ -68,17 +71,50 @@ pub fn check(sources: &[Source], settings: &CheckSettings) -> anyhow::Result<Rep
         }
     }
     checker.flush();
+    checker.progress.finish();
     Ok(checker.report.finish())
 }
 
 struct Checker<'a> {
-    settings: &'a CheckSettings,
+    judge: Judge<'a>,
     pool: rayon::ThreadPool,
     batch: Vec<(Location, RawRecord)>,
     batch_bytes: usize,
+    report: ReportBuilder,
+    progress: Progress,
+}
+
+/// Applies the rules to analysed records, in input order (duplicate ids depend on it).
+struct Judge<'a> {
+    settings: &'a CheckSettings,
     duplicates: DuplicateTracker,
     tracks_duplicates: bool,
-    report: ReportBuilder,
+}
+
+/// Checks records one at a time, as they arrive: what `contracts tap` does with each delivery.
+/// A record gets the same result as it would in a `check` of the same records in that order.
+pub struct LiveChecker<'a> {
+    judge: Judge<'a>,
+}
+
+impl<'a> LiveChecker<'a> {
+    pub fn new(settings: &'a CheckSettings) -> LiveChecker<'a> {
+        LiveChecker {
+            judge: Judge::new(settings),
+        }
+    }
+
+    pub fn check(&mut self, location: &Location, record: RawRecord) -> RecordResult {
+        let judge = &mut self.judge;
+        // A live delivery has no file of its own for a body to be read from.
+        let analysis = analyze(
+            record,
+            &judge.settings.decoder,
+            &Origin::NONE,
+            judge.tracks_duplicates,
+        );
+        judge.conclude(location, analysis)
+    }
 }
 
 /// What a worker found out about one record.
@@ -105,18 +141,38 @@ impl Checker<'_> {
     fn flush(&mut self) {
         let batch = mem::take(&mut self.batch);
         self.batch_bytes = 0;
-        let decoder = &self.settings.decoder;
-        let hash = self.tracks_duplicates;
+        let decoder = &self.judge.settings.decoder;
+        let hash = self.judge.tracks_duplicates;
+        let max_message_bytes = self.judge.settings.max_message_bytes;
         // `collect` on an indexed parallel iterator keeps input order.
         let analyses: Vec<(Location, Analysis)> = self.pool.install(|| {
             batch
                 .into_par_iter()
-                .map(|(location, record)| (location, analyze(record, decoder, hash)))
+                .map(|(location, record)| {
+                    let origin = Origin {
+                        location: Some(&location),
+                        max_message_bytes,
+                    };
+                    let analysis = analyze(record, decoder, &origin, hash);
+                    (location, analysis)
+                })
                 .collect()
         });
+        let records = analyses.len();
         for (location, analysis) in analyses {
-            let result = self.conclude(&location, analysis);
+            let result = self.judge.conclude(&location, analysis);
             self.report.add(result);
+        }
+        self.progress.advance(records);
+    }
+}
+
+impl<'a> Judge<'a> {
+    fn new(settings: &'a CheckSettings) -> Judge<'a> {
+        Judge {
+            settings,
+            duplicates: DuplicateTracker::default(),
+            tracks_duplicates: settings.rules.severity("CT009") != Severity::Off,
         }
     }
 
@@ -176,7 +232,7 @@ impl Checker<'_> {
 }
 
 /// Parses, decodes and validates one record: the costly part, run on the workers.
-fn analyze(record: RawRecord, decoder: &Decoder, hash_content: bool) -> Analysis {
+fn analyze(record: RawRecord, decoder: &Decoder, origin: &Origin, hash_content: bool) -> Analysis {
     let value = match record {
         RawRecord::Line(bytes) => match parse_line(&bytes) {
             Ok(value) => value,
@@ -185,7 +241,7 @@ fn analyze(record: RawRecord, decoder: &Decoder, hash_content: bool) -> Analysis
         RawRecord::Value(value) => value,
         RawRecord::Unreadable(why) => return Analysis::Unreadable(why),
     };
-    let message = match decoder.decode(value) {
+    let message = match decoder.decode_from(value, origin) {
         Ok(message) => message,
         Err(why) => return Analysis::Unreadable(why),
     };

@@ -1,15 +1,16 @@
 //! How a file is cut into records: JSON Lines (one record a line), one top-level JSON array
-//! (one record an element, streamed), or one JSON document spread over many lines.
+//! (one record an element, streamed), or JSON documents spread over many lines (one
+//! pretty-printed document, or a stream of them as `rabtap tap --json` prints).
 //!
 //! The framing is told from the first bytes: `[` starts an array; otherwise a first line that
 //! is a whole JSON value starts JSON Lines, and a first line that opens an object and breaks
-//! where a pretty printer would starts a single document.
+//! where a pretty printer would starts a stream of documents.
 
 use std::fmt;
 use std::io::{self, BufRead, Cursor, Read};
 use std::sync::Arc;
 
-use serde::de::{Deserialize, Deserializer, SeqAccess, Visitor};
+use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::lines::{BoundedLines, Line};
@@ -129,7 +130,7 @@ fn read_lines<R: BufRead>(
                     Ok(value) => emit(Location::line(file, number), RawRecord::Value(value)),
                     Err(e) if e.is_eof() && opens_a_document(&bytes) => {
                         let rest = lines.into_inner();
-                        return read_document(bytes, rest, file, number, max_bytes, emit);
+                        return read_documents(bytes, rest, file, number, max_bytes, emit);
                     }
                     // Parsed again on a worker, which reports why it is not JSON.
                     Err(_) => emit(Location::line(file, number), RawRecord::Line(bytes)),
@@ -150,30 +151,168 @@ fn opens_a_document(first_line: &[u8]) -> bool {
     first_line.first() == Some(&b'{') && matches!(last, Some(b'{' | b'[' | b','))
 }
 
-/// Reads one JSON document that starts with `first_line`, then checks that nothing follows it.
-fn read_document(
+/// Reads JSON documents that may span lines, the first starting with `first_line` (on line
+/// `number`), one record each at the line it starts on. Documents are cut here by counting
+/// brackets outside strings, and parsed on the workers like lines; what does not balance is
+/// handed on as it is, for the parser to say what is wrong with it.
+fn read_documents(
     mut first_line: Vec<u8>,
-    rest: impl Read,
+    rest: impl BufRead,
     file: &Arc<str>,
-    line: u64,
+    number: u64,
     max_bytes: usize,
     emit: &mut Emit,
 ) {
     first_line.push(b'\n');
-    let reader = Limited {
-        inner: Cursor::new(first_line).chain(rest),
-        read: 0,
-        limit: max_bytes as u64,
-    };
-    let location = Location::line(file, line);
-    let mut deserializer = serde_json::Deserializer::from_reader(reader);
-    match Value::deserialize(&mut deserializer) {
-        Ok(value) => emit(location.clone(), RawRecord::Value(value)),
-        Err(e) => return emit(location, RawRecord::Unreadable(describe_json_error(&e))),
+    let mut reader = Cursor::new(first_line).chain(rest);
+    let mut splitter = DocumentSplitter::new(number, max_bytes);
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                let why = format!("read error: {e}; the rest of the file is not read");
+                return emit(
+                    Location::line(file, splitter.line),
+                    RawRecord::Unreadable(why),
+                );
+            }
+        };
+        if available.is_empty() {
+            break;
+        }
+        for &byte in available {
+            if let Some((line, record)) = splitter.push(byte) {
+                emit(Location::line(file, line), record);
+            }
+        }
+        let consumed = available.len();
+        reader.consume(consumed);
     }
-    if let Err(e) = deserializer.end() {
-        let why = format!("data after the JSON document: {e}");
-        emit(location, RawRecord::Unreadable(why));
+    if let Some((line, record)) = splitter.finish() {
+        emit(Location::line(file, line), record);
+    }
+}
+
+/// Cuts a byte stream into JSON documents (objects or arrays) and, between them, stray lines.
+struct DocumentSplitter {
+    max_bytes: usize,
+    /// The line the next byte is on.
+    line: u64,
+    state: Split,
+    /// The current record's line, bytes (empty once over the limit) and size.
+    start: u64,
+    bytes: Vec<u8>,
+    size: u64,
+    depth: u64,
+    in_string: bool,
+    escaped: bool,
+}
+
+#[derive(PartialEq, Eq)]
+enum Split {
+    Between,
+    Document,
+    /// Text outside any document, read to the end of its line.
+    Stray,
+}
+
+impl DocumentSplitter {
+    fn new(line: u64, max_bytes: usize) -> Self {
+        DocumentSplitter {
+            max_bytes,
+            line,
+            state: Split::Between,
+            start: line,
+            bytes: Vec::new(),
+            size: 0,
+            depth: 0,
+            in_string: false,
+            escaped: false,
+        }
+    }
+
+    /// Takes one byte; returns a record when it completes one.
+    fn push(&mut self, byte: u8) -> Option<(u64, RawRecord)> {
+        let line = self.line;
+        if byte == b'\n' {
+            self.line += 1;
+        }
+        match self.state {
+            Split::Between if byte.is_ascii_whitespace() => None,
+            Split::Between => {
+                self.start = line;
+                self.state = if matches!(byte, b'{' | b'[') {
+                    self.depth = 1;
+                    Split::Document
+                } else {
+                    Split::Stray
+                };
+                self.keep(byte);
+                None
+            }
+            Split::Stray if byte == b'\n' => self.take(),
+            Split::Stray => {
+                self.keep(byte);
+                None
+            }
+            Split::Document => {
+                self.keep(byte);
+                if self.in_string {
+                    match byte {
+                        _ if self.escaped => self.escaped = false,
+                        b'\\' => self.escaped = true,
+                        b'"' => self.in_string = false,
+                        _ => {}
+                    }
+                    return None;
+                }
+                match byte {
+                    b'"' => self.in_string = true,
+                    b'{' | b'[' => self.depth += 1,
+                    b'}' | b']' => {
+                        self.depth -= 1;
+                        if self.depth == 0 {
+                            return self.take();
+                        }
+                    }
+                    _ => {}
+                }
+                None
+            }
+        }
+    }
+
+    /// At the end of the input: what is left, unfinished.
+    fn finish(&mut self) -> Option<(u64, RawRecord)> {
+        (self.state != Split::Between).then(|| self.take()).flatten()
+    }
+
+    fn keep(&mut self, byte: u8) {
+        self.size += 1;
+        if self.size > self.max_bytes as u64 {
+            // Give the memory back now: the rest of this record is only counted.
+            self.bytes = Vec::new();
+        } else {
+            self.bytes.push(byte);
+        }
+    }
+
+    fn take(&mut self) -> Option<(u64, RawRecord)> {
+        let bytes = std::mem::take(&mut self.bytes);
+        let size = std::mem::replace(&mut self.size, 0);
+        self.state = Split::Between;
+        self.in_string = false;
+        self.escaped = false;
+        let record = if size > self.max_bytes as u64 {
+            RawRecord::Unreadable(format!(
+                "the document is {size} bytes, over the limit of {} (--max-message-bytes); skipped",
+                self.max_bytes
+            ))
+        } else {
+            RawRecord::Line(bytes)
+        };
+        Some((self.start, record))
     }
 }
 
@@ -230,28 +369,6 @@ pub fn describe_json_error(e: &serde_json::Error) -> String {
         e.to_string()
     } else {
         format!("not JSON: {e}")
-    }
-}
-
-/// A reader that fails once more than `limit` bytes have been read: one document may not be
-/// larger than `--max-message-bytes`.
-struct Limited<R> {
-    inner: R,
-    read: u64,
-    limit: u64,
-}
-
-impl<R: Read> Read for Limited<R> {
-    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
-        let n = self.inner.read(buf)?;
-        self.read += n as u64;
-        if self.read > self.limit {
-            return Err(io::Error::other(format!(
-                "the document is over the limit of {} bytes (--max-message-bytes)",
-                self.limit
-            )));
-        }
-        Ok(n)
     }
 }
 
@@ -313,11 +430,34 @@ mod tests {
     fn a_pretty_printed_document_is_one_record() {
         assert_eq!(
             records("\n{\n  \"a\": [1,\n 2]\n}\n", 100),
-            pairs(&[("f:2", "value {\"a\":[1,2]}")])
+            pairs(&[("f:2", "line {\n  \"a\": [1,\n 2]\n}")])
         );
         let too_big = records("{\n  \"a\": \"0123456789\"\n}\n", 10);
         assert_eq!(too_big.len(), 1);
-        assert!(too_big[0].1.contains("over the limit of 10"), "{too_big:?}");
+        assert!(
+            too_big[0].1.contains("is 23 bytes, over the limit of 10"),
+            "{too_big:?}"
+        );
+    }
+
+    #[test]
+    fn a_stream_of_pretty_documents_is_a_record_each() {
+        let stream = "{\n  \"a\": \"}{\\\"\",\n  \"b\": [{}]\n}\n{\n  \"c\": 2\n}\n\n[\n 3\n]\nstray text\n{\n \"cut\": ";
+        assert_eq!(
+            records(stream, 100),
+            pairs(&[
+                ("f:1", "line {\n  \"a\": \"}{\\\"\",\n  \"b\": [{}]\n}"),
+                ("f:5", "line {\n  \"c\": 2\n}"),
+                ("f:9", "line [\n 3\n]"),
+                ("f:12", "line stray text"),
+                ("f:13", "line {\n \"cut\": "),
+            ])
+        );
+        // Each document is parsed on its own, as a line is.
+        let documents = records(stream, 100);
+        let first = documents[0].1.strip_prefix("line ").unwrap();
+        let parsed: Value = serde_json::from_str(first).unwrap();
+        assert_eq!(parsed["a"], "}{\"");
     }
 
     #[test]
@@ -328,7 +468,7 @@ mod tests {
         assert_eq!(read[1], ("f:2".into(), "line {\"b\":2}".into()));
         assert_eq!(
             records("{ \"a\": 1,\n  \"b\": 2 }", 100),
-            pairs(&[("f:1", "value {\"a\":1,\"b\":2}")])
+            pairs(&[("f:1", "line { \"a\": 1,\n  \"b\": 2 }")])
         );
     }
 

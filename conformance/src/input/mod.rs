@@ -2,18 +2,26 @@
 //! input formats that turn one JSON value into a message (an event, with its delivery when the
 //! input carried one).
 //!
-//! A format is one small module behind [`InputFormat`]; adding one (rabtap, the management
-//! API's `get` output, tracing logs) is a new module and a line in [`Decoder::new`].
+//! A format is one small module behind [`InputFormat`]; adding one is a new module and a line
+//! in [`Decoder::new`]. Every format maps onto the same model, [`Message`]: exchange, routing
+//! key, properties, body. Detection is per record: each line of a line-based file, each element
+//! of an array (the management API), each document of a file (a rabtap `--saveto` file) is read
+//! as the first format whose shape it has, so a file of one format is read as that format
+//! and a file mixing formats line by line still works.
 
 pub mod framing;
 pub mod lines;
+pub mod management;
 pub mod plain;
+pub mod rabbitmq_tracing;
+pub mod rabtap;
 pub mod recording;
 pub mod sources;
 
 use std::fmt;
 use std::sync::Arc;
 
+use base64::Engine as _;
 use serde_json::Value;
 
 /// Where a record came from: a file (or `<stdin>`) and a line, or an element of a JSON array.
@@ -63,8 +71,9 @@ impl fmt::Display for Location {
     }
 }
 
-/// One record as framing read it, before it is decoded. Lines stay bytes so that parsing them
-/// happens on the worker threads, not on the reading one.
+/// One record as framing read it, before it is decoded. Lines (and the text of a document that
+/// spans lines) stay bytes so that parsing them happens on the worker threads, not on the
+/// reading one.
 #[derive(Debug)]
 pub enum RawRecord {
     Line(Vec<u8>),
@@ -96,12 +105,71 @@ pub enum Body {
     NotJson(String),
 }
 
+impl Body {
+    /// A body as the broker carried it: JSON when it is UTF-8 JSON, else why not.
+    pub fn from_bytes(bytes: &[u8]) -> Body {
+        if bytes.is_empty() {
+            return Body::NotJson("the body is empty".into());
+        }
+        let text = match std::str::from_utf8(bytes) {
+            Ok(text) => text,
+            Err(e) => {
+                return Body::NotJson(format!(
+                    "the body is not UTF-8 (invalid byte at offset {})",
+                    e.valid_up_to()
+                ))
+            }
+        };
+        match serde_json::from_str(text) {
+            Ok(event) => Body::Json(event),
+            Err(e) => Body::NotJson(format!("the body is not JSON: {e}")),
+        }
+    }
+}
+
+/// Standard base64 (with padding), as every capture format here writes bodies; `what` names
+/// the field in the error.
+pub fn decode_base64(text: &str, what: &str) -> Result<Vec<u8>, String> {
+    base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .map_err(|e| format!("{what} is not base64: {e}"))
+}
+
+/// A string AMQP property from a table of basic properties with snake_case names (the
+/// management API, the tracing plugin, firehose headers). Empty is unset, as AMQP clients
+/// write it.
+pub fn snake_case_property(properties: Option<&Value>, name: &str) -> Option<String> {
+    properties?
+        .get(name)?
+        .as_str()
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// Where a record was read from, for formats that need more than the record itself (a rabtap
+/// raw-mode body sits in a file beside the record's).
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    /// `None` when the record did not come from a file (a test, a live delivery).
+    pub location: Option<&'a Location>,
+    /// A body read from a file of its own may not be larger (`--max-message-bytes`).
+    pub max_message_bytes: usize,
+}
+
+impl Origin<'_> {
+    /// A record with no file of its own.
+    pub const NONE: Origin<'static> = Origin {
+        location: None,
+        max_message_bytes: usize::MAX,
+    };
+}
+
 /// One input format: recognises the JSON values it reads and turns them into messages.
 pub trait InputFormat: Send + Sync {
     /// Whether `value` looks like this format; asked in order when the format is not forced.
     fn recognizes(&self, value: &Value) -> bool;
     /// The message `value` holds, or why it holds none (reported as unreadable).
-    fn decode(&self, value: Value) -> Result<Message, String>;
+    fn decode(&self, value: Value, origin: &Origin) -> Result<Message, String>;
 }
 
 /// Which format to read records as.
@@ -111,6 +179,9 @@ pub enum FormatChoice {
     Auto,
     Plain,
     Recording,
+    Rabtap,
+    Management,
+    Tracing,
 }
 
 /// Turns records into messages, per record, with the formats in detection order.
@@ -124,20 +195,36 @@ impl Decoder {
     pub fn new(choice: FormatChoice, event_pointer: Option<String>) -> Decoder {
         let plain = Box::new(plain::Plain { event_pointer });
         let formats: Vec<Box<dyn InputFormat>> = match choice {
-            FormatChoice::Auto => vec![Box::new(recording::Recording), plain],
+            // Each of these recognises only its own field names, so their order does not
+            // matter; plain takes whatever none of them recognises.
+            FormatChoice::Auto => vec![
+                Box::new(recording::Recording),
+                Box::new(rabtap::Rabtap),
+                Box::new(management::Management),
+                Box::new(rabbitmq_tracing::Tracing),
+                plain,
+            ],
             FormatChoice::Plain => vec![plain],
             FormatChoice::Recording => vec![Box::new(recording::Recording)],
+            FormatChoice::Rabtap => vec![Box::new(rabtap::Rabtap)],
+            FormatChoice::Management => vec![Box::new(management::Management)],
+            FormatChoice::Tracing => vec![Box::new(rabbitmq_tracing::Tracing)],
         };
         Decoder { formats }
     }
 
+    /// Decodes a record that has no file of its own.
     pub fn decode(&self, value: Value) -> Result<Message, String> {
+        self.decode_from(value, &Origin::NONE)
+    }
+
+    pub fn decode_from(&self, value: Value, origin: &Origin) -> Result<Message, String> {
         let forced = self.formats.len() == 1;
         let format = self
             .formats
             .iter()
             .find(|f| forced || f.recognizes(&value))
             .expect("the last format of an auto decoder recognises everything");
-        format.decode(value)
+        format.decode(value, origin)
     }
 }

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Body, InputFormat, Message};
+use super::{Body, InputFormat, Message, Origin};
 
 pub struct Plain {
     /// Where in a record the event is; `None`: the record is the event.
@@ -16,7 +16,7 @@ impl InputFormat for Plain {
         true
     }
 
-    fn decode(&self, mut value: Value) -> Result<Message, String> {
+    fn decode(&self, mut value: Value, _origin: &Origin) -> Result<Message, String> {
         let event = match &self.event_pointer {
             None => value,
             Some(pointer) => value
@@ -53,7 +53,7 @@ mod tests {
         Plain {
             event_pointer: Some(pointer.into()),
         }
-        .decode(record)
+        .decode(record, &Origin::NONE)
     }
 
     #[test]

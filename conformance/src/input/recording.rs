@@ -1,59 +1,65 @@
 //! This project's recording format: JSON Lines, one AMQP delivery a line, with the body
 //! embedded as JSON when it is JSON and as base64 (`bodyBase64`) when it is not. Its schema is
-//! `conformance/recording.schema.json`.
+//! `conformance/recording.schema.json`; `conformance/RECORDING.md` documents it, with the JSON
+//! form of AMQP header values.
 
-use base64::Engine as _;
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use super::{Body, Delivery, InputFormat, Message};
+use super::{decode_base64, Body, Delivery, InputFormat, Message, Origin};
 
 pub struct Recording;
 
-/// One recorded delivery, as `recording.schema.json` describes it.
+/// One recorded delivery, as `recording.schema.json` describes it. The body is a `Value` for
+/// checking; `contracts replay` reads it as a `Box<RawValue>` to publish its exact bytes.
 #[derive(Debug, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-struct RecordedDelivery {
-    exchange: String,
-    routing_key: String,
+#[serde(bound(deserialize = "B: Deserialize<'de>"))]
+pub(crate) struct RecordedDelivery<B = Value> {
+    pub exchange: String,
+    pub routing_key: String,
     #[serde(default)]
     #[allow(dead_code, reason = "part of the format; no rule reads it yet")]
-    redelivered: Option<bool>,
+    pub redelivered: Option<bool>,
     #[serde(default)]
-    properties: Option<Properties>,
-    /// `Some(Value::Null)` is a body of `null`, which is JSON; absence is `None`.
-    #[serde(default, deserialize_with = "present")]
-    body: Option<Value>,
+    pub properties: Option<Properties>,
+    /// `Some` of a JSON `null` is a body of `null`, which is JSON; absence is `None`.
+    #[serde(default = "none", deserialize_with = "present")]
+    pub body: Option<B>,
     #[serde(default)]
-    body_base64: Option<String>,
+    pub body_base64: Option<String>,
 }
 
-/// The AMQP basic properties, each optional (absent or `null` when unset).
+/// The AMQP basic properties, each optional (absent or `null` when unset). Headers are a
+/// field table in the JSON form of `broker::fields`, checked when a line is decoded.
 #[derive(Debug, Default, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[allow(
-    dead_code,
-    reason = "the whole property set is read; rules look at a few"
-)]
-struct Properties {
-    content_type: Option<String>,
-    content_encoding: Option<String>,
-    message_id: Option<String>,
-    timestamp: Option<u64>,
-    app_id: Option<String>,
+pub(crate) struct Properties {
+    pub content_type: Option<String>,
+    pub content_encoding: Option<String>,
+    pub message_id: Option<String>,
+    pub timestamp: Option<u64>,
+    pub app_id: Option<String>,
     #[serde(rename = "type")]
-    message_type: Option<String>,
-    user_id: Option<String>,
-    correlation_id: Option<String>,
-    reply_to: Option<String>,
-    expiration: Option<String>,
-    delivery_mode: Option<u8>,
-    priority: Option<u8>,
-    headers: Option<Map<String, Value>>,
+    pub message_type: Option<String>,
+    pub user_id: Option<String>,
+    pub correlation_id: Option<String>,
+    pub reply_to: Option<String>,
+    pub expiration: Option<String>,
+    pub delivery_mode: Option<u8>,
+    pub priority: Option<u8>,
+    pub cluster_id: Option<String>,
+    pub headers: Option<Map<String, Value>>,
 }
 
-fn present<'de, D: Deserializer<'de>>(deserializer: D) -> Result<Option<Value>, D::Error> {
-    Value::deserialize(deserializer).map(Some)
+fn none<B>() -> Option<B> {
+    None
+}
+
+fn present<'de, D: Deserializer<'de>, B: Deserialize<'de>>(
+    deserializer: D,
+) -> Result<Option<B>, D::Error> {
+    B::deserialize(deserializer).map(Some)
 }
 
 impl InputFormat for Recording {
@@ -62,18 +68,27 @@ impl InputFormat for Recording {
             && (value.get("body").is_some() || value.get("bodyBase64").is_some())
     }
 
-    fn decode(&self, value: Value) -> Result<Message, String> {
-        let recorded = RecordedDelivery::deserialize(value)
+    fn decode(&self, value: Value, _origin: &Origin) -> Result<Message, String> {
+        let recorded = RecordedDelivery::<Value>::deserialize(value)
             .map_err(|e| format!("not a recording line: {e}"))?;
         let body = match (recorded.body, recorded.body_base64) {
             (Some(json), None) => Body::Json(json),
-            (None, Some(base64)) => decode_base64_body(&base64)?,
+            (None, Some(base64)) => {
+                // A body the recorder could not embed as JSON may still be JSON (a recorder
+                // is free to encode any body), so it is parsed before it is called not JSON.
+                Body::from_bytes(&decode_base64(&base64, "not a recording line: bodyBase64")?)
+            }
             (Some(_), Some(_)) => {
                 return Err("not a recording line: both body and bodyBase64".into())
             }
             (None, None) => return Err("not a recording line: neither body nor bodyBase64".into()),
         };
         let properties = recorded.properties.unwrap_or_default();
+        // A line `check` accepts is one `replay` can publish: the headers must be a table.
+        if let Some(headers) = &properties.headers {
+            crate::broker::fields::object_to_table(headers)
+                .map_err(|e| format!("not a recording line: headers: {e}"))?;
+        }
         Ok(Message {
             delivery: Some(Delivery {
                 exchange: recorded.exchange,
@@ -86,34 +101,13 @@ impl InputFormat for Recording {
     }
 }
 
-/// A body the recorder could not embed as JSON. It may still be JSON (a recorder is free to
-/// encode any body), so it is parsed before it is called not JSON.
-fn decode_base64_body(base64: &str) -> Result<Body, String> {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(base64)
-        .map_err(|e| format!("not a recording line: bodyBase64 is not base64: {e}"))?;
-    let text = match std::str::from_utf8(&bytes) {
-        Ok(text) => text,
-        Err(e) => {
-            return Ok(Body::NotJson(format!(
-                "the body is not UTF-8 (invalid byte at offset {})",
-                e.valid_up_to()
-            )))
-        }
-    };
-    Ok(match serde_json::from_str(text) {
-        Ok(event) => Body::Json(event),
-        Err(e) => Body::NotJson(format!("the body is not JSON: {e}")),
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
     use serde_json::json;
 
     fn decode(value: Value) -> Result<Message, String> {
-        Recording.decode(value)
+        Recording.decode(value, &Origin::NONE)
     }
 
     #[test]
@@ -141,6 +135,25 @@ mod tests {
         let binary_body = decode(line("/w==")).unwrap().body; // 0xff
         assert!(matches!(binary_body, Body::NotJson(why) if why.contains("not UTF-8")));
         assert!(decode(line("***")).unwrap_err().contains("not base64"));
+    }
+
+    #[test]
+    fn headers_are_read_in_their_typed_json_form() {
+        let line = |headers: Value| {
+            json!({"exchange": "x", "routingKey": "k", "body": {},
+                   "properties": {"clusterId": "c", "headers": headers}})
+        };
+        let typed = json!({"s": "text", "n": -1, "b": true, "v": null, "a": [1, {"t": "u"}],
+                           "d": {"$amqp": "decimal", "scale": 2, "value": 12345},
+                           "x": {"$amqp": "bytes", "base64": "/wA="}});
+        assert!(decode(line(typed)).is_ok());
+        let bad = decode(line(json!({"f": 1.5}))).unwrap_err();
+        assert!(
+            bad.starts_with("not a recording line: headers: \"f\""),
+            "{bad}"
+        );
+        let bad_tag = decode(line(json!({"t": {"$amqp": "u8", "value": 256}}))).unwrap_err();
+        assert!(bad_tag.contains("out of range"), "{bad_tag}");
     }
 
     #[test]

@@ -1,10 +1,16 @@
 //! The inputs named on the command line: files, directories (walked recursively in name
 //! order), `-` for standard input, and gzip-compressed files, recognised by their magic bytes.
+//!
+//! A directory walk skips what is never a capture of its own: hidden entries, documentation
+//! (`*.md`, e.g. a README beside the samples), and a `NAME.dat` beside a `NAME.json`, which is
+//! the body of that message in rabtap's raw mode and is read with it. A file named on the
+//! command line is always read.
 
 use std::collections::HashSet;
 use std::fs::{self, File};
-use std::io::{self, BufRead, BufReader};
+use std::io::{self, BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
 use flate2::read::MultiGzDecoder;
@@ -85,25 +91,68 @@ fn add_path(path: &Path, sources: &mut Vec<Source>, visited: &mut HashSet<PathBu
         }
     }
     children.sort();
+    let listed: HashSet<PathBuf> = children.iter().cloned().collect();
     for child in children {
-        let hidden = child
-            .file_name()
-            .is_some_and(|n| n.to_string_lossy().starts_with('.'));
-        if !hidden {
+        if !skipped_in_a_walk(&child, &listed) {
             add_path(&child, sources, visited);
         }
     }
 }
 
+/// Whether a directory walk passes over `path`; `listed` is everything in its directory.
+fn skipped_in_a_walk(path: &Path, listed: &HashSet<PathBuf>) -> bool {
+    let hidden = path
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with('.'));
+    let extension = path.extension().and_then(|e| e.to_str());
+    let documentation = extension == Some("md");
+    let raw_body = extension == Some("dat") && listed.contains(&path.with_extension("json"));
+    hidden || documentation || raw_body
+}
+
 /// Opens a source for reading, decompressing it when it is gzip data.
 pub fn open(source: &Source) -> io::Result<Box<dyn BufRead>> {
+    open_counting(source, &Arc::new(AtomicU64::new(0)))
+}
+
+/// Like [`open`], adding to `read` the bytes read from a file as they are read (before
+/// decompression, so that they compare with the file's size): what a progress bar shows.
+pub fn open_counting(source: &Source, read: &Arc<AtomicU64>) -> io::Result<Box<dyn BufRead>> {
     match &source.kind {
         SourceKind::Stdin => decompressed(Box::new(io::stdin().lock())),
         SourceKind::File(path) => decompressed(Box::new(BufReader::with_capacity(
             READ_BUFFER_BYTES,
-            File::open(path)?,
+            Counting {
+                inner: File::open(path)?,
+                read: Arc::clone(read),
+            },
         ))),
         SourceKind::Unreadable(why) => Err(io::Error::other(why.clone())),
+    }
+}
+
+/// The size of the files among `sources`, or `None` when one is standard input.
+pub fn total_file_bytes(sources: &[Source]) -> Option<u64> {
+    sources
+        .iter()
+        .map(|source| match &source.kind {
+            SourceKind::Stdin => None,
+            SourceKind::File(path) => Some(fs::metadata(path).map_or(0, |m| m.len())),
+            SourceKind::Unreadable(_) => Some(0),
+        })
+        .sum()
+}
+
+struct Counting<R> {
+    inner: R,
+    read: Arc<AtomicU64>,
+}
+
+impl<R: Read> Read for Counting<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.read.fetch_add(n as u64, Ordering::Relaxed);
+        Ok(n)
     }
 }
 

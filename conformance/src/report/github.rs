@@ -8,25 +8,31 @@ use crate::rules::{Severity, RULES};
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for result in &report.results {
-        if let Some(why) = &result.unreadable {
-            annotate(out, "error", result, "unreadable", why)?;
-        }
-        for v in &result.violations {
-            let level = match v.severity {
-                Severity::Error => "error",
-                Severity::Warning | Severity::Off => "warning",
-            };
-            let at = if v.instance_path.is_empty() {
-                "/"
-            } else {
-                &v.instance_path
-            };
-            let name = RULES.iter().find(|r| r.id == v.rule).map_or("", |r| r.name);
-            let title = format!("{} {name}", v.rule);
-            annotate(out, level, result, &title, &format!("{at}: {}", v.message))?;
-        }
+        write_result(result, out)?;
     }
     writeln!(out, "{}", report.summary.totals_line())
+}
+
+/// The annotations of one record (none for a conforming record).
+pub fn write_result(result: &RecordResult, out: &mut dyn Write) -> io::Result<()> {
+    if let Some(why) = &result.unreadable {
+        annotate(out, "error", result, "unreadable", why)?;
+    }
+    for v in &result.violations {
+        let level = match v.severity {
+            Severity::Error => "error",
+            Severity::Warning | Severity::Off => "warning",
+        };
+        let at = if v.instance_path.is_empty() {
+            "/"
+        } else {
+            &v.instance_path
+        };
+        let name = RULES.iter().find(|r| r.id == v.rule).map_or("", |r| r.name);
+        let title = format!("{} {name}", v.rule);
+        annotate(out, level, result, &title, &format!("{at}: {}", v.message))?;
+    }
+    Ok(())
 }
 
 fn annotate(

@@ -3,7 +3,7 @@
 
 use std::io::{self, Write};
 
-use super::{ContractRow, Report};
+use super::{ContractRow, RecordResult, Report};
 use crate::rules::RULES;
 
 const NO_EVENT_TYPE: &str = "(no event type)";
@@ -12,6 +12,14 @@ pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     write_contract_table(report, out)?;
     write_coverage(report, out)?;
     write_failures(report, out)?;
+    writeln!(out, "{}", report.summary.totals_line())
+}
+
+/// The report without its failures: what `contracts tap` prints at the end, having printed
+/// each failure as it came ([`write_result`]).
+pub fn write_summary(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    write_contract_table(report, out)?;
+    write_coverage(report, out)?;
     writeln!(out, "{}", report.summary.totals_line())
 }
 
@@ -115,30 +123,36 @@ fn write_failures(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         writeln!(out, "Failures (first {shown} of {}):", report.failures)?;
     }
     for result in report.results.iter().filter(|r| r.is_failure()) {
-        if let Some(why) = &result.unreadable {
-            writeln!(out, "{}: unreadable: {why}", result.source)?;
-        }
-        for v in &result.violations {
-            let name = RULES.iter().find(|r| r.id == v.rule).map_or("", |r| r.name);
-            let at = if v.instance_path.is_empty() {
-                "/"
-            } else {
-                &v.instance_path
-            };
-            let keyword = v
-                .keyword
-                .as_deref()
-                .map(|k| format!(" ({k})"))
-                .unwrap_or_default();
-            writeln!(
-                out,
-                "{}: {} {name} [{}] at {at}{keyword}: {}",
-                result.source, v.rule, v.severity, v.message
-            )?;
-            if let Some(value) = &v.value {
-                writeln!(out, "    value: {value}")?;
-            }
-        }
+        write_result(result, out)?;
     }
     writeln!(out)
+}
+
+/// What is wrong with one record, a line each (nothing for a conforming record).
+pub fn write_result(result: &RecordResult, out: &mut dyn Write) -> io::Result<()> {
+    if let Some(why) = &result.unreadable {
+        writeln!(out, "{}: unreadable: {why}", result.source)?;
+    }
+    for v in &result.violations {
+        let name = RULES.iter().find(|r| r.id == v.rule).map_or("", |r| r.name);
+        let at = if v.instance_path.is_empty() {
+            "/"
+        } else {
+            &v.instance_path
+        };
+        let keyword = v
+            .keyword
+            .as_deref()
+            .map(|k| format!(" ({k})"))
+            .unwrap_or_default();
+        writeln!(
+            out,
+            "{}: {} {name} [{}] at {at}{keyword}: {}",
+            result.source, v.rule, v.severity, v.message
+        )?;
+        if let Some(value) = &v.value {
+            writeln!(out, "    value: {value}")?;
+        }
+    }
+    Ok(())
 }

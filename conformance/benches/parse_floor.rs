@@ -1,0 +1,34 @@
+//! The floor `conformance/bench/run.sh` measures `contracts check` against: read a JSON Lines
+//! file the way `check` reads one (a 64 KiB buffered reader, a line at a time) and parse every
+//! line into a `serde_json::Value`, on one thread, checking nothing. Run by the script as
+//! `PARSE_FLOOR_FILE=traffic.jsonl target/release/deps/parse_floor-*`; not a Criterion bench.
+
+use std::fs::File;
+use std::io::{BufRead, BufReader};
+use std::time::Instant;
+
+fn main() {
+    let path = std::env::var("PARSE_FLOOR_FILE")
+        .expect("PARSE_FLOOR_FILE names the JSON Lines file to parse");
+    let started = Instant::now();
+    let mut reader = BufReader::with_capacity(64 * 1024, File::open(&path).expect("opens"));
+    let mut line = Vec::new();
+    let (mut parsed, mut not_json) = (0u64, 0u64);
+    loop {
+        line.clear();
+        if reader.read_until(b'\n', &mut line).expect("reads") == 0 {
+            break;
+        }
+        match serde_json::from_slice::<serde_json::Value>(&line) {
+            Ok(value) => {
+                parsed += 1;
+                std::hint::black_box(value);
+            }
+            Err(_) => not_json += 1,
+        }
+    }
+    eprintln!(
+        "parse_floor: {parsed} lines parsed, {not_json} not JSON, in {:.2} s",
+        started.elapsed().as_secs_f64()
+    );
+}

@@ -1,0 +1,176 @@
+//! `contracts replay`: publishes a recording back to the broker, each message with its
+//! original routing key, properties, typed headers and exact body bytes, with publisher
+//! confirms, to drive a consumer under test. Every line is read before anything is published
+//! (except from standard input), so a bad line does not leave half a recording published.
+
+use std::collections::VecDeque;
+use std::io::BufRead;
+use std::time::Duration;
+
+use anyhow::{anyhow, Context as _};
+use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
+use lapin::{Confirmation, PublisherConfirm};
+use tokio::time::{sleep_until, Instant};
+
+use super::connect;
+use super::line::{self, Publication};
+use crate::app::{EXIT_CONFORM, EXIT_TROUBLE, EXIT_VIOLATIONS};
+use crate::cli::ReplayArgs;
+use crate::input::sources::{self, Source, SourceKind};
+
+/// Publications awaiting their confirm at most: enough to keep the link busy, few enough
+/// that a failure is noticed soon after it happens.
+const CONFIRM_WINDOW: usize = 1024;
+
+pub async fn replay(args: &ReplayArgs) -> anyhow::Result<u8> {
+    let sources = sources::expand(std::slice::from_ref(&args.path));
+    let from_stdin = sources.iter().any(|s| matches!(s.kind, SourceKind::Stdin));
+    if !from_stdin {
+        let mut lines = 0u64;
+        for publication in Publications::new(&sources) {
+            publication.context("nothing was published")?;
+            lines += 1;
+        }
+        if lines == 0 {
+            eprintln!("replay: {} holds no message", args.path.display());
+            return Ok(EXIT_CONFORM);
+        }
+    }
+    let connection = connect(&args.url, "replay").await?;
+    let channel = connection.create_channel().await?;
+    channel
+        .confirm_select(ConfirmSelectOptions::default())
+        .await
+        .context("enabling publisher confirms")?;
+    let mut tally = Tally::default();
+    let mut pending: VecDeque<PublisherConfirm> = VecDeque::new();
+    let start = Instant::now();
+    for publication in Publications::new(&sources) {
+        let publication = publication.with_context(|| tally.so_far())?;
+        if let Some(rate) = args.rate {
+            sleep_until(start + Duration::from_secs_f64(tally.published as f64 / rate)).await;
+        }
+        let exchange = args.exchange.as_deref().unwrap_or(&publication.exchange);
+        // Mandatory: a message no queue takes comes back, and is counted, not lost quietly.
+        let options = BasicPublishOptions {
+            mandatory: true,
+            ..BasicPublishOptions::default()
+        };
+        let confirm = channel
+            .basic_publish(
+                exchange.into(),
+                publication.routing_key.as_str().into(),
+                options,
+                &publication.body,
+                publication.properties,
+            )
+            .await
+            .with_context(|| format!("publishing; {}", tally.so_far()))?;
+        tally.published += 1;
+        pending.push_back(confirm);
+        if pending.len() >= CONFIRM_WINDOW {
+            let oldest = pending.pop_front().expect("the window is full");
+            tally.confirmed(oldest.await)?;
+        }
+    }
+    while let Some(confirm) = pending.pop_front() {
+        tally.confirmed(confirm.await)?;
+    }
+    let seconds = start.elapsed().as_secs_f64();
+    let _ = channel.close(200, "OK".into()).await;
+    let _ = connection.close(200, "OK".into()).await;
+    eprintln!(
+        "replay: {} published and confirmed in {seconds:.3}s ({:.0} msg/s); {} returned \
+         unroutable, {} refused (nack)",
+        tally.published,
+        tally.published as f64 / seconds.max(f64::EPSILON),
+        tally.unroutable,
+        tally.nacked
+    );
+    Ok(if tally.nacked > 0 {
+        EXIT_TROUBLE
+    } else if tally.unroutable > 0 {
+        EXIT_VIOLATIONS
+    } else {
+        EXIT_CONFORM
+    })
+}
+
+#[derive(Default)]
+struct Tally {
+    published: u64,
+    acked: u64,
+    unroutable: u64,
+    nacked: u64,
+}
+
+impl Tally {
+    fn confirmed(&mut self, confirmation: lapin::Result<Confirmation>) -> anyhow::Result<()> {
+        match confirmation.map_err(|e| anyhow!("waiting for a confirm: {e}; {}", self.so_far()))? {
+            Confirmation::Ack(returned) => {
+                self.acked += 1;
+                self.unroutable += u64::from(returned.is_some());
+            }
+            Confirmation::Nack(_) => self.nacked += 1,
+            Confirmation::NotRequested => unreachable!("confirms are enabled"),
+        }
+        Ok(())
+    }
+
+    fn so_far(&self) -> String {
+        format!(
+            "{} published, {} confirmed before this",
+            self.published, self.acked
+        )
+    }
+}
+
+/// The publications of every line of every source in order, each an error naming its line
+/// if it cannot be read or published. Blank lines are skipped.
+struct Publications<'a> {
+    sources: std::slice::Iter<'a, Source>,
+    current: Option<(&'a Source, Box<dyn BufRead>, u64)>,
+}
+
+impl<'a> Publications<'a> {
+    fn new(sources: &'a [Source]) -> Publications<'a> {
+        Publications {
+            sources: sources.iter(),
+            current: None,
+        }
+    }
+}
+
+impl Iterator for Publications<'_> {
+    type Item = anyhow::Result<Publication>;
+
+    fn next(&mut self) -> Option<Self::Item> {
+        loop {
+            let Some((source, reader, line_number)) = &mut self.current else {
+                let source = self.sources.next()?;
+                if let SourceKind::Unreadable(why) = &source.kind {
+                    return Some(Err(anyhow!("{}: {why}", source.name)));
+                }
+                match sources::open(source) {
+                    Ok(reader) => self.current = Some((source, reader, 0)),
+                    Err(e) => return Some(Err(anyhow!("{}: cannot open: {e}", source.name))),
+                }
+                continue;
+            };
+            let mut bytes = Vec::new();
+            *line_number += 1;
+            match reader.read_until(b'\n', &mut bytes) {
+                Ok(0) => self.current = None,
+                Ok(_) if bytes.iter().all(u8::is_ascii_whitespace) => {}
+                Ok(_) => {
+                    let at = format!("{}:{line_number}", source.name);
+                    return Some(line::decode(&bytes).with_context(|| at));
+                }
+                Err(e) => {
+                    let at = format!("{}:{line_number}", source.name);
+                    return Some(Err(anyhow!("{at}: read error: {e}")));
+                }
+            }
+        }
+    }
+}

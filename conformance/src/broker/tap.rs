@@ -1,0 +1,102 @@
+//! `contracts tap`: the recorder's loop with every delivery checked as it arrives, by the
+//! same code as `check` (the line it would record is what is checked, so a tap and a `check`
+//! of its `--out` recording agree). Text and GitHub reports print each failure at once and
+//! the totals at the end; JSON and JUnit print the whole report at the end.
+
+use std::io::{self, Write};
+use std::sync::Arc;
+
+use super::recorder::{self, Observer, Settings};
+use crate::check::{CheckSettings, LiveChecker};
+use crate::cli::{CommonArgs, ReportFormat};
+use crate::input::{Decoder, FormatChoice, Location, RawRecord};
+use crate::report::{self, Keep, ReportBuilder};
+use crate::rules::RuleSettings;
+
+/// What reports name a delivery by when there is no `--out` file: `<tap>:N`, the N-th
+/// delivery of the run.
+const NO_FILE: &str = "<tap>";
+
+pub async fn tap(
+    settings: &Settings,
+    common: &CommonArgs,
+    out: &mut dyn Write,
+) -> anyhow::Result<u8> {
+    let keep = match common.format {
+        // Failures were printed as they came.
+        ReportFormat::Text | ReportFormat::Github => Keep::Failures(0),
+        ReportFormat::Json | ReportFormat::Junit => Keep::All,
+    };
+    let check_settings = CheckSettings {
+        decoder: Decoder::new(FormatChoice::Recording, None),
+        rules: RuleSettings::with_overrides(&common.rules),
+        max_message_bytes: usize::try_from(common.max_message_bytes).unwrap_or(usize::MAX),
+        threads: Some(1),
+        mask_values: common.mask_values,
+        keep,
+    };
+    let file: Arc<str> = match &settings.out {
+        Some(path) => path.display().to_string().into(),
+        None => NO_FILE.into(),
+    };
+    let mut live = Live {
+        checker: LiveChecker::new(&check_settings),
+        report: ReportBuilder::new(keep),
+        format: common.format,
+        max_message_bytes: check_settings.max_message_bytes,
+        file,
+        out: &mut *out,
+    };
+    // Standard output carries the report, so no recording goes there (checked by the caller).
+    let mut no_stdout = io::sink();
+    recorder::run(settings, &mut no_stdout, &mut live).await?;
+    let report = live.report.finish();
+    match common.format {
+        ReportFormat::Text => {
+            writeln!(out)?;
+            report::text::write_summary(&report, out)?;
+        }
+        ReportFormat::Github => writeln!(out, "{}", report.summary.totals_line())?,
+        ReportFormat::Json => report.write_json(out)?,
+        ReportFormat::Junit => report::junit::write(&report, out)?,
+    }
+    Ok(report.exit_code())
+}
+
+struct Live<'a> {
+    checker: LiveChecker<'a>,
+    report: ReportBuilder,
+    format: ReportFormat,
+    max_message_bytes: usize,
+    file: Arc<str>,
+    out: &'a mut dyn Write,
+}
+
+impl Observer for Live<'_> {
+    fn delivered(&mut self, line: &[u8], number: u64) -> io::Result<()> {
+        // As `check` would read the line back from the recording.
+        let record = if line.len() > self.max_message_bytes {
+            RawRecord::Unreadable(format!(
+                "the line is {} bytes, over the limit of {} (--max-message-bytes); skipped",
+                line.len(),
+                self.max_message_bytes
+            ))
+        } else {
+            RawRecord::Line(line.to_vec())
+        };
+        let result = self
+            .checker
+            .check(&Location::line(&self.file, number), record);
+        match self.format {
+            ReportFormat::Text => report::text::write_result(&result, self.out)?,
+            ReportFormat::Github => report::github::write_result(&result, self.out)?,
+            ReportFormat::Json | ReportFormat::Junit => {}
+        }
+        self.report.add(result);
+        Ok(())
+    }
+
+    fn batch_done(&mut self) -> io::Result<()> {
+        self.out.flush()
+    }
+}

@@ -1,0 +1,102 @@
+//! The lint configuration: rules switched off for some paths, read from a JSON file such as
+//! `schemas/.contracts.json`:
+//!
+//! ```json
+//! {"lint": {"ignore": {"LINT006": ["contracts/dashboard.created/", "common/"]}}}
+//! ```
+//!
+//! Each entry is a path prefix relative to the schemas directory (`/` separated); a trailing `*`
+//! is allowed and means the same, and `*` alone (or `""`) ignores the rule everywhere.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::finding::RunError;
+
+#[derive(Debug, Default, Deserialize)]
+struct ConfigFile {
+    // Other sections belong to other commands; only `lint` is read here.
+    #[serde(default)]
+    lint: LintSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LintSection {
+    #[serde(default)]
+    ignore: BTreeMap<String, Vec<String>>,
+}
+
+/// Which rules are ignored under which path prefixes.
+#[derive(Debug, Default, Clone)]
+pub struct IgnoreConfig {
+    prefixes: BTreeMap<String, Vec<String>>,
+}
+
+impl IgnoreConfig {
+    /// Reads the configuration at `path`. A rule ID no registry lists is an error, so a typo
+    /// never silently ignores nothing.
+    pub fn load(path: &Path, known_rules: &[&str]) -> Result<IgnoreConfig, RunError> {
+        let text = std::fs::read_to_string(path).map_err(|e| RunError::io(path, &e))?;
+        let file: ConfigFile = serde_json::from_str(&text).map_err(|e| RunError {
+            line: Some(e.line()),
+            ..RunError::new(path, format!("not a lint configuration: {e}"))
+        })?;
+        for rule in file.lint.ignore.keys() {
+            if !known_rules.contains(&rule.as_str()) {
+                return Err(RunError {
+                    pointer: Some(format!("/lint/ignore/{rule}")),
+                    ..RunError::new(
+                        path,
+                        format!(
+                            "no lint rule has the ID {rule:?}; the IDs are {}",
+                            known_rules.join(", ")
+                        ),
+                    )
+                });
+            }
+        }
+        let prefixes = file
+            .lint
+            .ignore
+            .into_iter()
+            .map(|(rule, prefixes)| {
+                let prefixes = prefixes
+                    .into_iter()
+                    .map(|p| p.trim_end_matches('*').to_string())
+                    .collect();
+                (rule, prefixes)
+            })
+            .collect();
+        Ok(IgnoreConfig { prefixes })
+    }
+
+    /// Whether findings of `rule` in `path` (relative to the schemas directory) are ignored.
+    pub fn ignores(&self, rule: &str, path: &Path) -> bool {
+        let path = path
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy())
+            .collect::<Vec<_>>()
+            .join("/");
+        self.prefixes
+            .get(rule)
+            .is_some_and(|prefixes| prefixes.iter().any(|p| path.starts_with(p.as_str())))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn prefixes_match_from_the_start_of_the_path() {
+        let config = IgnoreConfig {
+            prefixes: [("LINT006".to_string(), vec!["contracts/a/".to_string()])].into(),
+        };
+        assert!(config.ignores("LINT006", Path::new("contracts/a/1.0/schema.json")));
+        assert!(!config.ignores("LINT006", Path::new("contracts/b/1.0/schema.json")));
+        assert!(!config.ignores("LINT005", Path::new("contracts/a/1.0/schema.json")));
+    }
+}

@@ -1,0 +1,880 @@
+//! `contracts record`, `tap` and `replay` against the real RabbitMQ on 127.0.0.1:5672 (no
+//! mock), driving the built binary, with traffic published by `tests/broker/publish.py` on
+//! pika: a client that shares no code with this project. Each test uses exchanges and queues
+//! of its own and deletes them afterwards. The broker must be up (CI's `.ci/run` starts it):
+//! these tests fail, never skip, without it.
+//!
+//! The tests run one at a time: one of them closes every connection of the broker.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead as _, BufReader, Read};
+use std::net::{SocketAddr, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, ExitStatus, Stdio};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use base64::Engine as _;
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+const CRATE_DIR: &str = env!("CARGO_MANIFEST_DIR");
+const CONTRACTS: &str = env!("CARGO_BIN_EXE_contracts");
+const URL: &str = "amqp://guest:guest@127.0.0.1:5672/%2f";
+const BASE64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
+
+static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
+static NEXT_NAME: AtomicUsize = AtomicUsize::new(0);
+
+/// Takes the broker for one test, after making sure it and pika are there.
+fn broker() -> MutexGuard<'static, ()> {
+    let guard = ONE_AT_A_TIME
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner());
+    let address: SocketAddr = "127.0.0.1:5672".parse().unwrap();
+    if let Err(e) = TcpStream::connect_timeout(&address, Duration::from_secs(3)) {
+        panic!(
+            "RabbitMQ is not reachable on 127.0.0.1:5672 ({e}). These tests need the real \
+             broker: start it with `rabbitmq-server -detached` (.ci/run does)."
+        );
+    }
+    let pika = Command::new("python3")
+        .args(["-c", "import pika"])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        pika.status.success(),
+        "the publisher needs pika: `pip install pika` (.ci/run installs it)\n{}",
+        String::from_utf8_lossy(&pika.stderr)
+    );
+    guard
+}
+
+/// Names of this test's own: `coder.events.test-<pid>-<n>`.
+fn unique(kind: &str) -> String {
+    let n = NEXT_NAME.fetch_add(1, Ordering::SeqCst);
+    format!("coder.events.test-{}-{n}{kind}", std::process::id())
+}
+
+/// Exchanges and queues deleted when the test ends, passed or failed.
+struct Topology {
+    exchanges: Vec<String>,
+    queues: Vec<String>,
+}
+
+impl Topology {
+    fn new() -> Topology {
+        Topology {
+            exchanges: Vec::new(),
+            queues: Vec::new(),
+        }
+    }
+
+    fn exchange(&mut self) -> String {
+        let name = unique("");
+        self.exchanges.push(name.clone());
+        name
+    }
+
+    fn queue(&mut self) -> String {
+        let name = unique(".queue");
+        self.queues.push(name.clone());
+        name
+    }
+}
+
+impl Drop for Topology {
+    fn drop(&mut self) {
+        let mut command = publisher();
+        command.arg("cleanup");
+        for exchange in &self.exchanges {
+            command.args(["--exchange", exchange]);
+        }
+        for queue in &self.queues {
+            command.args(["--queue", queue]);
+        }
+        let _ = run_bounded(&mut command, Duration::from_secs(20));
+    }
+}
+
+fn publisher() -> Command {
+    let mut command = Command::new("python3");
+    command.arg(Path::new(CRATE_DIR).join("tests/broker/publish.py"));
+    command
+}
+
+fn schemas_dir() -> PathBuf {
+    Path::new(CRATE_DIR).join("../schemas")
+}
+
+/// Runs a command to its end, within `limit`; its exit status, stdout and stderr.
+fn run_bounded(command: &mut Command, limit: Duration) -> (ExitStatus, String, String) {
+    let process = Process::spawn(command);
+    process.wait(limit)
+}
+
+/// Waits for `done`, polling, failing with `what` after `limit`.
+fn wait_until(limit: Duration, what: &str, mut done: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !done() {
+        assert!(
+            start.elapsed() < limit,
+            "timed out after {limit:?} waiting for {what}"
+        );
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// A child process whose stdout and stderr are collected as they come.
+struct Process {
+    child: Child,
+    stdout: Arc<Mutex<String>>,
+    stderr: Arc<Mutex<String>>,
+    readers: Vec<thread::JoinHandle<()>>,
+}
+
+impl Process {
+    fn spawn(command: &mut Command) -> Process {
+        let mut child = command
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("the process starts");
+        let stdout = Arc::new(Mutex::new(String::new()));
+        let stderr = Arc::new(Mutex::new(String::new()));
+        let collect = |pipe: Box<dyn Read + Send>, into: &Arc<Mutex<String>>| {
+            let into = Arc::clone(into);
+            thread::spawn(move || {
+                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+                    let mut text = into.lock().unwrap();
+                    text.push_str(&line);
+                    text.push('\n');
+                }
+            })
+        };
+        let readers = vec![
+            collect(Box::new(child.stdout.take().unwrap()), &stdout),
+            collect(Box::new(child.stderr.take().unwrap()), &stderr),
+        ];
+        Process {
+            child,
+            stdout,
+            stderr,
+            readers,
+        }
+    }
+
+    /// `contracts` with `args`.
+    fn contracts(args: &[&str]) -> Process {
+        Process::spawn(Command::new(CONTRACTS).args(args))
+    }
+
+    fn stderr(&self) -> String {
+        self.stderr.lock().unwrap().clone()
+    }
+
+    fn wait_for_stderr(&self, needle: &str, limit: Duration) {
+        let start = Instant::now();
+        while !self.stderr().contains(needle) {
+            assert!(
+                start.elapsed() < limit,
+                "no {needle:?} on stderr within {limit:?}:\n{}",
+                self.stderr()
+            );
+            thread::sleep(Duration::from_millis(20));
+        }
+    }
+
+    /// Waits until the consumer says its queue is bound: from then on nothing published is
+    /// missed.
+    fn wait_bound(&self) {
+        self.wait_for_stderr(" bound to exchange ", Duration::from_secs(15));
+    }
+
+    fn signal(&self, signal: &str) {
+        let status = Command::new("kill")
+            .args([signal, &self.child.id().to_string()])
+            .status()
+            .expect("kill runs");
+        assert!(status.success());
+    }
+
+    fn wait(mut self, limit: Duration) -> (ExitStatus, String, String) {
+        let start = Instant::now();
+        let status = loop {
+            if let Some(status) = self.child.try_wait().expect("waits") {
+                break status;
+            }
+            if start.elapsed() > limit {
+                let _ = self.child.kill();
+                let _ = self.child.wait();
+                panic!(
+                    "still running after {limit:?}; killed.\nstderr:\n{}",
+                    self.stderr()
+                );
+            }
+            thread::sleep(Duration::from_millis(20));
+        };
+        for reader in self.readers.drain(..) {
+            reader.join().unwrap();
+        }
+        let stdout = self.stdout.lock().unwrap().clone();
+        (status, stdout, self.stderr())
+    }
+
+    /// SIGTERM, then the exit within a few seconds.
+    fn terminate(self) -> (ExitStatus, String, String) {
+        self.signal("-TERM");
+        self.wait(Duration::from_secs(15))
+    }
+}
+
+impl Drop for Process {
+    fn drop(&mut self) {
+        // A test that failed half way leaves nothing running.
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
+/// One line of a recording: the line as JSON, and its body's exact bytes.
+struct Recorded {
+    line: Value,
+    body: Vec<u8>,
+    embedded: bool,
+}
+
+fn read_recording(path: &Path) -> Vec<Recorded> {
+    let text = std::fs::read(path).unwrap_or_default();
+    text.split(|b| *b == b'\n')
+        .filter(|line| !line.is_empty())
+        .enumerate()
+        .map(|(i, bytes)| {
+            let line: Value = serde_json::from_slice(bytes)
+                .unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), i + 1));
+            #[derive(serde::Deserialize)]
+            struct Embedded {
+                body: Box<RawValue>,
+            }
+            let (body, embedded) = if line.get("body").is_some() {
+                let raw: Embedded = serde_json::from_slice(bytes).unwrap();
+                (raw.body.get().as_bytes().to_vec(), true)
+            } else {
+                let base64 = line["bodyBase64"].as_str().expect("bodyBase64");
+                (BASE64.decode(base64).expect("base64"), false)
+            };
+            Recorded {
+                line,
+                body,
+                embedded,
+            }
+        })
+        .collect()
+}
+
+fn line_count(path: &Path) -> usize {
+    std::fs::read(path)
+        .map(|bytes| bytes.iter().filter(|b| **b == b'\n').count())
+        .unwrap_or(0)
+}
+
+/// Whether a body's bytes can stand in a JSON line as they are: the recorder must embed
+/// exactly those and base64-encode the rest.
+fn embeddable(body: &[u8]) -> bool {
+    !body.is_empty()
+        && !body.contains(&b'\n')
+        && !body.contains(&b'\r')
+        && !body[0].is_ascii_whitespace()
+        && !body[body.len() - 1].is_ascii_whitespace()
+        && serde_json::from_slice::<Value>(body).is_ok()
+}
+
+/// The mixed stream's manifest: what publish.py sent, as recording lines plus `expect`.
+fn manifest_of(path: &Path) -> Vec<Value> {
+    serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap()
+}
+
+/// Writes the manifest of the mixed stream without publishing it: its length is the --limit.
+fn mixed_manifest(dir: &Path, exchange: &str) -> (PathBuf, Vec<Value>) {
+    let path = dir.join("manifest.json");
+    let (status, _, stderr) = run_bounded(
+        publisher()
+            .args(["mixed", "--dry-run", "--exchange", exchange])
+            .args([
+                "--schemas".as_ref(),
+                schemas_dir().as_os_str(),
+                "--manifest".as_ref(),
+                path.as_os_str(),
+            ]),
+        Duration::from_secs(20),
+    );
+    assert!(status.success(), "{stderr}");
+    let manifest = manifest_of(&path);
+    (path, manifest)
+}
+
+fn publish_mixed(exchange: &str, manifest: &Path) {
+    let (status, stdout, stderr) = run_bounded(
+        publisher()
+            .args(["mixed", "--url", URL, "--exchange", exchange])
+            .args([
+                "--schemas".as_ref(),
+                schemas_dir().as_os_str(),
+                "--manifest".as_ref(),
+                manifest.as_os_str(),
+            ]),
+        Duration::from_secs(30),
+    );
+    assert!(
+        status.success(),
+        "publish.py mixed failed:\n{stdout}\n{stderr}"
+    );
+}
+
+/// Asserts that `recording` holds what the manifest says was published, message for
+/// message: routing keys, every property, headers with their types, bodies byte for byte.
+fn assert_recording_matches(recording: &[Recorded], manifest: &[Value], exchange: &str) {
+    assert_eq!(recording.len(), manifest.len(), "message count");
+    for (i, (recorded, sent)) in recording.iter().zip(manifest).enumerate() {
+        let at = format!("message {i} ({})", sent["routingKey"]);
+        assert_eq!(recorded.line["exchange"], exchange, "{at}");
+        assert_eq!(recorded.line["routingKey"], sent["routingKey"], "{at}");
+        assert_eq!(recorded.line["redelivered"], false, "{at}");
+        assert_eq!(
+            recorded.line["properties"], sent["properties"],
+            "{at}: properties and typed headers"
+        );
+        let body = BASE64.decode(sent["bodyBase64"].as_str().unwrap()).unwrap();
+        assert_eq!(recorded.body, body, "{at}: body bytes");
+        assert_eq!(
+            recorded.embedded,
+            embeddable(&body),
+            "{at}: embedded or base64"
+        );
+    }
+}
+
+/// Every line follows recording.schema.json.
+fn assert_lines_follow_the_schema(recording: &[Recorded]) {
+    let schema: Value = serde_json::from_str(
+        &std::fs::read_to_string(Path::new(CRATE_DIR).join("recording.schema.json")).unwrap(),
+    )
+    .unwrap();
+    let validator = jsonschema::draft7::new(&schema).expect("the schema compiles");
+    for (i, recorded) in recording.iter().enumerate() {
+        let errors: Vec<String> = validator
+            .iter_errors(&recorded.line)
+            .map(|e| format!("{} at {}", e, e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "line {}: {errors:#?}", i + 1);
+    }
+}
+
+/// The rule IDs of each result of a JSON report, in order.
+fn rules_per_record(report: &Value) -> Vec<BTreeSet<String>> {
+    report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .map(|result| {
+            assert!(result.get("unreadable").is_none(), "{result}");
+            result["violations"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|v| v["rule"].as_str().unwrap().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+fn planted(manifest: &[Value]) -> Vec<BTreeSet<String>> {
+    manifest
+        .iter()
+        .map(|m| {
+            m["expect"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|r| r.as_str().unwrap().to_string())
+                .collect()
+        })
+        .collect()
+}
+
+fn counts(sets: &[BTreeSet<String>]) -> BTreeMap<String, usize> {
+    let mut counts = BTreeMap::new();
+    for rule in sets.iter().flatten() {
+        *counts.entry(rule.clone()).or_default() += 1;
+    }
+    counts
+}
+
+fn check_json(args: &[&str]) -> (i32, Value) {
+    let output = Command::new(CONTRACTS)
+        .arg("check")
+        .args(args)
+        .args(["--format", "json"])
+        .output()
+        .expect("check runs");
+    let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!("{e}: {}", String::from_utf8_lossy(&output.stderr));
+    });
+    (output.status.code().unwrap(), report)
+}
+
+/// Records the mixed stream published to a new exchange; returns the recording's path and
+/// the manifest.
+fn record_mixed(dir: &Path, topology: &mut Topology) -> (PathBuf, Vec<Value>, String) {
+    let exchange = topology.exchange();
+    let (manifest_path, manifest) = mixed_manifest(dir, &exchange);
+    let out = dir.join("mixed.jsonl");
+    let limit = manifest.len().to_string();
+    let recorder = Process::contracts(&[
+        "record",
+        "--url",
+        URL,
+        "--exchange",
+        &exchange,
+        "--out",
+        path(&out),
+        "--limit",
+        &limit,
+    ]);
+    recorder.wait_bound();
+    publish_mixed(&exchange, &manifest_path);
+    let (status, _, stderr) = recorder.wait(Duration::from_secs(20));
+    assert!(status.success(), "{stderr}");
+    assert!(stderr.contains("stopped by --limit"), "{stderr}");
+    let recording = read_recording(&out);
+    assert_recording_matches(&recording, &manifest, &exchange);
+    (out, manifest, exchange)
+}
+
+fn path(path: &Path) -> &str {
+    path.to_str().expect("a UTF-8 temp path")
+}
+
+#[test]
+fn a_recording_of_a_mixed_stream_is_what_was_published_and_check_finds_the_planted_violations() {
+    let _broker = broker();
+    let dir = tempfile::tempdir().unwrap();
+    let mut topology = Topology::new();
+    let exchange = topology.exchange();
+    let (manifest_path, manifest) = mixed_manifest(dir.path(), &exchange);
+    let limit = manifest.len().to_string();
+    let out = dir.path().join("mixed.jsonl");
+    let recorder = Process::contracts(&[
+        "record",
+        "--url",
+        URL,
+        "--exchange",
+        &exchange,
+        "--out",
+        path(&out),
+        "--limit",
+        &limit,
+    ]);
+    // A tap on a queue of its own sees the same stream, and checks it as it comes.
+    let tap = Process::contracts(&[
+        "tap",
+        "--url",
+        URL,
+        "--exchange",
+        &exchange,
+        "--limit",
+        &limit,
+        "--rule",
+        "CT006=off",
+    ]);
+    recorder.wait_bound();
+    tap.wait_bound();
+    publish_mixed(&exchange, &manifest_path);
+
+    let (status, _, stderr) = recorder.wait(Duration::from_secs(20));
+    assert!(status.success(), "{stderr}");
+    assert!(stderr.contains("stopped by --limit"), "{stderr}");
+    let recording = read_recording(&out);
+    assert_recording_matches(&recording, &manifest, &exchange);
+    assert_lines_follow_the_schema(&recording);
+    let base64_bodies = recording.iter().filter(|r| !r.embedded).count();
+    assert!(
+        base64_bodies >= 8,
+        "non-JSON and multi-line bodies: {base64_bodies}"
+    );
+
+    // `check` finds exactly what was planted, message for message. The test exchange is not
+    // coder.events, so CT006 is off here and checked on its own below.
+    let expected = planted(&manifest);
+    let (code, report) = check_json(&[path(&out), "--rule", "CT006=off"]);
+    assert_eq!(rules_per_record(&report), expected);
+    assert_eq!(code, 1);
+    let expected_counts = counts(&expected);
+    for rule in [
+        "CT001", "CT002", "CT003", "CT004", "CT005", "CT007", "CT008", "CT009",
+    ] {
+        assert!(expected_counts.contains_key(rule), "{rule} is planted");
+    }
+    let (_, with_ct006) = check_json(&[path(&out)]);
+    let ct006 = counts(&rules_per_record(&with_ct006))["CT006"];
+    assert_eq!(ct006, manifest.len(), "every message is on a test exchange");
+
+    // The tap printed the same findings live, one line each, and the same totals.
+    let (status, stdout, stderr) = tap.wait(Duration::from_secs(20));
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    let mut tapped = vec![BTreeSet::new(); manifest.len()];
+    for line in stdout.lines() {
+        let Some(rest) = line.strip_prefix("<tap>:") else {
+            continue;
+        };
+        let (number, finding) = rest.split_once(": ").unwrap();
+        let number: usize = number.parse().unwrap();
+        tapped[number - 1].insert(finding[..5].to_string());
+    }
+    assert_eq!(tapped, expected);
+    let totals = report["summary"]["records"].as_u64().unwrap();
+    let totals_line = format!(
+        "{totals} records: {} conforming, {} violating, 0 unreadable",
+        report["summary"]["conforming"], report["summary"]["violating"]
+    );
+    assert!(
+        stdout.contains(&totals_line),
+        "{totals_line:?} not in\n{stdout}"
+    );
+    eprintln!(
+        "mixed stream: {} messages, {base64_bodies} bodies in base64, planted {expected_counts:?}",
+        manifest.len()
+    );
+}
+
+#[test]
+fn replay_publishes_a_recording_that_records_the_same() {
+    let _broker = broker();
+    let dir = tempfile::tempdir().unwrap();
+    let mut topology = Topology::new();
+    let (original, manifest, _) = record_mixed(dir.path(), &mut topology);
+
+    let exchange = topology.exchange();
+    let out = dir.path().join("replayed.jsonl");
+    let limit = manifest.len().to_string();
+    let recorder = Process::contracts(&[
+        "record",
+        "--url",
+        URL,
+        "--exchange",
+        &exchange,
+        "--out",
+        path(&out),
+        "--limit",
+        &limit,
+    ]);
+    recorder.wait_bound();
+    let rate = 2000.0;
+    let start = Instant::now();
+    let (status, _, stderr) = run_bounded(
+        Command::new(CONTRACTS).args([
+            "replay",
+            path(&original),
+            "--url",
+            URL,
+            "--exchange",
+            &exchange,
+            "--rate",
+            "2000/s",
+        ]),
+        Duration::from_secs(20),
+    );
+    let took = start.elapsed();
+    assert!(status.success(), "{stderr}");
+    assert!(
+        stderr.contains(&format!(
+            "replay: {} published and confirmed",
+            manifest.len()
+        )),
+        "{stderr}"
+    );
+    let paced = Duration::from_secs_f64((manifest.len() - 1) as f64 / rate);
+    assert!(took >= paced, "--rate: {took:?} < {paced:?}");
+    let (status, _, stderr) = recorder.wait(Duration::from_secs(20));
+    assert!(status.success(), "{stderr}");
+
+    let before = read_recording(&original);
+    let after = read_recording(&out);
+    assert_eq!(after.len(), before.len());
+    for (i, (a, b)) in before.iter().zip(&after).enumerate() {
+        assert_eq!(a.body, b.body, "message {i}: body bytes");
+        assert_eq!(a.embedded, b.embedded, "message {i}");
+        assert_eq!(a.line["routingKey"], b.line["routingKey"], "message {i}");
+        assert_eq!(a.line["properties"], b.line["properties"], "message {i}");
+        assert_eq!(b.line["exchange"], exchange.as_str(), "message {i}");
+    }
+    // Replayed into a fresh exchange, the recording is the original, but for the exchange.
+    assert_recording_matches(&after, &manifest, &exchange);
+
+    // Nothing bound: every message comes back unroutable, and replay says so (exit 1).
+    let unbound = topology.exchange();
+    let (status, _, stderr) = run_bounded(
+        publisher().args(["declare", "--url", URL, "--exchange", &unbound]),
+        Duration::from_secs(20),
+    );
+    assert!(status.success(), "{stderr}");
+    let (status, _, stderr) = run_bounded(
+        Command::new(CONTRACTS).args([
+            "replay",
+            path(&original),
+            "--url",
+            URL,
+            "--exchange",
+            &unbound,
+        ]),
+        Duration::from_secs(20),
+    );
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    assert!(
+        stderr.contains(&format!("{} returned unroutable", manifest.len())),
+        "{stderr}"
+    );
+}
+
+/// Publishes `count` numbered messages in the background, confirmed and republished over a
+/// lost connection.
+fn publish_small(exchange: &str, count: usize, rate: u32) -> Process {
+    Process::spawn(publisher().args([
+        "small",
+        "--url",
+        URL,
+        "--exchange",
+        exchange,
+        "--count",
+        &count.to_string(),
+        "--rate",
+        &rate.to_string(),
+    ]))
+}
+
+/// The `seq` header of each line: which numbered message it is.
+fn sequence_numbers(path: &Path) -> Vec<u64> {
+    read_recording(path)
+        .iter()
+        .map(|r| {
+            let seq = &r.line["properties"]["headers"]["seq"];
+            assert_eq!(seq["$amqp"], "i32", "{seq}");
+            seq["value"].as_u64().unwrap()
+        })
+        .collect()
+}
+
+/// Loss and duplicates of a numbered stream: asserts nothing is missing, returns how many
+/// lines are duplicates.
+fn assert_none_lost(seqs: &[u64], count: usize) -> usize {
+    let distinct: BTreeSet<u64> = seqs.iter().copied().collect();
+    let missing: Vec<u64> = (0..count as u64)
+        .filter(|s| !distinct.contains(s))
+        .collect();
+    assert!(
+        missing.is_empty(),
+        "lost {} messages: {missing:?}",
+        missing.len()
+    );
+    assert_eq!(distinct.len(), count, "only the published numbers");
+    seqs.len() - distinct.len()
+}
+
+fn queue_depth(queue: &str) -> u64 {
+    let (status, stdout, stderr) = run_bounded(
+        publisher().args(["depth", "--url", URL, "--queue", queue]),
+        Duration::from_secs(20),
+    );
+    assert!(status.success(), "{stderr}");
+    stdout.trim().parse().unwrap()
+}
+
+const NUMBERED: usize = 3000;
+
+#[test]
+fn a_recorder_killed_mid_stream_loses_nothing_from_a_durable_queue() {
+    let _broker = broker();
+    let dir = tempfile::tempdir().unwrap();
+    let mut topology = Topology::new();
+    let exchange = topology.exchange();
+    let queue = topology.queue();
+    let out = dir.path().join("killed.jsonl");
+    let args = [
+        "record",
+        "--url",
+        URL,
+        "--exchange",
+        &exchange,
+        "--queue",
+        &queue,
+        "--out",
+        path(&out),
+        "--prefetch",
+        "200",
+    ];
+    let recorder = Process::contracts(&args);
+    recorder.wait_bound();
+    let publishing = publish_small(&exchange, NUMBERED, 3000);
+    wait_until(Duration::from_secs(30), "a third of the stream", || {
+        line_count(&out) >= NUMBERED / 3
+    });
+    recorder.signal("-KILL");
+    let (status, _, _) = recorder.wait(Duration::from_secs(5));
+    assert_eq!(status.code(), None, "killed by a signal");
+    let at_kill = line_count(&out);
+
+    let restarted = Process::contracts(&args);
+    restarted.wait_bound();
+    let (status, published, stderr) = publishing.wait(Duration::from_secs(60));
+    assert!(status.success(), "{stderr}");
+    wait_until(Duration::from_secs(30), "every message recorded", || {
+        let seqs: BTreeSet<u64> = read_recording(&out)
+            .iter()
+            .map(|r| {
+                r.line["properties"]["headers"]["seq"]["value"]
+                    .as_u64()
+                    .unwrap()
+            })
+            .collect();
+        seqs.len() == NUMBERED
+    });
+    let (status, _, stderr) = restarted.terminate();
+    assert!(status.success(), "{stderr}");
+    assert!(stderr.contains("stopped by SIGTERM"), "{stderr}");
+    let duplicates = assert_none_lost(&sequence_numbers(&out), NUMBERED);
+    assert_eq!(
+        queue_depth(&queue),
+        0,
+        "everything recorded was acknowledged"
+    );
+    eprintln!(
+        "kill -9 after {at_kill} lines of {NUMBERED}: lost 0, duplicates {duplicates} \
+         (publisher: {})",
+        published.trim()
+    );
+}
+
+#[test]
+fn a_connection_closed_by_the_broker_is_reopened_and_nothing_is_lost() {
+    let _broker = broker();
+    let dir = tempfile::tempdir().unwrap();
+    let mut topology = Topology::new();
+    let exchange = topology.exchange();
+    let queue = topology.queue();
+    let out = dir.path().join("reconnected.jsonl");
+    let recorder = Process::contracts(&[
+        "record",
+        "--url",
+        URL,
+        "--exchange",
+        &exchange,
+        "--queue",
+        &queue,
+        "--out",
+        path(&out),
+        "--prefetch",
+        "200",
+    ]);
+    recorder.wait_bound();
+    let publishing = publish_small(&exchange, NUMBERED, 3000);
+    wait_until(Duration::from_secs(30), "a third of the stream", || {
+        line_count(&out) >= NUMBERED / 3
+    });
+    let at_close = line_count(&out);
+    let (status, _, stderr) = run_bounded(
+        Command::new("rabbitmqctl").args(["close_all_connections", "test"]),
+        Duration::from_secs(30),
+    );
+    assert!(status.success(), "rabbitmqctl: {stderr}");
+    recorder.wait_for_stderr("record: connection lost", Duration::from_secs(10));
+    recorder.wait_for_stderr("record: reconnected", Duration::from_secs(20));
+    let (status, published, stderr) = publishing.wait(Duration::from_secs(60));
+    assert!(status.success(), "{stderr}");
+    wait_until(Duration::from_secs(30), "every message recorded", || {
+        let seqs: BTreeSet<u64> = read_recording(&out)
+            .iter()
+            .map(|r| {
+                r.line["properties"]["headers"]["seq"]["value"]
+                    .as_u64()
+                    .unwrap()
+            })
+            .collect();
+        seqs.len() == NUMBERED
+    });
+    let (status, _, stderr) = recorder.terminate();
+    assert!(status.success(), "{stderr}");
+    let duplicates = assert_none_lost(&sequence_numbers(&out), NUMBERED);
+    assert_eq!(queue_depth(&queue), 0);
+    eprintln!(
+        "connection closed after {at_close} lines of {NUMBERED}: lost 0, duplicates \
+         {duplicates} (publisher: {})",
+        published.trim()
+    );
+}
+
+#[test]
+fn two_taps_on_one_queue_share_the_traffic_between_them() {
+    let _broker = broker();
+    let dir = tempfile::tempdir().unwrap();
+    let mut topology = Topology::new();
+    let exchange = topology.exchange();
+    let queue = topology.queue();
+    let outs = [dir.path().join("a.jsonl"), dir.path().join("b.jsonl")];
+    let taps: Vec<Process> = outs
+        .iter()
+        .map(|out| {
+            Process::contracts(&[
+                "tap",
+                "--url",
+                URL,
+                "--exchange",
+                &exchange,
+                "--queue",
+                &queue,
+                "--out",
+                path(out),
+                "--prefetch",
+                "10",
+                "--rule",
+                "CT006=off",
+            ])
+        })
+        .collect();
+    for tap in &taps {
+        tap.wait_bound();
+    }
+    let count = 2000;
+    let (status, _, stderr) = publish_small(&exchange, count, 4000).wait(Duration::from_secs(60));
+    assert!(status.success(), "{stderr}");
+    wait_until(
+        Duration::from_secs(30),
+        "the taps to take everything",
+        || outs.iter().map(|out| line_count(out)).sum::<usize>() >= count,
+    );
+    let mut shares = Vec::new();
+    for (tap, out) in taps.into_iter().zip(&outs) {
+        let (status, stdout, stderr) = tap.terminate();
+        let seqs: BTreeSet<u64> = sequence_numbers(out).into_iter().collect();
+        assert_eq!(status.code(), Some(0), "{stdout}\n{stderr}");
+        let totals = format!("{0} records: {0} conforming", seqs.len());
+        assert!(stdout.contains(&totals), "{totals:?} not in\n{stdout}");
+        shares.push(seqs);
+    }
+    assert!(
+        shares.iter().all(|s| !s.is_empty()),
+        "both taps took a share"
+    );
+    assert!(shares[0].is_disjoint(&shares[1]), "no message went to both");
+    let union: BTreeSet<u64> = shares[0].union(&shares[1]).copied().collect();
+    assert_eq!(union, (0..count as u64).collect());
+    eprintln!(
+        "two taps on one queue: {} + {} = {count}",
+        shares[0].len(),
+        shares[1].len()
+    );
+}
