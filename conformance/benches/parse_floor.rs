@@ -2,10 +2,15 @@
 //! file the way `check` reads one (a 64 KiB buffered reader, a line at a time) and parse every
 //! line into a `serde_json::Value`, on one thread, checking nothing. Run by the script as
 //! `PARSE_FLOOR_FILE=traffic.jsonl target/release/deps/parse_floor-*`; not a Criterion bench.
+//! It uses the same allocator as `contracts`.
 
 use std::fs::File;
 use std::io::{BufRead, BufReader};
 use std::time::Instant;
+
+/// The allocator `contracts` uses, so that the floor and the tool parse at the same cost.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() {
     let path = std::env::var("PARSE_FLOOR_FILE")

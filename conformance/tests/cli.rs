@@ -355,8 +355,14 @@ fn rules_lists_every_rule_with_its_default_severity() {
     let output = contracts().arg("rules").output().unwrap();
     assert!(output.status.success());
     let stdout = String::from_utf8(output.stdout).unwrap();
-    let lines: Vec<&str> = stdout.lines().collect();
+    let (message_rules, schema_rules) = stdout
+        .split_once("\nschema rules (contracts lint, contracts breaking):\n")
+        .expect("two sections");
+    let lines: Vec<&str> = message_rules.lines().collect();
     assert_eq!(lines.len(), 9, "{stdout}");
+    let schema_ids: Vec<&str> = schema_rules.lines().filter_map(|l| l.split_whitespace().next()).collect();
+    assert_eq!(schema_ids.first(), Some(&"LINT001"), "{stdout}");
+    assert!(schema_ids.contains(&"BRK013"), "{stdout}");
     for (i, line) in lines.iter().enumerate() {
         assert!(line.starts_with(&format!("CT{:03}  ", i + 1)), "{line}");
     }

@@ -1,49 +1,213 @@
 //! Remembers each event id with a hash of its content, to tell a redelivery (same content)
 //! from two different events sharing an id.
+//!
+//! A run may see millions of ids, and every one is kept to the end, so an entry is small: an
+//! id that is a UUID written in lowercase (nearly all of them) is kept as its 128 bits, any
+//! other id as its text; where it was first seen is packed into one `u64` (a file index and a
+//! line or element number). UUID ids are spread over many small tables: a table that grows
+//! holds its old and new storage at once, and a small one doing so costs little memory where
+//! one big table would double for that moment.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
+use std::hash::{BuildHasher as _, BuildHasherDefault, Hash, Hasher};
+use std::sync::Arc;
 
 use serde_json::Value;
 
 use crate::input::Location;
 
-#[derive(Default)]
 pub struct DuplicateTracker {
-    first_seen: HashMap<String, (u64, Location)>,
+    /// UUID ids, in `SHARDS` tables chosen by their hash.
+    uuids: Vec<HashMap<[u64; 2], Seen, BuildHasherDefault<UuidHasher>>>,
+    others: HashMap<String, Seen>,
+    /// The files `Seen::at` indexes, with the index of the last one looked up.
+    files: Vec<Arc<str>>,
+    file_indexes: HashMap<Arc<str>, u64>,
+    last_file: Option<(Arc<str>, u64)>,
+    /// Locations too large to pack, by the index `Seen::at` holds.
+    unpacked: Vec<Location>,
+}
+
+/// An id's content hash and where it was first seen.
+#[derive(Clone, Copy)]
+struct Seen {
+    content: u64,
+    at: u64,
+}
+
+/// `Seen::at`: a file index, a number, and whether the number is an element index or a line;
+/// or, with `UNPACKED` set, an index into `DuplicateTracker::unpacked`.
+const UNPACKED: u64 = 1 << 63;
+const IS_INDEX: u64 = 1 << 62;
+const NUMBER_BITS: u32 = 40;
+const FILE_BITS: u32 = 22;
+const SHARDS: usize = 256;
+
+impl Default for DuplicateTracker {
+    fn default() -> Self {
+        DuplicateTracker {
+            uuids: (0..SHARDS).map(|_| HashMap::default()).collect(),
+            others: HashMap::new(),
+            files: Vec::new(),
+            file_indexes: HashMap::new(),
+            last_file: None,
+            unpacked: Vec::new(),
+        }
+    }
 }
 
 impl DuplicateTracker {
     /// Records `id` with `content_hash`; returns where the id was first seen when that event's
     /// content was different.
     pub fn observe(&mut self, id: &str, content_hash: u64, at: &Location) -> Option<Location> {
-        match self.first_seen.get(id) {
-            Some((hash, _)) if *hash == content_hash => None,
-            Some((_, first)) => Some(first.clone()),
+        let uuid = lowercase_uuid(id);
+        let seen = match uuid {
+            Some(key) => self.shard(key).get(&key).copied(),
+            None => self.others.get(id).copied(),
+        };
+        match seen {
+            Some(seen) if seen.content == content_hash => None,
+            Some(seen) => Some(self.location(seen.at)),
             None => {
-                self.first_seen
-                    .insert(id.to_string(), (content_hash, at.clone()));
+                let seen = Seen {
+                    content: content_hash,
+                    at: self.pack(at),
+                };
+                match uuid {
+                    Some(key) => self.shard(key).insert(key, seen),
+                    None => self.others.insert(id.to_string(), seen),
+                };
                 None
             }
         }
+    }
+
+    fn shard(&mut self, key: [u64; 2]) -> &mut HashMap<[u64; 2], Seen, BuildHasherDefault<UuidHasher>> {
+        let mut hasher = UuidHasher::default();
+        // Mixed the other way round from the tables' own hash, so that the keys of one table
+        // are not all alike in the bits it hashes them by.
+        hasher.write_u64(key[1]);
+        hasher.write_u64(key[0]);
+        &mut self.uuids[(hasher.finish() >> 56) as usize % SHARDS]
+    }
+
+    fn pack(&mut self, at: &Location) -> u64 {
+        let file = self.file_index(&at.file);
+        let (number, flag) = match (at.line, at.index) {
+            (Some(line), None) => (line, 0),
+            (None, Some(index)) => (index, IS_INDEX),
+            _ => (u64::MAX, 0),
+        };
+        if number < 1 << NUMBER_BITS && file < 1 << FILE_BITS {
+            flag | file << NUMBER_BITS | number
+        } else {
+            self.unpacked.push(at.clone());
+            UNPACKED | (self.unpacked.len() as u64 - 1)
+        }
+    }
+
+    fn location(&self, at: u64) -> Location {
+        if at & UNPACKED != 0 {
+            return self.unpacked[(at & !UNPACKED) as usize].clone();
+        }
+        let file = &self.files[((at & !IS_INDEX) >> NUMBER_BITS) as usize];
+        let number = at & ((1 << NUMBER_BITS) - 1);
+        if at & IS_INDEX != 0 {
+            Location::index(file, number)
+        } else {
+            Location::line(file, number)
+        }
+    }
+
+    /// Records of one file come one after another: the last file answers nearly every time.
+    fn file_index(&mut self, file: &Arc<str>) -> u64 {
+        if let Some((last, index)) = &self.last_file {
+            if Arc::ptr_eq(last, file) || last == file {
+                return *index;
+            }
+        }
+        let index = match self.file_indexes.get(file) {
+            Some(&index) => index,
+            None => {
+                self.files.push(Arc::clone(file));
+                let index = self.files.len() as u64 - 1;
+                self.file_indexes.insert(Arc::clone(file), index);
+                index
+            }
+        };
+        self.last_file = Some((Arc::clone(file), index));
+        index
+    }
+}
+
+/// The 128 bits of a UUID written in lowercase; `None` for any other id (an uppercase UUID is
+/// another id than its lowercase form, as the text compares).
+fn lowercase_uuid(id: &str) -> Option<[u64; 2]> {
+    let bytes = id.as_bytes();
+    if bytes.len() != 36 {
+        return None;
+    }
+    let mut value: u128 = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let digit = match (i, b) {
+            (8 | 13 | 18 | 23, b'-') => continue,
+            (8 | 13 | 18 | 23, _) => return None,
+            (_, b'0'..=b'9') => b - b'0',
+            (_, b'a'..=b'f') => b - b'a' + 10,
+            _ => return None,
+        };
+        value = value << 4 | u128::from(digit);
+    }
+    Some([(value >> 64) as u64, value as u64])
+}
+
+/// Hashes UUID keys: their bits are already spread (and sequential ids differ in the low
+/// bits), so one multiply-and-fold mixes them enough, far cheaper than SipHash.
+#[derive(Default)]
+struct UuidHasher(u64);
+
+impl Hasher for UuidHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for chunk in bytes.chunks(8) {
+            let mut word = [0; 8];
+            word[..chunk.len()].copy_from_slice(chunk);
+            self.write_u64(u64::from_le_bytes(word));
+        }
+    }
+
+    fn write_u64(&mut self, word: u64) {
+        let product = u128::from(self.0 ^ word) * 0x9e37_79b9_7f4a_7c15;
+        self.0 = (product as u64) ^ (product >> 64) as u64;
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
     }
 }
 
 /// A hash of a JSON value that ignores the order of object keys, so that the same event
 /// serialized twice with keys in another order counts as the same content.
 pub fn content_hash(value: &Value) -> u64 {
-    // DefaultHasher::new() always starts from the same keys: the hash is the same on every
-    // thread and every run.
-    let mut hasher = DefaultHasher::new();
+    // A fixed seed: the hash is the same on every thread and every run. foldhash's quality
+    // variant: 64 well-mixed bits, several times cheaper than SipHash on event-sized input.
+    let mut hasher = foldhash::quality::FixedState::with_seed(CONTENT_SEED).build_hasher();
     hash_value(value, &mut hasher);
     hasher.finish()
 }
 
-fn hash_value(value: &Value, hasher: &mut DefaultHasher) {
+const CONTENT_SEED: u64 = 0x636f_6e74_7261_6374;
+
+fn hash_value(value: &Value, hasher: &mut impl Hasher) {
     match value {
         Value::Null => 0u8.hash(hasher),
         Value::Bool(b) => (1u8, b).hash(hasher),
-        Value::Number(n) => (2u8, n.to_string()).hash(hasher),
+        // Without allocating its text: an integer and a float are told apart (1 is not 1.0),
+        // and a float's bits are its shortest text's.
+        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(u), _, _) => (2u8, 0u8, u).hash(hasher),
+            (None, Some(i), _) => (2u8, 1u8, i).hash(hasher),
+            (None, None, f) => (2u8, 2u8, f.map(f64::to_bits)).hash(hasher),
+        },
         Value::String(s) => (3u8, s).hash(hasher),
         Value::Array(items) => {
             (4u8, items.len()).hash(hasher);
@@ -53,11 +217,20 @@ fn hash_value(value: &Value, hasher: &mut DefaultHasher) {
         }
         Value::Object(map) => {
             (5u8, map.len()).hash(hasher);
-            let mut entries: Vec<_> = map.iter().collect();
-            entries.sort_by_key(|(key, _)| *key);
-            for (key, item) in entries {
-                key.hash(hasher);
-                hash_value(item, hasher);
+            // serde_json keeps keys sorted unless its `preserve_order` feature is on: sort
+            // only when they are not.
+            if map.keys().is_sorted() {
+                for (key, item) in map {
+                    key.hash(hasher);
+                    hash_value(item, hasher);
+                }
+            } else {
+                let mut entries: Vec<_> = map.iter().collect();
+                entries.sort_by_key(|(key, _)| *key);
+                for (key, item) in entries {
+                    key.hash(hasher);
+                    hash_value(item, hasher);
+                }
             }
         }
     }
@@ -83,6 +256,9 @@ mod tests {
             content_hash(&json!(["a", "b"])),
             content_hash(&json!(["ab"]))
         );
+        assert_ne!(content_hash(&json!(1)), content_hash(&json!(1.0)));
+        assert_ne!(content_hash(&json!(-1)), content_hash(&json!(1)));
+        assert_eq!(content_hash(&json!(0.5)), content_hash(&json!(0.5)));
     }
 
     #[test]
@@ -96,5 +272,30 @@ mod tests {
             Some(Location::line(&file, 1))
         );
         assert_eq!(tracker.observe("other", 2, &Location::line(&file, 4)), None);
+    }
+
+    #[test]
+    fn uuid_ids_keep_where_they_were_first_seen_and_their_case() {
+        let (a, b): (Arc<str>, Arc<str>) = ("a.json".into(), "b.jsonl".into());
+        let id = "550e8400-e29b-41d4-a716-446655440000";
+        let mut tracker = DuplicateTracker::default();
+        assert_eq!(tracker.observe(id, 1, &Location::index(&a, 7)), None);
+        assert_eq!(
+            tracker.observe(&id.to_uppercase(), 2, &Location::line(&b, 1)),
+            None,
+            "another id"
+        );
+        assert_eq!(
+            tracker.observe(id, 2, &Location::line(&b, 2)),
+            Some(Location::index(&a, 7))
+        );
+        let far = Location::line(&b, 1 << 41);
+        assert_eq!(tracker.observe("x", 1, &far), None);
+        assert_eq!(tracker.observe("x", 2, &Location::line(&a, 1)), Some(far));
+        assert_eq!(lowercase_uuid("550e8400e29b-41d4-a716-4466554400000"), None);
+        assert_eq!(
+            lowercase_uuid("00000000-0000-0000-0000-00000000000f"),
+            Some([0, 15])
+        );
     }
 }

@@ -7,6 +7,7 @@ mod duplicates;
 mod progress;
 
 use std::mem;
+use std::sync::mpsc;
 
 use anyhow::Context as _;
 use coder_events::Violation;
@@ -31,8 +32,9 @@ pub struct CheckSettings {
     pub keep: Keep,
 }
 
-/// A batch is handed to the workers once it holds this many records...
-const BATCH_RECORDS: usize = 1024;
+/// A batch is handed to the workers once it holds this many records (up to three batches are
+/// held at once: one read, one analysed, one judged)...
+const BATCH_RECORDS: usize = 256;
 /// ...or this many bytes, whichever comes first, to bound the memory lines in flight take.
 const BATCH_BYTES: usize = 8 * 1024 * 1024;
 
@@ -41,43 +43,48 @@ const SHOWN_VALUE_CHARS: usize = 120;
 
 /// Checks every record of every source. Unreadable sources and records are reported in the
 /// result, never fatal.
+///
+/// With one thread everything runs on this one. With more, a pool of that many workers
+/// analyses a batch while this thread reads the next one and judges the one before: reading
+/// and judging (in input order, one thread) overlap the parallel work instead of waiting for it.
 pub fn check(sources: &[Source], settings: &CheckSettings) -> anyhow::Result<Report> {
-    let pool = rayon::ThreadPoolBuilder::new()
-        .num_threads(settings.threads.unwrap_or(0))
-        .build()
-        .context("starting the worker threads")?;
-    let mut checker = Checker {
+    let threads = settings.threads.unwrap_or_else(|| {
+        std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
+    });
+    let checker = Checker {
         judge: Judge::new(settings),
-        pool,
+        workers: None,
+        in_flight: None,
         batch: Vec::new(),
         batch_bytes: 0,
         report: ReportBuilder::new(settings.keep),
         progress: Progress::new(sources::total_file_bytes(sources)),
     };
-    for source in sources {
-        let opened = match &source.kind {
-            SourceKind::Unreadable(why) => Err(why.clone()),
-            _ => sources::open_counting(source, checker.progress.bytes_read())
-                .map_err(|e| format!("cannot open: {e}")),
-        };
-        match opened {
-            Ok(reader) => read_records(
-                reader,
-                &source.name,
-                settings.max_message_bytes,
-                &mut |location, record| checker.push(location, record),
-            ),
-            Err(why) => checker.push(Location::file(&source.name), RawRecord::Unreadable(why)),
-        }
+    if threads <= 1 {
+        return Ok(checker.run(sources));
     }
-    checker.flush();
-    checker.progress.finish();
-    Ok(checker.report.finish())
+    let pool = rayon::ThreadPoolBuilder::new()
+        .num_threads(threads)
+        .build()
+        .context("starting the worker threads")?;
+    Ok(pool.in_place_scope(|scope| {
+        Checker {
+            workers: Some(scope),
+            ..checker
+        }
+        .run(sources)
+    }))
 }
 
-struct Checker<'a> {
+/// A batch's records, each with what a worker found out about it, in input order.
+type Analysed = Vec<(Location, Analysis)>;
+
+struct Checker<'a, 's> {
     judge: Judge<'a>,
-    pool: rayon::ThreadPool,
+    /// Where batches are analysed: `None`, on this thread.
+    workers: Option<&'s rayon::Scope<'a>>,
+    /// The batch the workers are analysing.
+    in_flight: Option<mpsc::Receiver<Analysed>>,
     batch: Vec<(Location, RawRecord)>,
     batch_bytes: usize,
     report: ReportBuilder,
@@ -127,7 +134,31 @@ enum Analysis {
     },
 }
 
-impl Checker<'_> {
+impl<'a> Checker<'a, '_> {
+    fn run(mut self, sources: &[Source]) -> Report {
+        let settings = self.judge.settings;
+        for source in sources {
+            let opened = match &source.kind {
+                SourceKind::Unreadable(why) => Err(why.clone()),
+                _ => sources::open_counting(source, self.progress.bytes_read())
+                    .map_err(|e| format!("cannot open: {e}")),
+            };
+            match opened {
+                Ok(reader) => read_records(
+                    reader,
+                    &source.name,
+                    settings.max_message_bytes,
+                    &mut |location, record| self.push(location, record),
+                ),
+                Err(why) => self.push(Location::file(&source.name), RawRecord::Unreadable(why)),
+            }
+        }
+        self.flush();
+        self.judge_in_flight();
+        self.progress.finish();
+        self.report.finish()
+    }
+
     fn push(&mut self, location: Location, record: RawRecord) {
         if let RawRecord::Line(bytes) = &record {
             self.batch_bytes += bytes.len();
@@ -138,28 +169,53 @@ impl Checker<'_> {
         }
     }
 
+    /// Hands the batch to the workers (then judges the one they had), or analyses and judges
+    /// it here when there are none.
     fn flush(&mut self) {
         let batch = mem::take(&mut self.batch);
         self.batch_bytes = 0;
-        let decoder = &self.judge.settings.decoder;
+        let settings = self.judge.settings;
         let hash = self.judge.tracks_duplicates;
-        let max_message_bytes = self.judge.settings.max_message_bytes;
-        // `collect` on an indexed parallel iterator keeps input order.
-        let analyses: Vec<(Location, Analysis)> = self.pool.install(|| {
-            batch
-                .into_par_iter()
-                .map(|(location, record)| {
-                    let origin = Origin {
-                        location: Some(&location),
-                        max_message_bytes,
-                    };
-                    let analysis = analyze(record, decoder, &origin, hash);
-                    (location, analysis)
-                })
-                .collect()
-        });
-        let records = analyses.len();
-        for (location, analysis) in analyses {
+        let analyse = move |(location, record): (Location, RawRecord)| {
+            let origin = Origin {
+                location: Some(&location),
+                max_message_bytes: settings.max_message_bytes,
+            };
+            let analysis = analyze(record, &settings.decoder, &origin, hash);
+            (location, analysis)
+        };
+        match self.workers {
+            None => {
+                let analysed: Analysed = batch.into_iter().map(analyse).collect();
+                self.judge_batch(analysed);
+            }
+            Some(scope) => {
+                let (done, analysed) = mpsc::sync_channel(1);
+                scope.spawn(move |_| {
+                    // `collect` on an indexed parallel iterator keeps input order.
+                    let result: Analysed = batch.into_par_iter().map(analyse).collect();
+                    // The receiver is only gone when this thread is unwinding already.
+                    let _ = done.send(result);
+                });
+                self.judge_in_flight();
+                self.in_flight = Some(analysed);
+            }
+        }
+    }
+
+    /// Waits for the batch the workers have, and judges it.
+    fn judge_in_flight(&mut self) {
+        if let Some(analysed) = self.in_flight.take() {
+            let analysed = analysed
+                .recv()
+                .expect("a worker panicked analysing a batch");
+            self.judge_batch(analysed);
+        }
+    }
+
+    fn judge_batch(&mut self, analysed: Analysed) {
+        let records = analysed.len();
+        for (location, analysis) in analysed {
             let result = self.judge.conclude(&location, analysis);
             self.report.add(result);
         }
@@ -247,7 +303,7 @@ fn analyze(record: RawRecord, decoder: &Decoder, origin: &Origin, hash_content: 
     };
     let (violations, content_hash) = match &message.body {
         Body::Json(event) => (
-            coder_events::validate(event).err().unwrap_or_default(),
+            violations_of(event),
             hash_content.then(|| content_hash(event)),
         ),
         Body::NotJson(_) => (Vec::new(), None),
@@ -259,10 +315,27 @@ fn analyze(record: RawRecord, decoder: &Decoder, origin: &Origin, hash_content: 
     }
 }
 
+/// Every way `event` breaks its contract, as `coder_events::validate` finds them. Most events
+/// break none, and the validator's `is_valid` says so without building any error: only an
+/// event it rejects (or that names no contract) is validated again to collect the errors.
+fn violations_of(event: &Value) -> Vec<Violation> {
+    let field = |name: &str| event.get(name).and_then(Value::as_str);
+    let contract = field("type")
+        .zip(field("version"))
+        .and_then(|(event_type, version)| coder_events::validator_for(event_type, version));
+    if contract.is_some_and(|validator| validator.is_valid(event)) {
+        return Vec::new();
+    }
+    coder_events::validate(event).err().unwrap_or_default()
+}
+
 fn parse_line(bytes: &[u8]) -> Result<Value, String> {
-    let text = std::str::from_utf8(bytes)
-        .map_err(|e| format!("not UTF-8: invalid byte at column {}", e.valid_up_to() + 1))?;
-    serde_json::from_str(text).map_err(|e| describe_json_error(&e))
+    // Parsed as bytes: serde_json checks the UTF-8 of what it reads, so a whole-line check
+    // first would only read every line twice. A line that fails is told apart after.
+    serde_json::from_slice(bytes).map_err(|e| match std::str::from_utf8(bytes) {
+        Err(utf8) => format!("not UTF-8: invalid byte at column {}", utf8.valid_up_to() + 1),
+        Ok(_) => describe_json_error(&e),
+    })
 }
 
 /// A finding as the report shows it, with values hidden when `mask` is set.
