@@ -41,7 +41,13 @@ pub fn run_lint(args: LintArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
     };
     match lint::lint(&options) {
         Ok(report) => {
-            write_findings(out, args.format, "contracts lint", &lint::rule_docs(), &report.findings)?;
+            write_findings(
+                out,
+                args.format,
+                "contracts lint",
+                &lint::rule_docs(),
+                &report.findings,
+            )?;
             Ok(report.exit_code())
         }
         Err(e) => Ok(trouble(&e)),
@@ -55,9 +61,19 @@ pub fn run_breaking(args: BreakingArgs, out: &mut dyn Write) -> anyhow::Result<u
     };
     match breaking::breaking(&options) {
         Ok(report) => {
-            write_findings(out, args.format, "contracts breaking", &breaking::rule_docs(), &report.findings)?;
+            write_findings(
+                out,
+                args.format,
+                "contracts breaking",
+                &breaking::rule_docs(),
+                &report.findings,
+            )?;
             if args.format == ReportFormat::Text {
-                writeln!(out, "compared {} contract(s) with {}", report.compared, report.previous)?;
+                writeln!(
+                    out,
+                    "compared {} contract(s) with {}",
+                    report.compared, report.previous
+                )?;
             }
             Ok(report.exit_code())
         }
@@ -69,7 +85,11 @@ pub fn run_docs(args: DocsArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
     let options = DocsOptions {
         schemas_dir: args.schemas,
         out_dir: args.out,
-        mode: if args.check { DocsMode::Check } else { DocsMode::Write },
+        mode: if args.check {
+            DocsMode::Check
+        } else {
+            DocsMode::Write
+        },
     };
     match docs::docs(&options) {
         Ok(outcome) => {
@@ -78,7 +98,11 @@ pub fn run_docs(args: DocsArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
                 writeln!(out, "{verb}: {}", path.display())?;
             }
             if args.check && !outcome.changed.is_empty() {
-                writeln!(out, "run `{}` and commit the result", docs::REGENERATE_COMMAND)?;
+                writeln!(
+                    out,
+                    "run `{}` and commit the result",
+                    docs::REGENERATE_COMMAND
+                )?;
             }
             Ok(outcome.exit_code())
         }
@@ -87,7 +111,9 @@ pub fn run_docs(args: DocsArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
 }
 
 pub fn run_asyncapi(args: AsyncApiArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
-    let document = match asyncapi::document(&AsyncApiOptions { schemas_dir: args.schemas }) {
+    let document = match asyncapi::document(&AsyncApiOptions {
+        schemas_dir: args.schemas,
+    }) {
         Ok(document) => document,
         Err(e) => return Ok(trouble(&e)),
     };

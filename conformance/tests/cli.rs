@@ -145,7 +145,10 @@ fn findings_in_recordings(report: &Value) -> Vec<(String, String, String)> {
     for result in report["results"].as_array().expect("results") {
         let file = result["source"]["file"].as_str().expect("file");
         let (_, relative) = file.split_once("recordings/").expect("a sample");
-        let at = match (result["source"]["line"].as_u64(), result["source"]["index"].as_u64()) {
+        let at = match (
+            result["source"]["line"].as_u64(),
+            result["source"]["index"].as_u64(),
+        ) {
             (Some(line), _) => line.to_string(),
             (None, Some(index)) => format!("#{index}"),
             (None, None) => String::new(),
@@ -360,7 +363,10 @@ fn rules_lists_every_rule_with_its_default_severity() {
         .expect("two sections");
     let lines: Vec<&str> = message_rules.lines().collect();
     assert_eq!(lines.len(), 9, "{stdout}");
-    let schema_ids: Vec<&str> = schema_rules.lines().filter_map(|l| l.split_whitespace().next()).collect();
+    let schema_ids: Vec<&str> = schema_rules
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
     assert_eq!(schema_ids.first(), Some(&"LINT001"), "{stdout}");
     assert!(schema_ids.contains(&"BRK013"), "{stdout}");
     for (i, line) in lines.iter().enumerate() {
@@ -884,7 +890,11 @@ fn every_format_is_recognised_record_by_record() {
 #[test]
 fn input_format_forces_one_format_and_says_why_a_record_is_not_of_it() {
     for (format, path, counts) in [
-        ("rabtap", "recordings/rabtap", &[("CT005", 1), ("CT008", 1)][..]),
+        (
+            "rabtap",
+            "recordings/rabtap",
+            &[("CT005", 1), ("CT008", 1)][..],
+        ),
         (
             "management",
             "recordings/management-get.json",
@@ -906,11 +916,20 @@ fn input_format_forces_one_format_and_says_why_a_record_is_not_of_it() {
     fs::write(&events, valid_event_line() + "\n").unwrap();
     for (format, why) in [
         ("rabtap", "not a rabtap message: missing field `Exchange`"),
-        ("management", "not a management API message: missing field `payload`"),
-        ("tracing", "not a rabbitmq_tracing line: missing field `exchange`"),
+        (
+            "management",
+            "not a management API message: missing field `payload`",
+        ),
+        (
+            "tracing",
+            "not a rabbitmq_tracing line: missing field `exchange`",
+        ),
     ] {
-        let (code, report) =
-            json_report(contracts().args(["check", "--input-format", format]).arg(&events));
+        let (code, report) = json_report(
+            contracts()
+                .args(["check", "--input-format", format])
+                .arg(&events),
+        );
         assert_eq!(code, 2, "{format}");
         let reason = report["results"][0]["unreadable"].as_str().unwrap();
         assert!(reason.starts_with(why), "{format}: {reason}");
@@ -948,7 +967,10 @@ fn a_rabtap_raw_mode_file_without_its_dat_is_an_empty_body() {
     let violation = &report["results"][0]["violations"][0];
     assert_eq!(violation["rule"], json!("CT004"));
     let message = violation["message"].as_str().unwrap();
-    assert!(message.contains("rabtap-1.dat beside the file"), "{message}");
+    assert!(
+        message.contains("rabtap-1.dat beside the file"),
+        "{message}"
+    );
 
     // With the .dat beside it, the body is read from there, and the .dat is no record.
     fs::copy(sample.with_extension("dat"), saved.join("rabtap-1.dat")).unwrap();

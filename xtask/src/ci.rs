@@ -77,8 +77,8 @@ pub fn run() -> Result<()> {
             "types-only build",
             vec!["check", "-p", "coder-events", "--no-default-features"],
         ),
-        ("tests", vec!["test", "--workspace", "--all-targets"]),
-        ("doc tests", vec!["test", "--workspace", "--doc"]),
+        // Unit, integration and doc tests; not the benches, which are run by hand (README).
+        ("tests and doc tests", vec!["test", "--workspace"]),
     ]);
     for (name, args) in &steps {
         eprintln!("==> {name}: cargo {}", args.join(" "));

@@ -4,10 +4,14 @@
 //! A run may see millions of ids, and every one is kept to the end, so an entry is small: an
 //! id that is a UUID written in lowercase (nearly all of them) is kept as its 128 bits, any
 //! other id as its text; where it was first seen is packed into one `u64` (a file index and a
-//! line or element number). UUID ids are spread over many small tables: a table that grows
-//! holds its old and new storage at once, and a small one doing so costs little memory where
-//! one big table would double for that moment.
+//! line or element number). UUID ids are spread over many tables: a table that grows holds its
+//! old and new storage at once, and a small one doing so costs little memory where one big
+//! table would double for that moment. The tables are allocated from the system allocator,
+//! which maps a large block on its own and gives it back to the system as soon as it is freed;
+//! mimalloc, the process's allocator, keeps a grown table's old storage for reuse (40 MB more
+//! at a peak, at a million ids).
 
+use std::alloc::System;
 use std::collections::HashMap;
 use std::hash::{BuildHasher as _, BuildHasherDefault, Hash, Hasher};
 use std::sync::Arc;
@@ -18,14 +22,9 @@ use crate::input::Location;
 
 pub struct DuplicateTracker {
     /// UUID ids, in `SHARDS` tables chosen by their hash.
-    uuids: Vec<HashMap<[u64; 2], Seen, BuildHasherDefault<UuidHasher>>>,
+    uuids: Vec<UuidTable>,
     others: HashMap<String, Seen>,
-    /// The files `Seen::at` indexes, with the index of the last one looked up.
-    files: Vec<Arc<str>>,
-    file_indexes: HashMap<Arc<str>, u64>,
-    last_file: Option<(Arc<str>, u64)>,
-    /// Locations too large to pack, by the index `Seen::at` holds.
-    unpacked: Vec<Location>,
+    places: Places,
 }
 
 /// An id's content hash and where it was first seen.
@@ -36,22 +35,34 @@ struct Seen {
 }
 
 /// `Seen::at`: a file index, a number, and whether the number is an element index or a line;
-/// or, with `UNPACKED` set, an index into `DuplicateTracker::unpacked`.
+/// or, with `UNPACKED` set, an index into `Places::unpacked`.
 const UNPACKED: u64 = 1 << 63;
 const IS_INDEX: u64 = 1 << 62;
 const NUMBER_BITS: u32 = 40;
 const FILE_BITS: u32 = 22;
 const SHARDS: usize = 256;
 
+type UuidTable = hashbrown::HashMap<[u64; 2], Seen, BuildHasherDefault<UuidHasher>, System>;
+
+/// Where ids were first seen, packed into `Seen::at`.
+#[derive(Default)]
+struct Places {
+    /// The files `Seen::at` indexes, with the index of the last one looked up.
+    files: Vec<Arc<str>>,
+    file_indexes: HashMap<Arc<str>, u64>,
+    last_file: Option<(Arc<str>, u64)>,
+    /// Locations too large to pack, by the index `Seen::at` holds.
+    unpacked: Vec<Location>,
+}
+
 impl Default for DuplicateTracker {
     fn default() -> Self {
         DuplicateTracker {
-            uuids: (0..SHARDS).map(|_| HashMap::default()).collect(),
+            uuids: (0..SHARDS)
+                .map(|_| UuidTable::with_hasher_in(BuildHasherDefault::default(), System))
+                .collect(),
             others: HashMap::new(),
-            files: Vec::new(),
-            file_indexes: HashMap::new(),
-            last_file: None,
-            unpacked: Vec::new(),
+            places: Places::default(),
         }
     }
 }
@@ -60,37 +71,46 @@ impl DuplicateTracker {
     /// Records `id` with `content_hash`; returns where the id was first seen when that event's
     /// content was different.
     pub fn observe(&mut self, id: &str, content_hash: u64, at: &Location) -> Option<Location> {
-        let uuid = lowercase_uuid(id);
-        let seen = match uuid {
-            Some(key) => self.shard(key).get(&key).copied(),
-            None => self.others.get(id).copied(),
+        let new = |places: &mut Places| Seen {
+            content: content_hash,
+            at: places.pack(at),
+        };
+        // One probe of the table: nearly every id is new, and is inserted where it was looked for.
+        let seen = match lowercase_uuid(id) {
+            Some(key) => match self.uuids[shard(key)].entry(key) {
+                hashbrown::hash_map::Entry::Occupied(seen) => Some(*seen.get()),
+                hashbrown::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(new(&mut self.places));
+                    None
+                }
+            },
+            None => match self.others.get(id) {
+                Some(seen) => Some(*seen),
+                None => {
+                    let seen = new(&mut self.places);
+                    self.others.insert(id.to_string(), seen);
+                    None
+                }
+            },
         };
         match seen {
-            Some(seen) if seen.content == content_hash => None,
-            Some(seen) => Some(self.location(seen.at)),
-            None => {
-                let seen = Seen {
-                    content: content_hash,
-                    at: self.pack(at),
-                };
-                match uuid {
-                    Some(key) => self.shard(key).insert(key, seen),
-                    None => self.others.insert(id.to_string(), seen),
-                };
-                None
-            }
+            Some(seen) if seen.content != content_hash => Some(self.places.location(seen.at)),
+            _ => None,
         }
     }
+}
 
-    fn shard(&mut self, key: [u64; 2]) -> &mut HashMap<[u64; 2], Seen, BuildHasherDefault<UuidHasher>> {
-        let mut hasher = UuidHasher::default();
-        // Mixed the other way round from the tables' own hash, so that the keys of one table
-        // are not all alike in the bits it hashes them by.
-        hasher.write_u64(key[1]);
-        hasher.write_u64(key[0]);
-        &mut self.uuids[(hasher.finish() >> 56) as usize % SHARDS]
-    }
+/// The table a UUID key is kept in.
+fn shard(key: [u64; 2]) -> usize {
+    let mut hasher = UuidHasher::default();
+    // Mixed the other way round from the tables' own hash, so that the keys of one table are
+    // not all alike in the bits it hashes them by.
+    hasher.write_u64(key[1]);
+    hasher.write_u64(key[0]);
+    (hasher.finish() >> 56) as usize % SHARDS
+}
 
+impl Places {
     fn pack(&mut self, at: &Location) -> u64 {
         let file = self.file_index(&at.file);
         let (number, flag) = match (at.line, at.index) {

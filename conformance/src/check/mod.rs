@@ -6,6 +6,7 @@
 mod duplicates;
 mod progress;
 
+use std::collections::VecDeque;
 use std::mem;
 use std::sync::mpsc;
 
@@ -32,11 +33,14 @@ pub struct CheckSettings {
     pub keep: Keep,
 }
 
-/// A batch is handed to the workers once it holds this many records (up to three batches are
-/// held at once: one read, one analysed, one judged)...
+/// A batch is handed to the workers once it holds this many records (a few batches are held
+/// at once: one being read, `IN_FLIGHT` analysed, one judged)...
 const BATCH_RECORDS: usize = 256;
 /// ...or this many bytes, whichever comes first, to bound the memory lines in flight take.
 const BATCH_BYTES: usize = 8 * 1024 * 1024;
+/// How many batches the workers may have at once: more than one, so that neither they nor
+/// this thread wait whenever one batch takes longer than another.
+const IN_FLIGHT: usize = 2;
 
 const MASK: &str = "<masked>";
 const SHOWN_VALUE_CHARS: usize = 120;
@@ -54,7 +58,7 @@ pub fn check(sources: &[Source], settings: &CheckSettings) -> anyhow::Result<Rep
     let checker = Checker {
         judge: Judge::new(settings),
         workers: None,
-        in_flight: None,
+        in_flight: VecDeque::new(),
         batch: Vec::new(),
         batch_bytes: 0,
         report: ReportBuilder::new(settings.keep),
@@ -65,6 +69,8 @@ pub fn check(sources: &[Source], settings: &CheckSettings) -> anyhow::Result<Rep
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
+        // Named, so that a profile tells the workers from the reading and judging thread.
+        .thread_name(|i| format!("check-worker-{i}"))
         .build()
         .context("starting the worker threads")?;
     Ok(pool.in_place_scope(|scope| {
@@ -83,8 +89,8 @@ struct Checker<'a, 's> {
     judge: Judge<'a>,
     /// Where batches are analysed: `None`, on this thread.
     workers: Option<&'s rayon::Scope<'a>>,
-    /// The batch the workers are analysing.
-    in_flight: Option<mpsc::Receiver<Analysed>>,
+    /// The batches the workers are analysing, oldest first.
+    in_flight: VecDeque<mpsc::Receiver<Analysed>>,
     batch: Vec<(Location, RawRecord)>,
     batch_bytes: usize,
     report: ReportBuilder,
@@ -120,7 +126,7 @@ impl<'a> LiveChecker<'a> {
             &Origin::NONE,
             judge.tracks_duplicates,
         );
-        judge.conclude(location, analysis)
+        judge.conclude(location, &analysis)
     }
 }
 
@@ -154,7 +160,9 @@ impl<'a> Checker<'a, '_> {
             }
         }
         self.flush();
-        self.judge_in_flight();
+        while !self.in_flight.is_empty() {
+            self.judge_oldest_in_flight();
+        }
         self.progress.finish();
         self.report.finish()
     }
@@ -169,8 +177,8 @@ impl<'a> Checker<'a, '_> {
         }
     }
 
-    /// Hands the batch to the workers (then judges the one they had), or analyses and judges
-    /// it here when there are none.
+    /// Hands the batch to the workers (judging the oldest they have once `IN_FLIGHT` are
+    /// theirs), or analyses and judges it here when there are none.
     fn flush(&mut self) {
         let batch = mem::take(&mut self.batch);
         self.batch_bytes = 0;
@@ -197,15 +205,17 @@ impl<'a> Checker<'a, '_> {
                     // The receiver is only gone when this thread is unwinding already.
                     let _ = done.send(result);
                 });
-                self.judge_in_flight();
-                self.in_flight = Some(analysed);
+                self.in_flight.push_back(analysed);
+                if self.in_flight.len() > IN_FLIGHT {
+                    self.judge_oldest_in_flight();
+                }
             }
         }
     }
 
-    /// Waits for the batch the workers have, and judges it.
-    fn judge_in_flight(&mut self) {
-        if let Some(analysed) = self.in_flight.take() {
+    /// Waits for the oldest batch the workers have, and judges it.
+    fn judge_oldest_in_flight(&mut self) {
+        if let Some(analysed) = self.in_flight.pop_front() {
             let analysed = analysed
                 .recv()
                 .expect("a worker panicked analysing a batch");
@@ -214,12 +224,16 @@ impl<'a> Checker<'a, '_> {
     }
 
     fn judge_batch(&mut self, analysed: Analysed) {
-        let records = analysed.len();
-        for (location, analysis) in analysed {
-            let result = self.judge.conclude(&location, analysis);
+        for (location, analysis) in &analysed {
+            let result = self.judge.conclude(location, analysis);
             self.report.add(result);
         }
-        self.progress.advance(records);
+        self.progress.advance(analysed.len());
+        // Freeing a batch's JSON trees is a fair share of the work: a worker does it, while
+        // this thread reads on.
+        if let Some(scope) = self.workers {
+            scope.spawn(move |_| drop(analysed));
+        }
     }
 }
 
@@ -233,7 +247,8 @@ impl<'a> Judge<'a> {
     }
 
     /// Applies the rules to one analysed record, in input order (duplicate ids depend on it).
-    fn conclude(&mut self, location: &Location, analysis: Analysis) -> RecordResult {
+    /// Borrows the analysis: the caller frees it, on a worker when there are some.
+    fn conclude(&mut self, location: &Location, analysis: &Analysis) -> RecordResult {
         let (message, violations, content_hash) = match analysis {
             Analysis::Unreadable(why) => {
                 return RecordResult {
@@ -241,7 +256,7 @@ impl<'a> Judge<'a> {
                     event_type: None,
                     version: None,
                     conforms: false,
-                    unreadable: Some(why),
+                    unreadable: Some(why.clone()),
                     violations: Vec::new(),
                 }
             }
@@ -249,20 +264,21 @@ impl<'a> Judge<'a> {
                 message,
                 violations,
                 content_hash,
-            } => (message, violations, content_hash),
+            } => (message, violations, *content_hash),
         };
-        let event_field = |name: &str| match &message.body {
-            Body::Json(event) => event.get(name).and_then(Value::as_str).map(str::to_string),
+        let event_str = |name: &str| match &message.body {
+            Body::Json(event) => event.get(name).and_then(Value::as_str),
             Body::NotJson(_) => None,
         };
-        let same_id_other_content = match (event_field("id"), content_hash) {
-            (Some(id), Some(hash)) => self.duplicates.observe(&id, hash, location),
+        let event_field = |name: &str| event_str(name).map(str::to_string);
+        let same_id_other_content = match (event_str("id"), content_hash) {
+            (Some(id), Some(hash)) => self.duplicates.observe(id, hash, location),
             _ => None,
         };
         let facts = Facts {
             delivery: message.delivery.as_ref(),
             body: &message.body,
-            violations: &violations,
+            violations,
             same_id_other_content: same_id_other_content.as_ref(),
         };
         let mask = self.settings.mask_values;
@@ -333,7 +349,10 @@ fn parse_line(bytes: &[u8]) -> Result<Value, String> {
     // Parsed as bytes: serde_json checks the UTF-8 of what it reads, so a whole-line check
     // first would only read every line twice. A line that fails is told apart after.
     serde_json::from_slice(bytes).map_err(|e| match std::str::from_utf8(bytes) {
-        Err(utf8) => format!("not UTF-8: invalid byte at column {}", utf8.valid_up_to() + 1),
+        Err(utf8) => format!(
+            "not UTF-8: invalid byte at column {}",
+            utf8.valid_up_to() + 1
+        ),
         Ok(_) => describe_json_error(&e),
     })
 }

@@ -285,7 +285,9 @@ impl DocumentSplitter {
 
     /// At the end of the input: what is left, unfinished.
     fn finish(&mut self) -> Option<(u64, RawRecord)> {
-        (self.state != Split::Between).then(|| self.take()).flatten()
+        (self.state != Split::Between)
+            .then(|| self.take())
+            .flatten()
     }
 
     fn keep(&mut self, byte: u8) {

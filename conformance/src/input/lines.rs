@@ -56,7 +56,7 @@ impl<R: BufRead> BoundedLines<R> {
                 break;
             }
             read_anything = true;
-            let newline = available.iter().position(|&b| b == b'\n');
+            let newline = memchr::memchr(b'\n', available);
             let chunk = &available[..newline.unwrap_or(available.len())];
             size += chunk.len() as u64;
             if !too_long {

@@ -45,7 +45,10 @@ impl InputFormat for Management {
                 ))
             }
         };
-        if let Some(size) = fetched.payload_bytes.filter(|&size| size > bytes.len() as u64) {
+        if let Some(size) = fetched
+            .payload_bytes
+            .filter(|&size| size > bytes.len() as u64)
+        {
             return Err(format!(
                 "the payload is truncated: {} of its {size} bytes were returned (the get \
                  request's \"truncate\"); not checked, fetch it again with a larger truncate",
@@ -99,7 +102,10 @@ mod tests {
     #[test]
     fn a_truncated_payload_is_not_checked() {
         let why = decode(fetched("{\"a\":", "string", 7)).unwrap_err();
-        assert!(why.starts_with("the payload is truncated: 5 of its 7 bytes"), "{why}");
+        assert!(
+            why.starts_with("the payload is truncated: 5 of its 7 bytes"),
+            "{why}"
+        );
         // Cut inside a UTF-8 sequence, the API base64-encodes what is left.
         let why = decode(fetched("w6k=", "base64", 3)).unwrap_err();
         assert!(why.contains("2 of its 3 bytes"), "{why}");

@@ -15,9 +15,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{
-    decode_base64, snake_case_property, Body, Delivery, InputFormat, Message, Origin,
-};
+use super::{decode_base64, snake_case_property, Body, Delivery, InputFormat, Message, Origin};
 
 pub struct Rabtap;
 
@@ -51,8 +49,8 @@ impl InputFormat for Rabtap {
     }
 
     fn decode(&self, value: Value, origin: &Origin) -> Result<Message, String> {
-        let tapped = TappedMessage::deserialize(value)
-            .map_err(|e| format!("not a rabtap message: {e}"))?;
+        let tapped =
+            TappedMessage::deserialize(value).map_err(|e| format!("not a rabtap message: {e}"))?;
         let base64 = tapped.body.as_deref().unwrap_or_default();
         let body = if base64.is_empty() {
             raw_mode_body(origin)?
@@ -80,9 +78,8 @@ impl InputFormat for Rabtap {
 /// The published message a firehose copy describes: `exchange_name`, the first of
 /// `routing_keys` (the others are CC/BCC keys), and `properties` with snake_case names.
 fn unwrap_firehose(headers: Option<&Map<String, Value>>) -> Result<Delivery, String> {
-    let not_firehose = |what: &str| {
-        format!("not a rabtap message: tapped from {FIREHOSE_EXCHANGE}, but {what}")
-    };
+    let not_firehose =
+        |what: &str| format!("not a rabtap message: tapped from {FIREHOSE_EXCHANGE}, but {what}");
     let headers = headers.ok_or_else(|| not_firehose("it has no Headers"))?;
     let exchange = headers
         .get("exchange_name")
@@ -191,8 +188,11 @@ mod tests {
         assert_eq!(delivery.content_type.as_deref(), Some("text/plain"));
         assert_eq!(delivery.message_id.as_deref(), Some("m-1"));
 
-        let no_headers = json!({"Exchange": "amq.rabbitmq.trace", "RoutingKey": "publish.x", "Body": ""});
-        assert!(decode(no_headers).unwrap_err().contains("it has no Headers"));
+        let no_headers =
+            json!({"Exchange": "amq.rabbitmq.trace", "RoutingKey": "publish.x", "Body": ""});
+        assert!(decode(no_headers)
+            .unwrap_err()
+            .contains("it has no Headers"));
     }
 
     #[test]
@@ -230,8 +230,6 @@ mod tests {
             .unwrap_err()
             .contains("missing field `RoutingKey`"));
         let bad_body = json!({"Exchange": "x", "RoutingKey": "k", "Body": "***"});
-        assert!(decode(bad_body)
-            .unwrap_err()
-            .contains("Body is not base64"));
+        assert!(decode(bad_body).unwrap_err().contains("Body is not base64"));
     }
 }

@@ -201,7 +201,9 @@ pub struct ReportBuilder {
     summary: Summary,
     failures: u64,
     results: Vec<RecordResult>,
-    rows: HashMap<(Option<String>, Option<String>), RowTally>,
+    /// By event type, then version: looked up by reference, so that counting a record
+    /// allocates nothing once its contract has a row.
+    rows: HashMap<Option<String>, HashMap<Option<String>, RowTally>>,
 }
 
 #[derive(Default)]
@@ -230,8 +232,14 @@ impl ReportBuilder {
         if result.unreadable.is_some() {
             self.summary.unreadable += 1;
         } else {
-            let key = (result.event_type.clone(), result.version.clone());
-            let row = self.rows.entry(key).or_default();
+            if !self.rows.contains_key(&result.event_type) {
+                self.rows.insert(result.event_type.clone(), HashMap::new());
+            }
+            let versions = self.rows.get_mut(&result.event_type).expect("inserted");
+            if !versions.contains_key(&result.version) {
+                versions.insert(result.version.clone(), RowTally::default());
+            }
+            let row = versions.get_mut(&result.version).expect("inserted");
             row.messages += 1;
             if result.conforms {
                 self.summary.conforming += 1;
@@ -267,14 +275,19 @@ impl ReportBuilder {
                 version: c.version.to_string(),
                 messages: self
                     .rows
-                    .get(&(Some(c.event_type.into()), Some(c.version.into())))
+                    .get(&Some(c.event_type.into()))
+                    .and_then(|versions| versions.get(&Some(c.version.into())))
                     .map_or(0, |row| row.messages),
             })
             .collect();
         let mut contracts: Vec<ContractRow> = self
             .rows
             .into_iter()
-            .map(|((event_type, version), tally)| row(event_type, version, tally))
+            .flat_map(|(event_type, versions)| {
+                versions
+                    .into_iter()
+                    .map(move |(version, tally)| row(event_type.clone(), version, tally))
+            })
             .collect();
         contracts.sort_by_key(row_order);
         Report {
