@@ -3,6 +3,7 @@
 //! and the exit code a run ends with. Also the one error type of those commands, [`RunError`],
 //! for input that stops a run before it has findings to give.
 
+use crate::report::github::{escape_data, escape_property};
 use std::collections::{BTreeMap, HashMap};
 use std::fmt::{self, Write as _};
 use std::path::{Path, PathBuf};
@@ -348,18 +349,6 @@ fn xml_escape(s: &str) -> String {
         .replace('<', "&lt;")
         .replace('>', "&gt;")
         .replace('"', "&quot;")
-}
-
-/// Escapes a workflow command's message.
-fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escapes a workflow command's property value, which also ends at `,` and `:`.
-fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
 /// Fills in the line of every finding that has none, by reading its file (once per file) and

@@ -7,7 +7,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{decode_base64, snake_case_property, Body, Delivery, InputFormat, Message, Origin};
+use super::{decode_base64, snake_case_message, InputFormat, Message, Origin};
 
 pub struct Management;
 
@@ -56,15 +56,12 @@ impl InputFormat for Management {
             ));
         }
         let properties = fetched.properties.as_ref();
-        Ok(Message {
-            delivery: Some(Delivery {
-                exchange: fetched.exchange,
-                routing_key: fetched.routing_key,
-                content_type: snake_case_property(properties, "content_type"),
-                message_id: snake_case_property(properties, "message_id"),
-            }),
-            body: Body::from_bytes(&bytes),
-        })
+        Ok(snake_case_message(
+            fetched.exchange,
+            fetched.routing_key,
+            properties,
+            &bytes,
+        ))
     }
 }
 
@@ -73,6 +70,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::input::Body;
 
     fn decode(value: Value) -> Result<Message, String> {
         Management.decode(value, &Origin::NONE)

@@ -60,15 +60,25 @@ impl Location {
 
 impl fmt::Display for Location {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-        }
-        if let Some(index) = self.index {
-            write!(f, "#{index}")?;
-        }
-        Ok(())
+        write_location(f, &self.file, self.line, self.index)
     }
+}
+
+/// `file`, `file:line` or `file#index`: how every report names where a record came from.
+pub fn write_location(
+    f: &mut fmt::Formatter<'_>,
+    file: &str,
+    line: Option<u64>,
+    index: Option<u64>,
+) -> fmt::Result {
+    f.write_str(file)?;
+    if let Some(line) = line {
+        write!(f, ":{line}")?;
+    }
+    if let Some(index) = index {
+        write!(f, "#{index}")?;
+    }
+    Ok(())
 }
 
 /// One record as framing read it, before it is decoded. Lines (and the text of a document that
@@ -138,6 +148,24 @@ pub fn decode_base64(text: &str, what: &str) -> Result<Vec<u8>, String> {
 /// A string AMQP property from a table of basic properties with snake_case names (the
 /// management API, the tracing plugin, firehose headers). Empty is unset, as AMQP clients
 /// write it.
+/// The message of a capture that names properties in snake_case (management API, tracing log).
+pub fn snake_case_message(
+    exchange: String,
+    routing_key: String,
+    properties: Option<&Value>,
+    body: &[u8],
+) -> Message {
+    Message {
+        delivery: Some(Delivery {
+            exchange,
+            routing_key,
+            content_type: snake_case_property(properties, "content_type"),
+            message_id: snake_case_property(properties, "message_id"),
+        }),
+        body: Body::from_bytes(body),
+    }
+}
+
 pub fn snake_case_property(properties: Option<&Value>, name: &str) -> Option<String> {
     properties?
         .get(name)?

@@ -8,7 +8,7 @@
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{decode_base64, snake_case_property, Body, Delivery, InputFormat, Message, Origin};
+use super::{decode_base64, snake_case_message, InputFormat, Message, Origin};
 
 pub struct Tracing;
 
@@ -52,15 +52,12 @@ impl InputFormat for Tracing {
             .ok_or("not a rabbitmq_tracing line: routing_keys is empty")?;
         let bytes = decode_base64(&line.payload, "not a rabbitmq_tracing line: payload")?;
         let properties = line.properties.as_ref();
-        Ok(Message {
-            delivery: Some(Delivery {
-                exchange: line.exchange,
-                routing_key,
-                content_type: snake_case_property(properties, "content_type"),
-                message_id: snake_case_property(properties, "message_id"),
-            }),
-            body: Body::from_bytes(&bytes),
-        })
+        Ok(snake_case_message(
+            line.exchange,
+            routing_key,
+            properties,
+            &bytes,
+        ))
     }
 }
 
@@ -69,6 +66,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::input::Body;
 
     fn decode(value: Value) -> Result<Message, String> {
         Tracing.decode(value, &Origin::NONE)

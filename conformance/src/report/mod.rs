@@ -138,14 +138,7 @@ impl From<&Location> for Source {
 
 impl std::fmt::Display for Source {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{}", self.file)?;
-        if let Some(line) = self.line {
-            write!(f, ":{line}")?;
-        }
-        if let Some(index) = self.index {
-            write!(f, "#{index}")?;
-        }
-        Ok(())
+        crate::input::write_location(f, &self.file, self.line, self.index)
     }
 }
 
