@@ -14,7 +14,7 @@
 use std::alloc::System;
 use std::collections::HashMap;
 use std::hash::{BuildHasher as _, BuildHasherDefault, Hash, Hasher};
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use serde_json::Value;
 
@@ -163,22 +163,30 @@ impl Places {
 /// The 128 bits of a UUID written in lowercase; `None` for any other id (an uppercase UUID is
 /// another id than its lowercase form, as the text compares).
 fn lowercase_uuid(id: &str) -> Option<[u64; 2]> {
-    let bytes = id.as_bytes();
-    if bytes.len() != 36 {
+    // Every event's id goes through here: the dashes are checked in one go and each half is
+    // read from its digit groups, instead of matching every byte by its position.
+    let bytes: &[u8; 36] = id.as_bytes().try_into().ok()?;
+    if [bytes[8], bytes[13], bytes[18], bytes[23]] != [b'-'; 4] {
         return None;
     }
-    let mut value: u128 = 0;
-    for (i, &b) in bytes.iter().enumerate() {
-        let digit = match (i, b) {
-            (8 | 13 | 18 | 23, b'-') => continue,
-            (8 | 13 | 18 | 23, _) => return None,
-            (_, b'0'..=b'9') => b - b'0',
-            (_, b'a'..=b'f') => b - b'a' + 10,
+    let high = [&bytes[..8], &bytes[9..13], &bytes[14..18]];
+    let low = [&bytes[19..23], &bytes[24..]];
+    Some([lowercase_hex(&high)?, lowercase_hex(&low)?])
+}
+
+/// The 64 bits the lowercase hex digits of `groups` spell, read in order; `None` if any byte is
+/// not a lowercase hex digit.
+fn lowercase_hex(groups: &[&[u8]]) -> Option<u64> {
+    let mut value = 0;
+    for &b in groups.iter().copied().flatten() {
+        let digit = match b {
+            b'0'..=b'9' => b - b'0',
+            b'a'..=b'f' => b - b'a' + 10,
             _ => return None,
         };
-        value = value << 4 | u128::from(digit);
+        value = value << 4 | u64::from(digit);
     }
-    Some([(value >> 64) as u64, value as u64])
+    Some(value)
 }
 
 /// Hashes UUID keys: their bits are already spread (and sequential ids differ in the low
@@ -217,6 +225,16 @@ pub fn content_hash(value: &Value) -> u64 {
 
 const CONTENT_SEED: u64 = 0x636f_6e74_7261_6374;
 
+/// Whether every `serde_json::Map` keeps its keys sorted: true unless some crate of the build
+/// turns on serde_json's `preserve_order`. Found out once, by asking a map, rather than by
+/// comparing the keys of every object of every event.
+static MAPS_SORT_KEYS: LazyLock<bool> = LazyLock::new(|| {
+    let mut map = serde_json::Map::new();
+    map.insert("b".into(), Value::Null);
+    map.insert("a".into(), Value::Null);
+    map.keys().is_sorted()
+});
+
 fn hash_value(value: &Value, hasher: &mut impl Hasher) {
     match value {
         Value::Null => 0u8.hash(hasher),
@@ -238,8 +256,8 @@ fn hash_value(value: &Value, hasher: &mut impl Hasher) {
         Value::Object(map) => {
             (5u8, map.len()).hash(hasher);
             // serde_json keeps keys sorted unless its `preserve_order` feature is on: sort
-            // only when they are not.
-            if map.keys().is_sorted() {
+            // only when they are not (and check only when maps may keep another order).
+            if *MAPS_SORT_KEYS || map.keys().is_sorted() {
                 for (key, item) in map {
                     key.hash(hasher);
                     hash_value(item, hasher);
@@ -317,5 +335,11 @@ mod tests {
             lowercase_uuid("00000000-0000-0000-0000-00000000000f"),
             Some([0, 15])
         );
+        assert_eq!(
+            lowercase_uuid("550e8400-e29b-41d4-a716-446655440000"),
+            Some([0x550e_8400_e29b_41d4, 0xa716_4466_5544_0000])
+        );
+        assert_eq!(lowercase_uuid("550e8400-e29b-41d4-a716-44665544000F"), None);
+        assert_eq!(lowercase_uuid("550e8400-e29b-41d4-a716-44665544000g"), None);
     }
 }

@@ -224,9 +224,18 @@ impl<'a> Checker<'a, '_> {
     }
 
     fn judge_batch(&mut self, analysed: Analysed) {
+        let keeps_clean = self.report.keeps_clean_records();
         for (location, analysis) in &analysed {
-            let result = self.judge.conclude(location, analysis);
-            self.report.add(result);
+            match self.judge.verdict(location, analysis) {
+                Verdict::Readable {
+                    event_type,
+                    version,
+                    violations,
+                } if violations.is_empty() && !keeps_clean => {
+                    self.report.count_clean(event_type, version);
+                }
+                verdict => self.report.add(verdict.into_result(location)),
+            }
         }
         self.progress.advance(analysed.len());
         // Freeing a batch's JSON trees is a fair share of the work: a worker does it, while
@@ -249,17 +258,14 @@ impl<'a> Judge<'a> {
     /// Applies the rules to one analysed record, in input order (duplicate ids depend on it).
     /// Borrows the analysis: the caller frees it, on a worker when there are some.
     fn conclude(&mut self, location: &Location, analysis: &Analysis) -> RecordResult {
+        self.verdict(location, analysis).into_result(location)
+    }
+
+    /// What `conclude` finds, still borrowing the analysis: a clean record a report does not
+    /// keep is then only counted, and nothing of it is copied.
+    fn verdict<'r>(&mut self, location: &Location, analysis: &'r Analysis) -> Verdict<'r> {
         let (message, violations, content_hash) = match analysis {
-            Analysis::Unreadable(why) => {
-                return RecordResult {
-                    source: location.into(),
-                    event_type: None,
-                    version: None,
-                    conforms: false,
-                    unreadable: Some(why.clone()),
-                    violations: Vec::new(),
-                }
-            }
+            Analysis::Unreadable(why) => return Verdict::Unreadable(why),
             Analysis::Readable {
                 message,
                 violations,
@@ -270,7 +276,6 @@ impl<'a> Judge<'a> {
             Body::Json(event) => event.get(name).and_then(Value::as_str),
             Body::NotJson(_) => None,
         };
-        let event_field = |name: &str| event_str(name).map(str::to_string);
         let same_id_other_content = match (event_str("id"), content_hash) {
             (Some(id), Some(hash)) => self.duplicates.observe(id, hash, location),
             _ => None,
@@ -292,13 +297,48 @@ impl<'a> Judge<'a> {
                     .map(move |finding| reported(rule, severity, finding, mask))
             })
             .collect();
-        RecordResult {
-            source: location.into(),
-            event_type: event_field("type"),
-            version: event_field("version"),
-            conforms: !reported.iter().any(|v| v.severity == Severity::Error),
-            unreadable: None,
+        Verdict::Readable {
+            event_type: event_str("type"),
+            version: event_str("version"),
             violations: reported,
+        }
+    }
+}
+
+/// What the rules concluded about one record, borrowing its `type` and `version` from the
+/// analysis until a [`RecordResult`] is needed.
+enum Verdict<'r> {
+    Unreadable(&'r str),
+    Readable {
+        event_type: Option<&'r str>,
+        version: Option<&'r str>,
+        violations: Vec<ReportedViolation>,
+    },
+}
+
+impl Verdict<'_> {
+    fn into_result(self, location: &Location) -> RecordResult {
+        match self {
+            Verdict::Unreadable(why) => RecordResult {
+                source: location.into(),
+                event_type: None,
+                version: None,
+                conforms: false,
+                unreadable: Some(why.to_string()),
+                violations: Vec::new(),
+            },
+            Verdict::Readable {
+                event_type,
+                version,
+                violations,
+            } => RecordResult {
+                source: location.into(),
+                event_type: event_type.map(str::to_string),
+                version: version.map(str::to_string),
+                conforms: !violations.iter().any(|v| v.severity == Severity::Error),
+                unreadable: None,
+                violations,
+            },
         }
     }
 }

@@ -194,9 +194,34 @@ pub struct ReportBuilder {
     summary: Summary,
     failures: u64,
     results: Vec<RecordResult>,
-    /// By event type, then version: looked up by reference, so that counting a record
-    /// allocates nothing once its contract has a row.
-    rows: HashMap<Option<String>, HashMap<Option<String>, RowTally>>,
+    /// By event type, then version: looked up by `&str` (see [`Field`]), so that counting a
+    /// record allocates nothing once its contract has a row.
+    rows: RowTable<RowTable<RowTally>>,
+}
+
+/// Keyed by an event's `type` or `version` (`None`: it has none). Looked up once or twice per
+/// record, with a hash much cheaper than SipHash; their order does not matter, `finish` sorts.
+type RowTable<V> = hashbrown::HashMap<Option<String>, V, foldhash::fast::RandomState>;
+
+/// An event's `type` or `version` as the rules read it, to look up a [`RowTable`] without
+/// allocating the `Option<String>` it is keyed by.
+#[derive(Hash)]
+struct Field<'a>(Option<&'a str>);
+
+impl hashbrown::Equivalent<Option<String>> for Field<'_> {
+    fn equivalent(&self, key: &Option<String>) -> bool {
+        self.0 == key.as_deref()
+    }
+}
+
+/// The row of `key` in `table`, made empty the first time `key` is seen.
+fn row_of<'t, V: Default>(table: &'t mut RowTable<V>, key: Option<&str>) -> &'t mut V {
+    // `Field` hashes as the `Option<String>` it stands for (both hash the variant, then the
+    // text), so a lookup by it finds the row the owned key was inserted under.
+    if !table.contains_key(&Field(key)) {
+        table.insert(key.map(str::to_string), V::default());
+    }
+    table.get_mut(&Field(key)).expect("inserted")
 }
 
 #[derive(Default)]
@@ -216,8 +241,27 @@ impl ReportBuilder {
             summary: Summary::default(),
             failures: 0,
             results: Vec::new(),
-            rows: HashMap::new(),
+            rows: RowTable::default(),
         }
+    }
+
+    /// Whether `add` keeps a record that has no violation, i.e. whether the caller must build
+    /// its [`RecordResult`] rather than only `count_clean` it.
+    pub fn keeps_clean_records(&self) -> bool {
+        self.keep == Keep::All
+    }
+
+    /// Counts a readable record with no violation exactly as `add` does, for a report that does
+    /// not keep it (`keeps_clean_records` is false): most records are clean, and building a
+    /// result only to drop it would cost more than counting it.
+    pub fn count_clean(&mut self, event_type: Option<&str>, version: Option<&str>) {
+        debug_assert!(!self.keeps_clean_records());
+        self.summary.records += 1;
+        self.summary.conforming += 1;
+        let row = row_of(row_of(&mut self.rows, event_type), version);
+        row.messages += 1;
+        row.conforming += 1;
+        assert!(self.summary.adds_up(), "{:?}", self.summary);
     }
 
     pub fn add(&mut self, result: RecordResult) {
@@ -225,14 +269,8 @@ impl ReportBuilder {
         if result.unreadable.is_some() {
             self.summary.unreadable += 1;
         } else {
-            if !self.rows.contains_key(&result.event_type) {
-                self.rows.insert(result.event_type.clone(), HashMap::new());
-            }
-            let versions = self.rows.get_mut(&result.event_type).expect("inserted");
-            if !versions.contains_key(&result.version) {
-                versions.insert(result.version.clone(), RowTally::default());
-            }
-            let row = versions.get_mut(&result.version).expect("inserted");
+            let versions = row_of(&mut self.rows, result.event_type.as_deref());
+            let row = row_of(versions, result.version.as_deref());
             row.messages += 1;
             if result.conforms {
                 self.summary.conforming += 1;
@@ -268,8 +306,8 @@ impl ReportBuilder {
                 version: c.version.to_string(),
                 messages: self
                     .rows
-                    .get(&Some(c.event_type.into()))
-                    .and_then(|versions| versions.get(&Some(c.version.into())))
+                    .get(&Field(Some(c.event_type)))
+                    .and_then(|versions| versions.get(&Field(Some(c.version))))
                     .map_or(0, |row| row.messages),
             })
             .collect();
