@@ -26,15 +26,12 @@ pub fn run(check: bool) -> Result<()> {
             list.join("\n")
         );
     }
-    eprintln!(
-        "codegen: {} in {:.2?}",
-        if check {
-            "generated/ is up to date"
-        } else {
-            "wrote generated/"
-        },
-        started.elapsed()
-    );
+    let outcome = if stale.is_empty() {
+        "generated/ is up to date".to_string()
+    } else {
+        format!("rewrote {} file(s) in generated/", stale.len())
+    };
+    eprintln!("codegen: {outcome} in {:.2?}", started.elapsed());
     Ok(())
 }
 
