@@ -2,6 +2,9 @@
 //! <ID>/), the compatibility modes, `--against` a git ref in a scripted repository, and the
 //! end-to-end case on the repository's own metric.recorded contract.
 
+mod common;
+use common::copy_dir;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -500,20 +503,6 @@ fn brk026_keyword_changed() {
             "\"not\" was added; its effect is not analysed, so it counts as breaking both ways"
         )
     );
-}
-
-/// Copies a directory tree so a test can change it.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 fn read_json(path: &Path) -> Value {

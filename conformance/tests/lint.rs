@@ -2,6 +2,9 @@
 //! tests/fixtures/lint/<ID>/ that breaks that rule and no other), the repository's schemas, the
 //! ignore configuration, and the renderers.
 
+mod common;
+use common::copy_dir;
+
 use std::path::{Path, PathBuf};
 
 use conformance::finding::{self, Finding, Severity};
@@ -396,20 +399,6 @@ fn a_configuration_naming_an_unknown_rule_is_an_error() {
             .starts_with("no lint rule has the ID \"LINT06\""),
         "{error}"
     );
-}
-
-/// Copies a fixture so a test can break it further.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
 }
 
 #[test]
