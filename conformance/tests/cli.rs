@@ -489,21 +489,85 @@ fn an_id_reused_for_other_content_is_a_duplicate_and_a_redelivery_is_not() {
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     changed["timestamp"] = json!("2026-01-24T00:00:00Z");
+    // Read by the full path rather than the fast one (an escaped key), with the same content:
+    // both paths hash content alike.
+    let escaped = line.replacen("\"type\"", "\"\\u0074ype\"", 1);
+    assert_ne!(escaped, line);
+    // Other content that also breaks the contract: both rules find it.
+    let mut invalid: Value = serde_json::from_str(&line).unwrap();
+    invalid["timestamp"] = json!("yesterday");
     let file = dir.path().join("events.jsonl");
     fs::write(
         &file,
-        format!("{line}\n{}\n{}\n", Value::Object(reordered), changed),
+        format!(
+            "{line}\n{}\n{}\n{escaped}\n{invalid}\n",
+            Value::Object(reordered),
+            changed
+        ),
     )
     .unwrap();
     let (code, report) = json_report(contracts().arg("check").arg(&file));
     assert_eq!(code, 1);
-    assert_eq!(rule_counts(&report), expected_counts(&[("CT009", 1)]));
+    assert_eq!(
+        rule_counts(&report),
+        expected_counts(&[("CT009", 2), ("CT001", 1)])
+    );
+    let rules_of = |i: usize| -> Vec<&str> {
+        let violations = report["results"][i]["violations"].as_array().unwrap();
+        violations.iter().map(|v| v["rule"].as_str().unwrap()).collect()
+    };
+    assert_eq!(rules_of(3), Vec::<&str>::new());
+    assert_eq!(rules_of(4), ["CT001", "CT009"]);
     let duplicate = &report["results"][2]["violations"][0];
     let first_seen = format!("first seen at {}:1 ", file.display());
     assert!(
         duplicate["message"].as_str().unwrap().contains(&first_seen),
         "{duplicate}"
     );
+}
+
+#[test]
+fn coverage_counts_the_optional_fields_messages_had() {
+    let (dir, good) = scratch();
+    let event: Value = serde_json::from_str(&valid_event_line()).unwrap();
+    let (event_type, version) = (event["type"].as_str().unwrap(), event["version"].as_str().unwrap());
+    let (code, report) = json_report(contracts().arg("check").arg(&good));
+    assert_eq!(code, 0);
+    let coverage = report["coverage"].as_array().unwrap();
+    let contract = coverage
+        .iter()
+        .find(|c| c["eventType"] == event_type && c["version"] == version)
+        .unwrap();
+    let fields = contract["optionalFields"].as_array().unwrap();
+    assert!(!fields.is_empty());
+    for field in fields {
+        let pointer = field["field"].as_str().unwrap();
+        let present = !pointer.contains('*') && event.pointer(pointer).is_some();
+        assert_eq!(field["messages"], json!(u64::from(present)), "{pointer}");
+    }
+    // Without one of the optional fields the event has, the text report names it.
+    let present = fields
+        .iter()
+        .map(|f| f["field"].as_str().unwrap())
+        .find(|p| event.pointer(p).is_some())
+        .expect("the sample event has an optional field");
+    let (parent, key) = present.rsplit_once('/').unwrap();
+    let mut without = event.clone();
+    without
+        .pointer_mut(parent)
+        .and_then(Value::as_object_mut)
+        .unwrap()
+        .remove(key);
+    let file = dir.path().join("without.jsonl");
+    fs::write(&file, format!("{without}\n")).unwrap();
+    let output = contracts().arg("check").arg(&file).output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    let line = text
+        .lines()
+        .find(|l| l.starts_with(&format!("  {event_type} {version}: ")))
+        .unwrap_or_else(|| panic!("{text}"));
+    assert!(line.split(": ").nth(1).unwrap().split(", ").any(|f| f == present), "{line}");
+    assert!(text.contains("never present:"), "{text}");
 }
 
 #[test]

@@ -13,10 +13,9 @@
 
 use std::alloc::System;
 use std::collections::HashMap;
-use std::hash::{BuildHasher as _, BuildHasherDefault, Hash, Hasher};
-use std::sync::{Arc, LazyLock};
+use std::hash::{BuildHasherDefault, Hasher};
+use std::sync::Arc;
 
-use serde_json::Value;
 
 use crate::input::Location;
 
@@ -71,12 +70,23 @@ impl DuplicateTracker {
     /// Records `id` with `content_hash`; returns where the id was first seen when that event's
     /// content was different.
     pub fn observe(&mut self, id: &str, content_hash: u64, at: &Location) -> Option<Location> {
+        self.observe_keyed(id, lowercase_uuid(id), content_hash, at)
+    }
+
+    /// `observe`, with the id's [`lowercase_uuid`] key worked out already (on a worker).
+    pub fn observe_keyed(
+        &mut self,
+        id: &str,
+        key: Option<[u64; 2]>,
+        content_hash: u64,
+        at: &Location,
+    ) -> Option<Location> {
         let new = |places: &mut Places| Seen {
             content: content_hash,
             at: places.pack(at),
         };
         // One probe of the table: nearly every id is new, and is inserted where it was looked for.
-        let seen = match lowercase_uuid(id) {
+        let seen = match key {
             Some(key) => match self.uuids[shard(key)].entry(key) {
                 hashbrown::hash_map::Entry::Occupied(seen) => Some(*seen.get()),
                 hashbrown::hash_map::Entry::Vacant(slot) => {
@@ -162,7 +172,7 @@ impl Places {
 
 /// The 128 bits of a UUID written in lowercase; `None` for any other id (an uppercase UUID is
 /// another id than its lowercase form, as the text compares).
-fn lowercase_uuid(id: &str) -> Option<[u64; 2]> {
+pub fn lowercase_uuid(id: &str) -> Option<[u64; 2]> {
     // Every event's id goes through here: the dashes are checked in one go and each half is
     // read from its digit groups, instead of matching every byte by its position.
     let bytes: &[u8; 36] = id.as_bytes().try_into().ok()?;
@@ -213,91 +223,9 @@ impl Hasher for UuidHasher {
     }
 }
 
-/// A hash of a JSON value that ignores the order of object keys, so that the same event
-/// serialized twice with keys in another order counts as the same content.
-pub fn content_hash(value: &Value) -> u64 {
-    // A fixed seed: the hash is the same on every thread and every run. foldhash's quality
-    // variant: 64 well-mixed bits, several times cheaper than SipHash on event-sized input.
-    let mut hasher = foldhash::quality::FixedState::with_seed(CONTENT_SEED).build_hasher();
-    hash_value(value, &mut hasher);
-    hasher.finish()
-}
-
-const CONTENT_SEED: u64 = 0x636f_6e74_7261_6374;
-
-/// Whether every `serde_json::Map` keeps its keys sorted: true unless some crate of the build
-/// turns on serde_json's `preserve_order`. Found out once, by asking a map, rather than by
-/// comparing the keys of every object of every event.
-static MAPS_SORT_KEYS: LazyLock<bool> = LazyLock::new(|| {
-    let mut map = serde_json::Map::new();
-    map.insert("b".into(), Value::Null);
-    map.insert("a".into(), Value::Null);
-    map.keys().is_sorted()
-});
-
-fn hash_value(value: &Value, hasher: &mut impl Hasher) {
-    match value {
-        Value::Null => 0u8.hash(hasher),
-        Value::Bool(b) => (1u8, b).hash(hasher),
-        // Without allocating its text: an integer and a float are told apart (1 is not 1.0),
-        // and a float's bits are its shortest text's.
-        Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
-            (Some(u), _, _) => (2u8, 0u8, u).hash(hasher),
-            (None, Some(i), _) => (2u8, 1u8, i).hash(hasher),
-            (None, None, f) => (2u8, 2u8, f.map(f64::to_bits)).hash(hasher),
-        },
-        Value::String(s) => (3u8, s).hash(hasher),
-        Value::Array(items) => {
-            (4u8, items.len()).hash(hasher);
-            for item in items {
-                hash_value(item, hasher);
-            }
-        }
-        Value::Object(map) => {
-            (5u8, map.len()).hash(hasher);
-            // serde_json keeps keys sorted unless its `preserve_order` feature is on: sort
-            // only when they are not (and check only when maps may keep another order).
-            if *MAPS_SORT_KEYS || map.keys().is_sorted() {
-                for (key, item) in map {
-                    key.hash(hasher);
-                    hash_value(item, hasher);
-                }
-            } else {
-                let mut entries: Vec<_> = map.iter().collect();
-                entries.sort_by_key(|(key, _)| *key);
-                for (key, item) in entries {
-                    key.hash(hasher);
-                    hash_value(item, hasher);
-                }
-            }
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn key_order_does_not_change_the_hash_but_content_does() {
-        let a: Value =
-            serde_json::from_str(r#"{"id": "x", "data": {"a": 1, "b": [true]}}"#).unwrap();
-        let b: Value =
-            serde_json::from_str(r#"{"data": {"b": [true], "a": 1}, "id": "x"}"#).unwrap();
-        assert_eq!(content_hash(&a), content_hash(&b));
-        assert_ne!(
-            content_hash(&a),
-            content_hash(&json!({"id": "x", "data": {"a": 2, "b": [true]}}))
-        );
-        assert_ne!(
-            content_hash(&json!(["a", "b"])),
-            content_hash(&json!(["ab"]))
-        );
-        assert_ne!(content_hash(&json!(1)), content_hash(&json!(1.0)));
-        assert_ne!(content_hash(&json!(-1)), content_hash(&json!(1)));
-        assert_eq!(content_hash(&json!(0.5)), content_hash(&json!(0.5)));
-    }
 
     #[test]
     fn only_a_different_content_under_a_seen_id_is_reported() {

@@ -3,8 +3,11 @@
 //! duplicate ids, judged by the rules, and added to the report. [`LiveChecker`] judges records
 //! one at a time as they arrive (`contracts tap`), the same way.
 
+mod content_hash;
 mod duplicates;
+pub mod plan;
 mod progress;
+pub mod scan;
 
 use std::collections::VecDeque;
 use std::mem;
@@ -20,8 +23,10 @@ use crate::input::sources::{self, Source, SourceKind};
 use crate::input::{Body, Decoder, Location, Message, Origin, RawRecord};
 use crate::report::{Keep, RecordResult, Report, ReportBuilder, ReportedViolation};
 use crate::rules::{Facts, Finding, Rule, RuleSettings, Severity};
-use duplicates::{content_hash, DuplicateTracker};
+use content_hash::content_hash;
+use duplicates::DuplicateTracker;
 use progress::Progress;
+use scan::{Conforming, FastPath};
 
 pub struct CheckSettings {
     pub decoder: Decoder,
@@ -102,6 +107,8 @@ struct Judge<'a> {
     settings: &'a CheckSettings,
     duplicates: DuplicateTracker,
     tracks_duplicates: bool,
+    /// `None` when the input format leaves no line to it.
+    fast: Option<FastPath>,
 }
 
 /// Checks records one at a time, as they arrive: what `contracts tap` does with each delivery.
@@ -125,6 +132,7 @@ impl<'a> LiveChecker<'a> {
             &judge.settings.decoder,
             &Origin::NONE,
             judge.tracks_duplicates,
+            judge.fast,
         );
         judge.conclude(location, &analysis)
     }
@@ -137,7 +145,11 @@ enum Analysis {
         message: Message,
         violations: Vec<Violation>,
         content_hash: Option<u64>,
+        /// The catalog index of the event's contract and the optional fields it has.
+        fields: Option<(usize, u128)>,
     },
+    /// A plain event the fast path found conforming, with the line it was read from.
+    Conforming { line: Vec<u8>, found: Conforming },
 }
 
 impl<'a> Checker<'a, '_> {
@@ -184,12 +196,13 @@ impl<'a> Checker<'a, '_> {
         self.batch_bytes = 0;
         let settings = self.judge.settings;
         let hash = self.judge.tracks_duplicates;
+        let fast = self.judge.fast;
         let analyse = move |(location, record): (Location, RawRecord)| {
             let origin = Origin {
                 location: Some(&location),
                 max_message_bytes: settings.max_message_bytes,
             };
-            let analysis = analyze(record, &settings.decoder, &origin, hash);
+            let analysis = analyze(record, &settings.decoder, &origin, hash, fast);
             (location, analysis)
         };
         match self.workers {
@@ -226,11 +239,20 @@ impl<'a> Checker<'a, '_> {
     fn judge_batch(&mut self, analysed: Analysed) {
         let keeps_clean = self.report.keeps_clean_records();
         for (location, analysis) in &analysed {
-            match self.judge.verdict(location, analysis) {
+            let verdict = self.judge.verdict(location, analysis);
+            if let Verdict::Readable {
+                fields: Some((contract, fields)),
+                ..
+            } = &verdict
+            {
+                self.report.cover(*contract, *fields);
+            }
+            match verdict {
                 Verdict::Readable {
                     event_type,
                     version,
                     violations,
+                    ..
                 } if violations.is_empty() && !keeps_clean => {
                     self.report.count_clean(event_type, version);
                 }
@@ -238,10 +260,14 @@ impl<'a> Checker<'a, '_> {
             }
         }
         self.progress.advance(analysed.len());
-        // Freeing a batch's JSON trees is a fair share of the work: a worker does it, while
-        // this thread reads on.
-        if let Some(scope) = self.workers {
-            scope.spawn(move |_| drop(analysed));
+        // Freeing the JSON trees of records the fast path did not take is a fair share of the
+        // work: a worker does it, while this thread reads on. Lines (and the file names their
+        // locations share) are freed here, where they were allocated: freed on another thread,
+        // their memory and reference counts would move between cores record by record.
+        let trees = analysed.iter().any(|(_, a)| matches!(a, Analysis::Readable { .. }));
+        match self.workers {
+            Some(scope) if trees => scope.spawn(move |_| drop(analysed)),
+            _ => drop(analysed),
         }
     }
 }
@@ -252,6 +278,7 @@ impl<'a> Judge<'a> {
             settings,
             duplicates: DuplicateTracker::default(),
             tracks_duplicates: settings.rules.severity("CT009") != Severity::Off,
+            fast: FastPath::new(&settings.decoder),
         }
     }
 
@@ -264,13 +291,15 @@ impl<'a> Judge<'a> {
     /// What `conclude` finds, still borrowing the analysis: a clean record a report does not
     /// keep is then only counted, and nothing of it is copied.
     fn verdict<'r>(&mut self, location: &Location, analysis: &'r Analysis) -> Verdict<'r> {
-        let (message, violations, content_hash) = match analysis {
+        let (message, violations, content_hash, fields) = match analysis {
             Analysis::Unreadable(why) => return Verdict::Unreadable(why),
             Analysis::Readable {
                 message,
                 violations,
                 content_hash,
-            } => (message, violations, *content_hash),
+                fields,
+            } => (message, violations, *content_hash, *fields),
+            Analysis::Conforming { line, found } => return self.conforming(location, line, found),
         };
         let event_str = |name: &str| match &message.body {
             Body::Json(event) => event.get(name).and_then(Value::as_str),
@@ -286,22 +315,67 @@ impl<'a> Judge<'a> {
             violations,
             same_id_other_content: same_id_other_content.as_ref(),
         };
-        let mask = self.settings.mask_values;
-        let reported: Vec<ReportedViolation> = self
-            .settings
-            .rules
-            .active()
-            .flat_map(|(rule, severity)| {
-                (rule.check)(&facts)
-                    .into_iter()
-                    .map(move |finding| reported(rule, severity, finding, mask))
-            })
-            .collect();
         Verdict::Readable {
             event_type: event_str("type"),
             version: event_str("version"),
-            violations: reported,
+            violations: self.findings(&facts),
+            fields,
         }
+    }
+
+    /// The verdict on a plain event the fast path found conforming. No rule finds anything
+    /// in such an event (`rules::tests::no_rule_fires_on_a_conforming_plain_event` holds them
+    /// to it) unless its id was seen with other content: only then is it parsed, for the rules.
+    fn conforming<'r>(
+        &mut self,
+        location: &Location,
+        line: &[u8],
+        found: &Conforming,
+    ) -> Verdict<'r> {
+        let contract = &coder_events::CONTRACTS[found.contract];
+        let id = found
+            .id
+            .clone()
+            .filter(|_| self.tracks_duplicates)
+            .and_then(|range| std::str::from_utf8(&line[range]).ok());
+        let same_id_other_content = id.and_then(|id| {
+            self.duplicates
+                .observe_keyed(id, found.id_key, found.content_hash, location)
+        });
+        let violations = match same_id_other_content {
+            None => Vec::new(),
+            Some(first) => {
+                let body = Body::Json(
+                    serde_json::from_slice(line).expect("the fast path read the line as JSON"),
+                );
+                self.findings(&Facts {
+                    delivery: None,
+                    body: &body,
+                    violations: &[],
+                    same_id_other_content: Some(&first),
+                })
+            }
+        };
+        Verdict::Readable {
+            event_type: Some(contract.event_type),
+            version: Some(contract.version),
+            violations,
+            fields: Some((found.contract, found.optional_fields)),
+        }
+    }
+
+    /// What every active rule finds in one record, as the report shows it.
+    fn findings(&self, facts: &Facts) -> Vec<ReportedViolation> {
+        let mask = self.settings.mask_values;
+        self.settings
+            .rules
+            .active()
+            .flat_map(|(rule, severity)| {
+                (rule.check)(facts)
+                    .into_iter()
+                    .map(move |finding| reported(rule, severity, finding, mask))
+            })
+            .collect()
     }
 }
 
@@ -313,6 +387,8 @@ enum Verdict<'r> {
         event_type: Option<&'r str>,
         version: Option<&'r str>,
         violations: Vec<ReportedViolation>,
+        /// The catalog index of the event's contract and the optional fields it has.
+        fields: Option<(usize, u128)>,
     },
 }
 
@@ -331,6 +407,7 @@ impl Verdict<'_> {
                 event_type,
                 version,
                 violations,
+                ..
             } => RecordResult {
                 source: location.into(),
                 event_type: event_type.map(str::to_string),
@@ -343,8 +420,23 @@ impl Verdict<'_> {
     }
 }
 
-/// Parses, decodes and validates one record: the costly part, run on the workers.
-fn analyze(record: RawRecord, decoder: &Decoder, origin: &Origin, hash_content: bool) -> Analysis {
+/// Parses, decodes and validates one record: the costly part, run on the workers. A line the
+/// fast path finds conforming is done with then; anything else is parsed and validated whole.
+fn analyze(
+    record: RawRecord,
+    decoder: &Decoder,
+    origin: &Origin,
+    hash_content: bool,
+    fast: Option<FastPath>,
+) -> Analysis {
+    if let (RawRecord::Line(line), Some(fast)) = (&record, fast) {
+        if let Some(found) = fast.scan(line) {
+            let RawRecord::Line(line) = record else {
+                unreachable!("matched above")
+            };
+            return Analysis::Conforming { line, found };
+        }
+    }
     let value = match record {
         RawRecord::Line(bytes) => match parse_line(&bytes) {
             Ok(value) => value,
@@ -357,17 +449,19 @@ fn analyze(record: RawRecord, decoder: &Decoder, origin: &Origin, hash_content: 
         Ok(message) => message,
         Err(why) => return Analysis::Unreadable(why),
     };
-    let (violations, content_hash) = match &message.body {
+    let (violations, content_hash, fields) = match &message.body {
         Body::Json(event) => (
             violations_of(event),
             hash_content.then(|| content_hash(event)),
+            optional_fields_of(event),
         ),
-        Body::NotJson(_) => (Vec::new(), None),
+        Body::NotJson(_) => (Vec::new(), None, None),
     };
     Analysis::Readable {
         message,
         violations,
         content_hash,
+        fields,
     }
 }
 
@@ -383,6 +477,13 @@ fn violations_of(event: &Value) -> Vec<Violation> {
         return Vec::new();
     }
     coder_events::validate(event).err().unwrap_or_default()
+}
+
+/// The contract an event names, and which of its optional fields it has.
+fn optional_fields_of(event: &Value) -> Option<(usize, u128)> {
+    let field = |name: &str| event.get(name).and_then(Value::as_str);
+    let contract = scan::contract_index(field("type")?, field("version")?)?;
+    Some((contract, scan::plans()[contract].optional_fields_in(event)))
 }
 
 fn parse_line(bytes: &[u8]) -> Result<Value, String> {

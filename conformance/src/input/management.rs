@@ -29,6 +29,10 @@ struct Fetched {
 impl InputFormat for Management {
     /// `payload_encoding` is the API's own; a message that lost another field is still read
     /// as the API's, to say which one it lost.
+    fn recognized_only_with(&self) -> Option<&'static [&'static str]> {
+        Some(&["payload_encoding"])
+    }
+
     fn recognizes(&self, value: &Value) -> bool {
         value.get("payload_encoding").is_some()
     }

@@ -198,6 +198,13 @@ pub trait InputFormat: Send + Sync {
     fn recognizes(&self, value: &Value) -> bool;
     /// The message `value` holds, or why it holds none (reported as unreadable).
     fn decode(&self, value: Value, origin: &Origin) -> Result<Message, String>;
+    /// Top-level keys one of which a value must have to be recognised (`None`: any value
+    /// is): the fast path reads a record as an event only when no other format could claim it.
+    fn recognized_only_with(&self) -> Option<&'static [&'static str]>;
+    /// Whether a record of this format is itself the event, as it stands.
+    fn is_the_event(&self) -> bool {
+        false
+    }
 }
 
 /// Which format to read records as.
@@ -241,6 +248,26 @@ impl Decoder {
         Decoder { formats }
     }
 
+    /// Whether the format is forced (`--input-format`) rather than detected per record.
+    pub fn is_forced(&self) -> bool {
+        self.formats.len() == 1
+    }
+
+    /// Whether a record whose top-level keys are all among `keys` is decoded as the event it
+    /// is, with no delivery: what the fast path assumes of a line it scans.
+    pub fn reads_as_the_event(&self, keys: &[&str]) -> bool {
+        let claimed = |format: &&Box<dyn InputFormat>| {
+            self.is_forced()
+                || format
+                    .recognized_only_with()
+                    .is_none_or(|needed| needed.iter().any(|k| keys.contains(k)))
+        };
+        self.formats
+            .iter()
+            .find(claimed)
+            .is_some_and(|format| format.is_the_event())
+    }
+
     /// Decodes a record that has no file of its own.
     pub fn decode(&self, value: Value) -> Result<Message, String> {
         self.decode_from(value, &Origin::NONE)
@@ -254,5 +281,74 @@ impl Decoder {
             .find(|f| forced || f.recognizes(&value))
             .expect("the last format of an auto decoder recognises everything");
         format.decode(value, origin)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Every record of the sample captures, whatever their framing.
+    fn sample_records() -> Vec<Value> {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("recordings");
+        let mut files = vec![
+            dir.join("management-get.json"),
+            dir.join("rabtap-stream.json"),
+            dir.join("tracing.log"),
+            dir.join("sample.recording.jsonl"),
+        ];
+        for entry in std::fs::read_dir(dir.join("rabtap")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_some_and(|e| e == "json") {
+                files.push(path);
+            }
+        }
+        let mut records = Vec::new();
+        for file in files {
+            let text = std::fs::read_to_string(&file).unwrap();
+            for value in serde_json::Deserializer::from_str(&text).into_iter::<Value>() {
+                match value.unwrap() {
+                    Value::Array(items) => records.extend(items),
+                    value => records.push(value),
+                }
+            }
+        }
+        records
+    }
+
+    /// What the fast path relies on: a format never recognises a record that has none of the
+    /// keys it says it needs.
+    #[test]
+    fn formats_recognise_only_records_with_the_keys_they_name() {
+        let decoder = Decoder::new(FormatChoice::Auto, None);
+        let mut recognised = 0;
+        for record in sample_records() {
+            for format in &decoder.formats {
+                let Some(needed) = format.recognized_only_with() else {
+                    continue;
+                };
+                if !format.recognizes(&record) {
+                    continue;
+                }
+                recognised += 1;
+                let mut without = record.clone();
+                for key in needed {
+                    without.as_object_mut().unwrap().remove(*key);
+                }
+                assert!(!format.recognizes(&without), "{record}");
+            }
+        }
+        assert!(recognised >= 10, "{recognised}");
+    }
+
+    #[test]
+    fn only_plain_events_read_as_the_event() {
+        let keys = ["id", "type", "version", "data"];
+        assert!(Decoder::new(FormatChoice::Auto, None).reads_as_the_event(&keys));
+        assert!(Decoder::new(FormatChoice::Plain, None).reads_as_the_event(&keys));
+        assert!(!Decoder::new(FormatChoice::Plain, Some("/e".into())).reads_as_the_event(&keys));
+        assert!(!Decoder::new(FormatChoice::Recording, None).reads_as_the_event(&keys));
+        let claimed = ["id", "type", "routingKey"];
+        assert!(!Decoder::new(FormatChoice::Auto, None).reads_as_the_event(&claimed));
     }
 }

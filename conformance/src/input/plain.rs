@@ -16,6 +16,14 @@ impl InputFormat for Plain {
         true
     }
 
+    fn recognized_only_with(&self) -> Option<&'static [&'static str]> {
+        None
+    }
+
+    fn is_the_event(&self) -> bool {
+        self.event_pointer.is_none()
+    }
+
     fn decode(&self, mut value: Value, _origin: &Origin) -> Result<Message, String> {
         let event = match &self.event_pointer {
             None => value,

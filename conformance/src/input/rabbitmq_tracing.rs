@@ -28,6 +28,10 @@ struct TraceLine {
 impl InputFormat for Tracing {
     /// A line with `routing_keys` whose `type` is the trace's, not an event's; one that lost
     /// another field is still read as a trace line, to say which one it lost.
+    fn recognized_only_with(&self) -> Option<&'static [&'static str]> {
+        Some(&["routing_keys"])
+    }
+
     fn recognizes(&self, value: &Value) -> bool {
         value.get("routing_keys").is_some()
             && matches!(

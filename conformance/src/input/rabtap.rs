@@ -44,6 +44,10 @@ struct TappedMessage {
 impl InputFormat for Rabtap {
     /// rabtap's Go field names, which no other format here capitalises. One is enough: a
     /// message that lost another is still read as rabtap's, to say which one it lost.
+    fn recognized_only_with(&self) -> Option<&'static [&'static str]> {
+        Some(&["RoutingKey", "XRabtapReceivedTimestamp"])
+    }
+
     fn recognizes(&self, value: &Value) -> bool {
         value.get("RoutingKey").is_some() || value.get("XRabtapReceivedTimestamp").is_some()
     }

@@ -63,6 +63,10 @@ fn present<'de, D: Deserializer<'de>, B: Deserialize<'de>>(
 }
 
 impl InputFormat for Recording {
+    fn recognized_only_with(&self) -> Option<&'static [&'static str]> {
+        Some(&["routingKey"])
+    }
+
     fn recognizes(&self, value: &Value) -> bool {
         value.get("routingKey").is_some()
             && (value.get("body").is_some() || value.get("bodyBase64").is_some())

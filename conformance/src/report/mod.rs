@@ -93,6 +93,17 @@ pub struct Coverage {
     pub event_type: String,
     pub version: String,
     pub messages: u64,
+    /// Every optional field of the contract (a property no `required` lists), with how many
+    /// readable messages of it had the field (0: never exercised).
+    pub optional_fields: Vec<FieldCoverage>,
+}
+
+#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct FieldCoverage {
+    /// JSON pointer to the field; `*` stands for any element of an array.
+    pub field: String,
+    pub messages: u64,
 }
 
 #[derive(Debug, Clone, Serialize, JsonSchema)]
@@ -197,6 +208,8 @@ pub struct ReportBuilder {
     /// By event type, then version: looked up by `&str` (see [`Field`]), so that counting a
     /// record allocates nothing once its contract has a row.
     rows: RowTable<RowTable<RowTally>>,
+    /// By catalog contract, then by optional field: how many messages had it.
+    fields: Vec<Vec<u64>>,
 }
 
 /// Keyed by an event's `type` or `version` (`None`: it has none). Looked up once or twice per
@@ -242,6 +255,21 @@ impl ReportBuilder {
             failures: 0,
             results: Vec::new(),
             rows: RowTable::default(),
+            fields: crate::check::scan::plans()
+                .iter()
+                .map(|plan| vec![0; plan.optional_fields.len()])
+                .collect(),
+        }
+    }
+
+    /// Counts the optional fields (bit `i`: the contract's `i`th) a message of a catalog
+    /// contract had.
+    pub fn cover(&mut self, contract: usize, mut fields: u128) {
+        let counts = &mut self.fields[contract];
+        while fields != 0 {
+            let bit = fields.trailing_zeros() as usize;
+            counts[bit] += 1;
+            fields &= fields - 1;
         }
     }
 
@@ -299,9 +327,12 @@ impl ReportBuilder {
 
     pub fn finish(self) -> Report {
         assert!(self.summary.adds_up(), "{:?}", self.summary);
+        let plans = crate::check::scan::plans();
         let coverage = coder_events::CONTRACTS
             .iter()
-            .map(|c| Coverage {
+            .zip(plans)
+            .zip(&self.fields)
+            .map(|((c, plan), counts)| Coverage {
                 event_type: c.event_type.to_string(),
                 version: c.version.to_string(),
                 messages: self
@@ -309,6 +340,15 @@ impl ReportBuilder {
                     .get(&Field(Some(c.event_type)))
                     .and_then(|versions| versions.get(&Field(Some(c.version))))
                     .map_or(0, |row| row.messages),
+                optional_fields: plan
+                    .optional_fields
+                    .iter()
+                    .zip(counts)
+                    .map(|(field, messages)| FieldCoverage {
+                        field: field.clone(),
+                        messages: *messages,
+                    })
+                    .collect(),
             })
             .collect();
         let mut contracts: Vec<ContractRow> = self

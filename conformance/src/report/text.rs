@@ -106,10 +106,52 @@ fn write_coverage(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         report.coverage.len()
     )?;
     if never_seen.is_empty() {
-        writeln!(out, ".\n")
+        writeln!(out, ".")?;
     } else {
-        writeln!(out, "; never seen: {}.\n", never_seen.join(", "))
+        writeln!(out, "; never seen: {}.", never_seen.join(", "))?;
     }
+    write_field_coverage(report, out)?;
+    writeln!(out)
+}
+
+/// Which optional fields the messages of each contract seen never had: a contract never seen
+/// has none of them, and is named above already.
+fn write_field_coverage(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let seen = || report.coverage.iter().filter(|c| c.messages > 0);
+    let fields = seen().map(|c| c.optional_fields.len()).sum::<usize>();
+    if fields == 0 {
+        return Ok(());
+    }
+    let present = seen()
+        .flat_map(|c| &c.optional_fields)
+        .filter(|f| f.messages > 0)
+        .count();
+    write!(
+        out,
+        "Optional fields of the contracts seen: {present} of {fields} present at least once"
+    )?;
+    if present == fields {
+        return writeln!(out, ".");
+    }
+    writeln!(out, "; never present:")?;
+    for contract in seen() {
+        let absent: Vec<&str> = contract
+            .optional_fields
+            .iter()
+            .filter(|f| f.messages == 0)
+            .map(|f| f.field.as_str())
+            .collect();
+        if !absent.is_empty() {
+            writeln!(
+                out,
+                "  {} {}: {}",
+                contract.event_type,
+                contract.version,
+                absent.join(", ")
+            )?;
+        }
+    }
+    Ok(())
 }
 
 fn write_failures(report: &Report, out: &mut dyn Write) -> io::Result<()> {

@@ -243,6 +243,32 @@ mod tests {
         }
     }
 
+    /// The fast path (`check::scan`) judges a plain event it finds conforming without any
+    /// rule looking at it: this holds every rule to finding nothing in one.
+    #[test]
+    fn no_rule_fires_on_a_conforming_plain_event() {
+        let schemas = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
+        let (examples, _) = crate::examples::load_all(&schemas).expect("the catalog loads");
+        let valid = examples
+            .into_iter()
+            .filter(|e| matches!(e.expected, crate::examples::Expected::Valid));
+        let mut checked = 0;
+        for example in valid {
+            let body = Body::Json(example.event);
+            let facts = Facts {
+                delivery: None,
+                body: &body,
+                violations: &[],
+                same_id_other_content: None,
+            };
+            for rule in &RULES {
+                assert_eq!((rule.check)(&facts), [], "{}", rule.id);
+            }
+            checked += 1;
+        }
+        assert!(checked >= 5, "{checked}");
+    }
+
     #[test]
     fn overrides_name_a_rule_by_id_or_name() {
         let by_id: RuleOverride = "ct007=off".parse().unwrap();
