@@ -136,7 +136,10 @@ mod tests {
             content_hash(&json!({"a": "b"})),
             content_hash(&json!({"b": "a"}))
         );
-        assert_ne!(content_hash(&json!({"a": {}})), content_hash(&json!({"a": []})));
+        assert_ne!(
+            content_hash(&json!({"a": {}})),
+            content_hash(&json!({"a": []}))
+        );
         assert_ne!(content_hash(&json!(1)), content_hash(&json!(1.0)));
         assert_ne!(content_hash(&json!(-1)), content_hash(&json!(1)));
         assert_eq!(content_hash(&json!(0.5)), content_hash(&json!(0.5)));

@@ -16,7 +16,6 @@ use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
-
 use crate::input::Location;
 
 pub struct DuplicateTracker {

@@ -149,7 +149,10 @@ enum Analysis {
         fields: Option<(usize, u128)>,
     },
     /// A plain event the fast path found conforming, with the line it was read from.
-    Conforming { line: Vec<u8>, found: Conforming },
+    Conforming {
+        line: Vec<u8>,
+        found: Conforming,
+    },
 }
 
 impl<'a> Checker<'a, '_> {
@@ -264,7 +267,9 @@ impl<'a> Checker<'a, '_> {
         // work: a worker does it, while this thread reads on. Lines (and the file names their
         // locations share) are freed here, where they were allocated: freed on another thread,
         // their memory and reference counts would move between cores record by record.
-        let trees = analysed.iter().any(|(_, a)| matches!(a, Analysis::Readable { .. }));
+        let trees = analysed
+            .iter()
+            .any(|(_, a)| matches!(a, Analysis::Readable { .. }));
         match self.workers {
             Some(scope) if trees => scope.spawn(move |_| drop(analysed)),
             _ => drop(analysed),

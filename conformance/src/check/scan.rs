@@ -63,7 +63,12 @@ impl FastPath {
     pub fn new(decoder: &Decoder) -> Option<FastPath> {
         let mut contracts = 0u128;
         for (i, plan) in plans().iter().enumerate().take(128) {
-            let names: Vec<&str> = plan.root.properties.iter().map(|p| p.name.as_str()).collect();
+            let names: Vec<&str> = plan
+                .root
+                .properties
+                .iter()
+                .map(|p| p.name.as_str())
+                .collect();
             if plan.unsupported.is_none() && decoder.reads_as_the_event(&names) {
                 contracts |= 1 << i;
             }
@@ -480,10 +485,16 @@ mod tests {
         assert_eq!(Some(contract.event_type), event["type"].as_str(), "{text}");
         assert_eq!(found.content_hash, content_hash(&event), "{text}");
         let plan = &plans()[found.contract];
-        assert_eq!(found.optional_fields, plan.optional_fields_in(&event), "{text}");
+        assert_eq!(
+            found.optional_fields,
+            plan.optional_fields_in(&event),
+            "{text}"
+        );
         let id = found.id.clone().map(|range| &line[range]);
         assert_eq!(id, event["id"].as_str().map(str::as_bytes), "{text}");
-        let key = event["id"].as_str().and_then(super::super::duplicates::lowercase_uuid);
+        let key = event["id"]
+            .as_str()
+            .and_then(super::super::duplicates::lowercase_uuid);
         assert_eq!(found.id_key, key, "{text}");
         Some(found)
     }

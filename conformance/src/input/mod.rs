@@ -256,7 +256,7 @@ impl Decoder {
     /// Whether a record whose top-level keys are all among `keys` is decoded as the event it
     /// is, with no delivery: what the fast path assumes of a line it scans.
     pub fn reads_as_the_event(&self, keys: &[&str]) -> bool {
-        let claimed = |format: &&Box<dyn InputFormat>| {
+        let claimed = |format: &dyn InputFormat| {
             self.is_forced()
                 || format
                     .recognized_only_with()
@@ -264,7 +264,8 @@ impl Decoder {
         };
         self.formats
             .iter()
-            .find(claimed)
+            .map(Box::as_ref)
+            .find(|format| claimed(*format))
             .is_some_and(|format| format.is_the_event())
     }
 
