@@ -76,7 +76,7 @@ pub fn resolve<'a>(root: &'a Value, mut node: &'a Value) -> &'a Value {
 }
 
 /// Calls `f(node, pointer)` on `schema` and every schema below it, as the codegen walks them.
-pub fn for_each_node<'a>(schema: &'a Value, f: &mut dyn FnMut(&'a Value, &str)) {
+fn for_each_node<'a>(schema: &'a Value, f: &mut dyn FnMut(&'a Value, &str)) {
     fn visit<'a>(node: &'a Value, pointer: &str, f: &mut dyn FnMut(&'a Value, &str)) {
         f(node, pointer);
         walk::for_each_subschema(node, pointer, &mut |child, at| visit(child, at, f));
@@ -85,6 +85,16 @@ pub fn for_each_node<'a>(schema: &'a Value, f: &mut dyn FnMut(&'a Value, &str)) 
 }
 
 impl Context {
+    /// Calls `f` with every node (and its pointer) of every schema file that parsed: what the
+    /// rules about single schema nodes go through.
+    pub fn for_each_node(&self, f: &mut dyn FnMut(&SchemaFile, &Value, &str)) {
+        for file in &self.schema_files {
+            if let Ok(root) = &file.parsed {
+                for_each_node(root, &mut |node, pointer| f(file, node, pointer));
+            }
+        }
+    }
+
     pub fn load(schemas_dir: &Path) -> Result<Context, RunError> {
         let mut bundler = Bundler::new(schemas_dir)?;
         let catalog = read_catalog(&schemas_dir.join(CATALOG_FILE));

@@ -3,7 +3,6 @@
 
 use serde_json::Value;
 
-use super::context::for_each_node;
 use super::{property_pointer, Context, Hit, LintRule};
 use crate::finding::{RuleDoc, Severity};
 
@@ -32,40 +31,37 @@ fn is_uuid(schema: Option<&Value>) -> bool {
 
 fn check(context: &Context) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for file in &context.schema_files {
-        let Ok(root) = &file.parsed else { continue };
-        for_each_node(root, &mut |node, pointer| {
-            let Some(properties) = node.get("properties").and_then(Value::as_object) else {
-                return;
+    context.for_each_node(&mut |file, node, pointer| {
+        let Some(properties) = node.get("properties").and_then(Value::as_object) else {
+            return;
+        };
+        for name in properties.keys() {
+            let at = property_pointer(pointer, name);
+            // A reference the file cannot resolve is LINT009's or LINT015's to report.
+            let Some(schema) = file.effective(&at) else {
+                continue;
             };
-            for name in properties.keys() {
-                let at = property_pointer(pointer, name);
-                // A reference the file cannot resolve is LINT009's or LINT015's to report.
-                let Some(schema) = file.effective(&at) else {
-                    continue;
+            if is_id(name) && !is_uuid(Some(schema)) {
+                hits.push(Hit::at(
+                    &file.path,
+                    &at,
+                    format!("\"{name}\" is an identifier but has no \"format\": \"uuid\""),
+                ));
+            } else if is_id_list(name) {
+                let items_are_uuids = match schema.get("items") {
+                    None => false,
+                    Some(items) => file.follow(items).is_none_or(|i| is_uuid(Some(i))),
                 };
-                if is_id(name) && !is_uuid(Some(schema)) {
+                if !items_are_uuids {
                     hits.push(Hit::at(
                         &file.path,
                         &at,
-                        format!("\"{name}\" is an identifier but has no \"format\": \"uuid\""),
+                        format!("\"{name}\" lists identifiers but its items have no \"format\": \"uuid\""),
                     ));
-                } else if is_id_list(name) {
-                    let items_are_uuids = match schema.get("items") {
-                        None => false,
-                        Some(items) => file.follow(items).is_none_or(|i| is_uuid(Some(i))),
-                    };
-                    if !items_are_uuids {
-                        hits.push(Hit::at(
-                            &file.path,
-                            &at,
-                            format!("\"{name}\" lists identifiers but its items have no \"format\": \"uuid\""),
-                        ));
-                    }
                 }
             }
-        });
-    }
+        }
+    });
     hits
 }
 

@@ -3,7 +3,6 @@
 
 use serde_json::Value;
 
-use super::context::for_each_node;
 use super::{property_pointer, Context, Hit, LintRule};
 use crate::finding::{RuleDoc, Severity};
 
@@ -26,28 +25,25 @@ fn has_description(schema: &Value) -> bool {
 
 fn check(context: &Context) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for file in &context.schema_files {
-        let Ok(root) = &file.parsed else { continue };
-        for_each_node(root, &mut |node, pointer| {
-            let Some(properties) = node.get("properties").and_then(Value::as_object) else {
-                return;
-            };
-            for (name, raw) in properties {
-                let at = property_pointer(pointer, name);
-                if has_description(raw) {
-                    continue;
-                }
-                if let Some(schema) = file.effective(&at) {
-                    if !has_description(schema) {
-                        hits.push(Hit::at(
-                            &file.path,
-                            &at,
-                            format!("property \"{name}\" has no description"),
-                        ));
-                    }
+    context.for_each_node(&mut |file, node, pointer| {
+        let Some(properties) = node.get("properties").and_then(Value::as_object) else {
+            return;
+        };
+        for (name, raw) in properties {
+            let at = property_pointer(pointer, name);
+            if has_description(raw) {
+                continue;
+            }
+            if let Some(schema) = file.effective(&at) {
+                if !has_description(schema) {
+                    hits.push(Hit::at(
+                        &file.path,
+                        &at,
+                        format!("property \"{name}\" has no description"),
+                    ));
                 }
             }
-        });
-    }
+        }
+    });
     hits
 }

@@ -3,7 +3,6 @@
 
 use serde_json::Value;
 
-use super::context::for_each_node;
 use super::{Context, Hit, LintRule};
 use crate::finding::{RuleDoc, Severity};
 
@@ -19,24 +18,21 @@ pub const RULE: LintRule = LintRule {
 
 fn check(context: &Context) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for file in &context.schema_files {
-        let Ok(root) = &file.parsed else { continue };
-        for_each_node(root, &mut |node, pointer| {
-            let Some(required) = node.get("required").and_then(Value::as_array) else {
-                return;
-            };
-            let declared = node.get("properties").and_then(Value::as_object);
-            for (i, name) in required.iter().enumerate() {
-                let Some(name) = name.as_str() else { continue };
-                if !declared.is_some_and(|d| d.contains_key(name)) {
-                    hits.push(Hit::at(
-                        &file.path,
-                        format!("{pointer}/required/{i}"),
-                        format!("\"{name}\" is required but not declared in \"properties\""),
-                    ));
-                }
+    context.for_each_node(&mut |file, node, pointer| {
+        let Some(required) = node.get("required").and_then(Value::as_array) else {
+            return;
+        };
+        let declared = node.get("properties").and_then(Value::as_object);
+        for (i, name) in required.iter().enumerate() {
+            let Some(name) = name.as_str() else { continue };
+            if !declared.is_some_and(|d| d.contains_key(name)) {
+                hits.push(Hit::at(
+                    &file.path,
+                    format!("{pointer}/required/{i}"),
+                    format!("\"{name}\" is required but not declared in \"properties\""),
+                ));
             }
-        });
-    }
+        }
+    });
     hits
 }

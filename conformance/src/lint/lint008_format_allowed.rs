@@ -3,7 +3,6 @@
 
 use serde_json::Value;
 
-use super::context::for_each_node;
 use super::{Context, Hit, LintRule};
 use crate::finding::{RuleDoc, Severity};
 
@@ -41,23 +40,20 @@ pub const ALLOWED_FORMATS: &[&str] = &[
 
 fn check(context: &Context) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for file in &context.schema_files {
-        let Ok(root) = &file.parsed else { continue };
-        for_each_node(root, &mut |node, pointer| {
-            let Some(format) = node.get("format").and_then(Value::as_str) else {
-                return;
-            };
-            if !ALLOWED_FORMATS.contains(&format) {
-                hits.push(Hit::at(
-                    &file.path,
-                    format!("{pointer}/format"),
-                    format!(
-                        "format {format:?} is not asserted by the validators; use one of {}",
-                        ALLOWED_FORMATS.join(", ")
-                    ),
-                ));
-            }
-        });
-    }
+    context.for_each_node(&mut |file, node, pointer| {
+        let Some(format) = node.get("format").and_then(Value::as_str) else {
+            return;
+        };
+        if !ALLOWED_FORMATS.contains(&format) {
+            hits.push(Hit::at(
+                &file.path,
+                format!("{pointer}/format"),
+                format!(
+                    "format {format:?} is not asserted by the validators; use one of {}",
+                    ALLOWED_FORMATS.join(", ")
+                ),
+            ));
+        }
+    });
     hits
 }

@@ -3,7 +3,6 @@
 
 use codegen::typify_input::UNSUPPORTED_KEYWORDS;
 
-use super::context::for_each_node;
 use super::{Context, Hit, LintRule};
 use crate::finding::{RuleDoc, Severity};
 
@@ -19,20 +18,17 @@ pub const RULE: LintRule = LintRule {
 
 fn check(context: &Context) -> Vec<Hit> {
     let mut hits = Vec::new();
-    for file in &context.schema_files {
-        let Ok(root) = &file.parsed else { continue };
-        for_each_node(root, &mut |node, pointer| {
-            let Some(map) = node.as_object() else { return };
-            for keyword in UNSUPPORTED_KEYWORDS {
-                if map.contains_key(*keyword) {
-                    hits.push(Hit::at(
-                        &file.path,
-                        format!("{pointer}/{keyword}"),
-                        format!("keyword {keyword:?} cannot be expressed by the Rust codegen"),
-                    ));
-                }
+    context.for_each_node(&mut |file, node, pointer| {
+        let Some(map) = node.as_object() else { return };
+        for keyword in UNSUPPORTED_KEYWORDS {
+            if map.contains_key(*keyword) {
+                hits.push(Hit::at(
+                    &file.path,
+                    format!("{pointer}/{keyword}"),
+                    format!("keyword {keyword:?} cannot be expressed by the Rust codegen"),
+                ));
             }
-        });
-    }
+        }
+    });
     hits
 }
