@@ -435,17 +435,7 @@ fn record_mixed(dir: &Path, topology: &mut Topology) -> (PathBuf, Vec<Value>, St
     let (manifest_path, manifest) = mixed_manifest(dir, &exchange);
     let out = dir.join("mixed.jsonl");
     let limit = manifest.len().to_string();
-    let recorder = Process::contracts(&[
-        "record",
-        "--url",
-        URL,
-        "--exchange",
-        &exchange,
-        "--out",
-        path(&out),
-        "--limit",
-        &limit,
-    ]);
+    let recorder = start_recording(&exchange, &out, &["--limit", &limit]);
     recorder.wait_bound();
     publish_mixed(&exchange, &manifest_path);
     let (status, _, stderr) = recorder.wait(Duration::from_secs(20));
@@ -454,6 +444,21 @@ fn record_mixed(dir: &Path, topology: &mut Topology) -> (PathBuf, Vec<Value>, St
     let recording = read_recording(&out);
     assert_recording_matches(&recording, &manifest, &exchange);
     (out, manifest, exchange)
+}
+
+/// Starts `contracts record` on `exchange` into `out`, with `more` arguments.
+fn start_recording(exchange: &str, out: &Path, more: &[&str]) -> Process {
+    let mut args = vec![
+        "record",
+        "--url",
+        URL,
+        "--exchange",
+        exchange,
+        "--out",
+        path(out),
+    ];
+    args.extend_from_slice(more);
+    Process::contracts(&args)
 }
 
 fn path(path: &Path) -> &str {
@@ -469,17 +474,7 @@ fn a_recording_of_a_mixed_stream_is_what_was_published_and_check_finds_the_plant
     let (manifest_path, manifest) = mixed_manifest(dir.path(), &exchange);
     let limit = manifest.len().to_string();
     let out = dir.path().join("mixed.jsonl");
-    let recorder = Process::contracts(&[
-        "record",
-        "--url",
-        URL,
-        "--exchange",
-        &exchange,
-        "--out",
-        path(&out),
-        "--limit",
-        &limit,
-    ]);
+    let recorder = start_recording(&exchange, &out, &["--limit", &limit]);
     // A tap on a queue of its own sees the same stream, and checks it as it comes.
     let tap = Process::contracts(&[
         "tap",
@@ -562,17 +557,7 @@ fn replay_publishes_a_recording_that_records_the_same() {
     let exchange = topology.exchange();
     let out = dir.path().join("replayed.jsonl");
     let limit = manifest.len().to_string();
-    let recorder = Process::contracts(&[
-        "record",
-        "--url",
-        URL,
-        "--exchange",
-        &exchange,
-        "--out",
-        path(&out),
-        "--limit",
-        &limit,
-    ]);
+    let recorder = start_recording(&exchange, &out, &["--limit", &limit]);
     recorder.wait_bound();
     let rate = 2000.0;
     let start = Instant::now();
@@ -712,20 +697,7 @@ fn a_recorder_killed_mid_stream_loses_nothing_from_a_durable_queue() {
     let exchange = topology.exchange();
     let queue = topology.queue();
     let out = dir.path().join("killed.jsonl");
-    let args = [
-        "record",
-        "--url",
-        URL,
-        "--exchange",
-        &exchange,
-        "--queue",
-        &queue,
-        "--out",
-        path(&out),
-        "--prefetch",
-        "200",
-    ];
-    let recorder = Process::contracts(&args);
+    let recorder = start_recording(&exchange, &out, &["--queue", &queue, "--prefetch", "200"]);
     recorder.wait_bound();
     let publishing = publish_small(&exchange, NUMBERED, 3000);
     wait_until(Duration::from_secs(30), "a third of the stream", || {
@@ -736,7 +708,7 @@ fn a_recorder_killed_mid_stream_loses_nothing_from_a_durable_queue() {
     assert_eq!(status.code(), None, "killed by a signal");
     let at_kill = line_count(&out);
 
-    let restarted = Process::contracts(&args);
+    let restarted = start_recording(&exchange, &out, &["--queue", &queue, "--prefetch", "200"]);
     restarted.wait_bound();
     let (status, published, stderr) = publishing.wait(Duration::from_secs(60));
     assert!(status.success(), "{stderr}");
@@ -767,19 +739,7 @@ fn a_connection_closed_by_the_broker_is_reopened_and_nothing_is_lost() {
     let exchange = topology.exchange();
     let queue = topology.queue();
     let out = dir.path().join("reconnected.jsonl");
-    let recorder = Process::contracts(&[
-        "record",
-        "--url",
-        URL,
-        "--exchange",
-        &exchange,
-        "--queue",
-        &queue,
-        "--out",
-        path(&out),
-        "--prefetch",
-        "200",
-    ]);
+    let recorder = start_recording(&exchange, &out, &["--queue", &queue, "--prefetch", "200"]);
     recorder.wait_bound();
     let publishing = publish_small(&exchange, NUMBERED, 3000);
     wait_until(Duration::from_secs(30), "a third of the stream", || {
