@@ -455,11 +455,15 @@ fn analyze(
         Err(why) => return Analysis::Unreadable(why),
     };
     let (violations, content_hash, fields) = match &message.body {
-        Body::Json(event) => (
-            violations_of(event),
-            hash_content.then(|| content_hash(event)),
-            optional_fields_of(event),
-        ),
+        Body::Json(event) => {
+            let contract = contract_named_by(event);
+            let fields = contract.map(|i| (i, scan::plans()[i].optional_fields_in(event)));
+            (
+                violations_of(event, contract),
+                hash_content.then(|| content_hash(event)),
+                fields,
+            )
+        }
         Body::NotJson(_) => (Vec::new(), None, None),
     };
     Analysis::Readable {
@@ -470,25 +474,21 @@ fn analyze(
     }
 }
 
-/// Every way `event` breaks its contract, as `coder_events::validate` finds them. Most events
-/// break none, and the validator's `is_valid` says so without building any error: only an
-/// event it rejects (or that names no contract) is validated again to collect the errors.
-fn violations_of(event: &Value) -> Vec<Violation> {
+/// The catalog index of the contract an event's `type` and `version` name.
+fn contract_named_by(event: &Value) -> Option<usize> {
     let field = |name: &str| event.get(name).and_then(Value::as_str);
-    let contract = field("type")
-        .zip(field("version"))
-        .and_then(|(event_type, version)| coder_events::validator_for(event_type, version));
-    if contract.is_some_and(|validator| validator.is_valid(event)) {
+    scan::contract_index(field("type")?, field("version")?)
+}
+
+/// Every way `event` breaks its contract (`contract`, the one it names), as
+/// `coder_events::validate` finds them. Most events break none, and the validator's `is_valid`
+/// says so without building any error: only an event it rejects (or that names no contract)
+/// is validated again to collect the errors.
+fn violations_of(event: &Value, contract: Option<usize>) -> Vec<Violation> {
+    if contract.is_some_and(|i| coder_events::VALIDATORS[i].is_valid(event)) {
         return Vec::new();
     }
     coder_events::validate(event).err().unwrap_or_default()
-}
-
-/// The contract an event names, and which of its optional fields it has.
-fn optional_fields_of(event: &Value) -> Option<(usize, u128)> {
-    let field = |name: &str| event.get(name).and_then(Value::as_str);
-    let contract = scan::contract_index(field("type")?, field("version")?)?;
-    Some((contract, scan::plans()[contract].optional_fields_in(event)))
 }
 
 fn parse_line(bytes: &[u8]) -> Result<Value, String> {

@@ -402,9 +402,11 @@ fn row(event_type: Option<String>, version: Option<String>, tally: RowTally) -> 
 
 /// Catalog contracts in catalog order, then other types by name, then records with no type.
 fn row_order(row: &ContractRow) -> (usize, Option<String>, Option<String>) {
-    let catalog_position = coder_events::CONTRACTS.iter().position(|c| {
-        Some(c.event_type) == row.event_type.as_deref() && Some(c.version) == row.version.as_deref()
-    });
+    let catalog_position = row
+        .event_type
+        .as_deref()
+        .zip(row.version.as_deref())
+        .and_then(|(event_type, version)| crate::check::scan::contract_index(event_type, version));
     let group = match (catalog_position, &row.event_type) {
         (Some(position), _) => position,
         (None, Some(_)) => coder_events::CONTRACTS.len(),
