@@ -255,9 +255,10 @@ impl<'a> Checker<'a, '_> {
                     event_type,
                     version,
                     violations,
-                    ..
+                    fields,
                 } if violations.is_empty() && !keeps_clean => {
-                    self.report.count_clean(event_type, version);
+                    let contract = fields.map(|(contract, _)| contract);
+                    self.report.count_clean(event_type, version, contract);
                 }
                 verdict => self.report.add(verdict.into_result(location)),
             }
