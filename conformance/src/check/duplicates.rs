@@ -4,18 +4,14 @@
 //! A run may see millions of ids, and every one is kept to the end, so an entry is small: an
 //! id that is a UUID written in lowercase (nearly all of them) is kept as its 128 bits, any
 //! other id as its text; where it was first seen is packed into one `u64` (a file index and a
-//! line or element number). UUID ids are spread over many tables: a table that grows holds its
-//! old and new storage at once, and a small one doing so costs little memory where one big
-//! table would double for that moment. The tables are allocated from the system allocator,
-//! which maps a large block on its own and gives it back to the system as soon as it is freed;
-//! mimalloc, the process's allocator, keeps a grown table's old storage for reuse (40 MB more
-//! at a peak, at a million ids).
+//! line or element number). UUID ids are spread over many tables ([`UuidTable`]): a table that
+//! grows holds its old and new storage at once, and a small one doing so costs little memory
+//! where one big table would grow for that moment.
 
-use std::alloc::System;
 use std::collections::HashMap;
-use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::Arc;
 
+use super::uuid_table::{self, Seen, UuidTable};
 use crate::input::Location;
 
 pub struct DuplicateTracker {
@@ -25,13 +21,6 @@ pub struct DuplicateTracker {
     places: Places,
 }
 
-/// An id's content hash and where it was first seen.
-#[derive(Clone, Copy)]
-struct Seen {
-    content: u64,
-    at: u64,
-}
-
 /// `Seen::at`: a file index, a number, and whether the number is an element index or a line;
 /// or, with `UNPACKED` set, an index into `Places::unpacked`.
 const UNPACKED: u64 = 1 << 63;
@@ -39,8 +28,6 @@ const IS_INDEX: u64 = 1 << 62;
 const NUMBER_BITS: u32 = 40;
 const FILE_BITS: u32 = 22;
 const SHARDS: usize = 256;
-
-type UuidTable = hashbrown::HashMap<[u64; 2], Seen, BuildHasherDefault<UuidHasher>, System>;
 
 /// Where ids were first seen, packed into `Seen::at`.
 #[derive(Default)]
@@ -56,9 +43,7 @@ struct Places {
 impl Default for DuplicateTracker {
     fn default() -> Self {
         DuplicateTracker {
-            uuids: (0..SHARDS)
-                .map(|_| UuidTable::with_hasher_in(BuildHasherDefault::default(), System))
-                .collect(),
+            uuids: (0..SHARDS).map(|_| UuidTable::new()).collect(),
             others: HashMap::new(),
             places: Places::default(),
         }
@@ -86,13 +71,10 @@ impl DuplicateTracker {
         };
         // One probe of the table: nearly every id is new, and is inserted where it was looked for.
         let seen = match key {
-            Some(key) => match self.uuids[shard(key)].entry(key) {
-                hashbrown::hash_map::Entry::Occupied(seen) => Some(*seen.get()),
-                hashbrown::hash_map::Entry::Vacant(slot) => {
-                    slot.insert(new(&mut self.places));
-                    None
-                }
-            },
+            Some(key) => {
+                let places = &mut self.places;
+                self.uuids[shard(key)].get_or_insert_with(key, || new(places))
+            }
             None => match self.others.get(id) {
                 Some(seen) => Some(*seen),
                 None => {
@@ -111,12 +93,9 @@ impl DuplicateTracker {
 
 /// The table a UUID key is kept in.
 fn shard(key: [u64; 2]) -> usize {
-    let mut hasher = UuidHasher::default();
     // Mixed the other way round from the tables' own hash, so that the keys of one table are
-    // not all alike in the bits it hashes them by.
-    hasher.write_u64(key[1]);
-    hasher.write_u64(key[0]);
-    (hasher.finish() >> 56) as usize % SHARDS
+    // not all alike in the bits it places them by.
+    (uuid_table::hash([key[1], key[0]]) >> 56) as usize % SHARDS
 }
 
 impl Places {
@@ -184,43 +163,35 @@ pub fn lowercase_uuid(id: &str) -> Option<[u64; 2]> {
 }
 
 /// The 64 bits the lowercase hex digits of `groups` spell, read in order; `None` if any byte is
-/// not a lowercase hex digit.
+/// not a lowercase hex digit. A table gives each byte's value (or `NOT_HEX`), and the values are
+/// or-ed together to find a bad one once, at the end, rather than branching on every byte.
 fn lowercase_hex(groups: &[&[u8]]) -> Option<u64> {
     let mut value = 0;
+    let mut seen = 0;
     for &b in groups.iter().copied().flatten() {
-        let digit = match b {
-            b'0'..=b'9' => b - b'0',
-            b'a'..=b'f' => b - b'a' + 10,
-            _ => return None,
+        let digit = HEX_VALUE[usize::from(b)];
+        seen |= digit;
+        value = value << 4 | u64::from(digit & 0xf);
+    }
+    (seen & NOT_HEX == 0).then_some(value)
+}
+
+const NOT_HEX: u8 = 0x10;
+
+/// The value of each lowercase hex digit; `NOT_HEX` for every other byte.
+const HEX_VALUE: [u8; 256] = {
+    let mut table = [NOT_HEX; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            d @ b'0'..=b'9' => d - b'0',
+            d @ b'a'..=b'f' => d - b'a' + 10,
+            _ => NOT_HEX,
         };
-        value = value << 4 | u64::from(digit);
+        b += 1;
     }
-    Some(value)
-}
-
-/// Hashes UUID keys: their bits are already spread (and sequential ids differ in the low
-/// bits), so one multiply-and-fold mixes them enough, far cheaper than SipHash.
-#[derive(Default)]
-struct UuidHasher(u64);
-
-impl Hasher for UuidHasher {
-    fn write(&mut self, bytes: &[u8]) {
-        for chunk in bytes.chunks(8) {
-            let mut word = [0; 8];
-            word[..chunk.len()].copy_from_slice(chunk);
-            self.write_u64(u64::from_le_bytes(word));
-        }
-    }
-
-    fn write_u64(&mut self, word: u64) {
-        let product = u128::from(self.0 ^ word) * 0x9e37_79b9_7f4a_7c15;
-        self.0 = (product as u64) ^ (product >> 64) as u64;
-    }
-
-    fn finish(&self) -> u64 {
-        self.0
-    }
-}
+    table
+};
 
 #[cfg(test)]
 mod tests {

@@ -8,6 +8,7 @@ mod duplicates;
 pub mod plan;
 mod progress;
 pub mod scan;
+mod uuid_table;
 
 use std::collections::VecDeque;
 use std::mem;
