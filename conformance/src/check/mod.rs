@@ -45,7 +45,7 @@ const BATCH_RECORDS: usize = 256;
 /// ...or this many bytes, whichever comes first, to bound the memory lines in flight take.
 const BATCH_BYTES: usize = 8 * 1024 * 1024;
 /// How many batches the workers may have at once: more than one, so that neither they nor
-/// this thread wait whenever one batch takes longer than another.
+/// the reading worker wait whenever one batch takes longer than another.
 const IN_FLIGHT: usize = 2;
 
 const MASK: &str = "<masked>";
@@ -55,8 +55,9 @@ const SHOWN_VALUE_CHARS: usize = 120;
 /// result, never fatal.
 ///
 /// With one thread everything runs on this one. With more, a pool of that many workers
-/// analyses a batch while this thread reads the next one and judges the one before: reading
-/// and judging (in input order, one thread) overlap the parallel work instead of waiting for it.
+/// analyses a batch while one of them reads the next one and judges the one before: reading
+/// and judging (in input order, on one thread) overlap the parallel work instead of waiting
+/// for it, and join it while they would wait.
 pub fn check(sources: &[Source], settings: &CheckSettings) -> anyhow::Result<Report> {
     let threads = settings.threads.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
@@ -79,12 +80,17 @@ pub fn check(sources: &[Source], settings: &CheckSettings) -> anyhow::Result<Rep
         .thread_name(|i| format!("check-worker-{i}"))
         .build()
         .context("starting the worker threads")?;
-    Ok(pool.in_place_scope(|scope| {
-        Checker {
-            workers: Some(scope),
-            ..checker
-        }
-        .run(sources)
+    // Reading and judging run on one of the workers, not on a thread of their own: with as
+    // many threads as cores none of them waits for a core, and while that worker waits for a
+    // batch it analyses records itself (see `judge_oldest_in_flight`).
+    Ok(pool.install(|| {
+        rayon::in_place_scope(|scope| {
+            Checker {
+                workers: Some(scope),
+                ..checker
+            }
+            .run(sources)
+        })
     }))
 }
 
@@ -233,9 +239,20 @@ impl<'a> Checker<'a, '_> {
     /// Waits for the oldest batch the workers have, and judges it.
     fn judge_oldest_in_flight(&mut self) {
         if let Some(analysed) = self.in_flight.pop_front() {
-            let analysed = analysed
-                .recv()
-                .expect("a worker panicked analysing a batch");
+            let analysed = loop {
+                match analysed.try_recv() {
+                    Ok(analysed) => break analysed,
+                    // Meanwhile, works on what the pool has: most likely this very batch.
+                    Err(mpsc::TryRecvError::Empty) => {
+                        if rayon::yield_now() != Some(rayon::Yield::Executed) {
+                            std::thread::yield_now();
+                        }
+                    }
+                    Err(mpsc::TryRecvError::Disconnected) => {
+                        panic!("a worker panicked analysing a batch")
+                    }
+                }
+            };
             self.judge_batch(analysed);
         }
     }
