@@ -3,6 +3,7 @@
 //! of its `--out` recording agree). Text and GitHub reports print each failure at once and
 //! the totals at the end; JSON and JUnit print the whole report at the end.
 
+use anyhow::Context as _;
 use std::io::{self, Write};
 use std::sync::Arc;
 
@@ -41,7 +42,7 @@ pub async fn tap(
     };
     let mut live = Live {
         checker: LiveChecker::new(&check_settings),
-        report: ReportBuilder::new(keep),
+        report: ReportBuilder::new(keep).context("starting the report")?,
         format: common.format,
         max_message_bytes: check_settings.max_message_bytes,
         file,
@@ -50,7 +51,7 @@ pub async fn tap(
     // Standard output carries the report, so no recording goes there (checked by the caller).
     let mut no_stdout = io::sink();
     recorder::run(settings, &mut no_stdout, &mut live).await?;
-    let report = live.report.finish();
+    let report = live.report.finish().context("writing the report")?;
     match common.format {
         ReportFormat::Text => {
             writeln!(out)?;

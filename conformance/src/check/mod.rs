@@ -68,11 +68,11 @@ pub fn check(sources: &[Source], settings: &CheckSettings) -> anyhow::Result<Rep
         in_flight: VecDeque::new(),
         batch: Vec::new(),
         batch_bytes: 0,
-        report: ReportBuilder::new(settings.keep),
+        report: ReportBuilder::new(settings.keep).context("starting the report")?,
         progress: Progress::new(sources::total_file_bytes(sources)),
     };
     if threads <= 1 {
-        return Ok(checker.run(sources));
+        return checker.run(sources);
     }
     let pool = rayon::ThreadPoolBuilder::new()
         .num_threads(threads)
@@ -83,7 +83,7 @@ pub fn check(sources: &[Source], settings: &CheckSettings) -> anyhow::Result<Rep
     // Reading and judging run on one of the workers, not on a thread of their own: with as
     // many threads as cores none of them waits for a core, and while that worker waits for a
     // batch it analyses records itself (see `judge_oldest_in_flight`).
-    Ok(pool.install(|| {
+    pool.install(|| {
         rayon::in_place_scope(|scope| {
             Checker {
                 workers: Some(scope),
@@ -91,7 +91,7 @@ pub fn check(sources: &[Source], settings: &CheckSettings) -> anyhow::Result<Rep
             }
             .run(sources)
         })
-    }))
+    })
 }
 
 /// A batch's records, each with what a worker found out about it, in input order.
@@ -163,7 +163,7 @@ enum Analysis {
 }
 
 impl<'a> Checker<'a, '_> {
-    fn run(mut self, sources: &[Source]) -> Report {
+    fn run(mut self, sources: &[Source]) -> anyhow::Result<Report> {
         let settings = self.judge.settings;
         for source in sources {
             let opened = match &source.kind {
@@ -186,7 +186,7 @@ impl<'a> Checker<'a, '_> {
             self.judge_oldest_in_flight();
         }
         self.progress.finish();
-        self.report.finish()
+        self.report.finish().context("writing the report")
     }
 
     fn push(&mut self, location: Location, record: RawRecord) {

@@ -7,8 +7,8 @@ use super::{RecordResult, Report};
 use crate::rules::{Severity, RULES};
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
-    for result in &report.results {
-        write_result(result, out)?;
+    for result in report.results.iter() {
+        write_result(&*result?, out)?;
     }
     writeln!(out, "{}", report.summary.totals_line())
 }

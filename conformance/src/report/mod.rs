@@ -5,11 +5,13 @@ pub mod github;
 pub mod junit;
 pub mod text;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
-use std::io::{self, Write};
+use std::fs::File;
+use std::io::{self, BufRead, BufReader, BufWriter, Seek, Write};
 
 use schemars::JsonSchema;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use crate::input::Location;
 use crate::rules::Severity;
@@ -25,7 +27,7 @@ pub struct Report {
     pub coverage: Vec<Coverage>,
     /// Per record in input order: every record in the JSON report; only the first failures
     /// (`--max-failures`) in the text report.
-    pub results: Vec<RecordResult>,
+    pub results: Results,
     /// How many records failed (were unreadable or had any violation), kept or not.
     #[serde(skip)]
     pub failures: u64,
@@ -106,7 +108,7 @@ pub struct FieldCoverage {
     pub messages: u64,
 }
 
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RecordResult {
     pub source: Source,
@@ -128,7 +130,7 @@ impl RecordResult {
 }
 
 /// Where a record is: a line of a file, or an element of a file's top-level array.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 pub struct Source {
     pub file: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -153,7 +155,7 @@ impl std::fmt::Display for Source {
     }
 }
 
-#[derive(Debug, Clone, Serialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ReportedViolation {
     /// The rule's stable ID, e.g. `CT001`.
@@ -191,6 +193,83 @@ impl Report {
     }
 }
 
+/// The results a report kept, in input order: in memory (the first failures), or, for a report
+/// of every record, spooled to an unnamed temporary file a compact JSON line each, so that a
+/// run of any size takes the same memory. A spooled result comes back without its `value`,
+/// which only the text report shows (and it keeps its results in memory).
+#[derive(Debug)]
+pub enum Results {
+    Kept(Vec<RecordResult>),
+    Spooled { file: File, len: u64 },
+}
+
+impl Results {
+    pub fn len(&self) -> u64 {
+        match self {
+            Results::Kept(results) => results.len() as u64,
+            Results::Spooled { len, .. } => *len,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The results in input order; read again from the start on every call.
+    pub fn iter(&self) -> Box<dyn Iterator<Item = io::Result<Cow<'_, RecordResult>>> + '_> {
+        match self {
+            Results::Kept(results) => Box::new(results.iter().map(|r| Ok(Cow::Borrowed(r)))),
+            Results::Spooled { file, .. } => {
+                let mut reader = file;
+                if let Err(e) = reader.rewind() {
+                    return Box::new(std::iter::once(Err(e)));
+                }
+                Box::new(BufReader::new(reader).lines().map(|line| {
+                    let result = serde_json::from_str(&line?).map_err(io::Error::other)?;
+                    Ok(Cow::Owned(result))
+                }))
+            }
+        }
+    }
+}
+
+/// As the sequence of results it holds, written as it is read back.
+impl Serialize for Results {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::{Error as _, SerializeSeq as _};
+        let mut seq = serializer.serialize_seq(usize::try_from(self.len()).ok())?;
+        for result in self.iter() {
+            seq.serialize_element(&*result.map_err(S::Error::custom)?)?;
+        }
+        seq.end()
+    }
+}
+
+impl JsonSchema for Results {
+    fn schema_name() -> Cow<'static, str> {
+        <Vec<RecordResult>>::schema_name()
+    }
+
+    fn inline_schema() -> bool {
+        <Vec<RecordResult>>::inline_schema()
+    }
+
+    fn json_schema(generator: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        <Vec<RecordResult>>::json_schema(generator)
+    }
+}
+
+/// Where a report builder puts the results it keeps.
+enum ResultSink {
+    Memory(Vec<RecordResult>),
+    Spool {
+        out: BufWriter<File>,
+        len: u64,
+        /// The first write that failed: the report cannot be written, said at the end.
+        failed: Option<io::Error>,
+    },
+}
+
 /// Which results a report keeps: all of them, or the first failures.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Keep {
@@ -204,7 +283,7 @@ pub struct ReportBuilder {
     keep: Keep,
     summary: Summary,
     failures: u64,
-    results: Vec<RecordResult>,
+    results: ResultSink,
     /// By event type, then version: looked up by `&str` (see [`Field`]), so that counting a
     /// record allocates nothing once its contract has a row.
     rows: RowTable<RowTable<RowTally>>,
@@ -251,19 +330,28 @@ struct RowTally {
 }
 
 impl ReportBuilder {
-    pub fn new(keep: Keep) -> ReportBuilder {
-        ReportBuilder {
+    /// A builder; one that keeps every result spools them to a temporary file, which may fail.
+    pub fn new(keep: Keep) -> io::Result<ReportBuilder> {
+        let results = match keep {
+            Keep::All => ResultSink::Spool {
+                out: BufWriter::new(tempfile::tempfile()?),
+                len: 0,
+                failed: None,
+            },
+            Keep::Failures(_) => ResultSink::Memory(Vec::new()),
+        };
+        Ok(ReportBuilder {
             keep,
             summary: Summary::default(),
             failures: 0,
-            results: Vec::new(),
+            results,
             rows: RowTable::default(),
             fields: crate::check::scan::plans()
                 .iter()
                 .map(|plan| vec![0; plan.optional_fields.len()])
                 .collect(),
             clean: vec![0; coder_events::CONTRACTS.len()],
-        }
+        })
     }
 
     /// Counts the optional fields (bit `i`: the contract's `i`th) a message of a catalog
@@ -330,18 +418,47 @@ impl ReportBuilder {
         }
         let failed = result.is_failure();
         self.failures += u64::from(failed);
-        let kept = match self.keep {
-            Keep::All => true,
-            Keep::Failures(limit) => failed && self.results.len() < limit,
-        };
-        if kept {
-            self.results.push(result);
+        match &mut self.results {
+            ResultSink::Memory(results) => {
+                let Keep::Failures(limit) = self.keep else {
+                    unreachable!("a report of every result spools them")
+                };
+                if failed && results.len() < limit {
+                    results.push(result);
+                }
+            }
+            ResultSink::Spool { out, len, failed } => {
+                *len += 1;
+                if failed.is_none() {
+                    let written = serde_json::to_writer(&mut *out, &result)
+                        .map_err(io::Error::from)
+                        .and_then(|()| out.write_all(b"\n"));
+                    if let Err(e) = written {
+                        *failed = Some(e);
+                    }
+                }
+            }
         }
         assert!(self.summary.adds_up(), "{:?}", self.summary);
     }
 
-    pub fn finish(mut self) -> Report {
+    /// The report; fails only when the results spooled for it could not be written.
+    pub fn finish(mut self) -> io::Result<Report> {
         assert!(self.summary.adds_up(), "{:?}", self.summary);
+        let results = match self.results {
+            ResultSink::Memory(results) => Results::Kept(results),
+            ResultSink::Spool {
+                out,
+                len,
+                failed: None,
+            } => Results::Spooled {
+                file: out.into_inner().map_err(io::IntoInnerError::into_error)?,
+                len,
+            },
+            ResultSink::Spool {
+                failed: Some(e), ..
+            } => return Err(e),
+        };
         for (contract, clean) in coder_events::CONTRACTS.iter().zip(&self.clean) {
             if *clean > 0 {
                 let versions = row_of(&mut self.rows, Some(contract.event_type));
@@ -384,13 +501,13 @@ impl ReportBuilder {
             })
             .collect();
         contracts.sort_by_key(row_order);
-        Report {
+        Ok(Report {
             summary: self.summary,
             contracts,
             coverage,
-            results: self.results,
+            results,
             failures: self.failures,
-        }
+        })
     }
 }
 
@@ -436,4 +553,77 @@ fn row_order(row: &ContractRow) -> (usize, Option<String>, Option<String>) {
         (None, None) => coder_events::CONTRACTS.len() + 1,
     };
     (group, row.event_type.clone(), row.version.clone())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn result(line: u64, conforms: bool) -> RecordResult {
+        RecordResult {
+            source: Source {
+                file: "events.jsonl".into(),
+                line: Some(line),
+                index: None,
+            },
+            event_type: Some("dashboard.created".into()),
+            version: Some("1.0".into()),
+            conforms,
+            unreadable: None,
+            violations: if conforms {
+                Vec::new()
+            } else {
+                vec![ReportedViolation {
+                    rule: "CT001".into(),
+                    severity: Severity::Error,
+                    instance_path: "/id".into(),
+                    schema_path: Some("/properties/id/format".into()),
+                    keyword: Some("format".into()),
+                    message: "\"x\" is not a \"uuid\"".into(),
+                    value: None,
+                }]
+            },
+        }
+    }
+
+    /// A report of every record spools its results, and gives them back whole, in order, as
+    /// often as it is read.
+    #[test]
+    fn spooled_results_come_back_in_order_every_time() {
+        let mut builder = ReportBuilder::new(Keep::All).unwrap();
+        for line in 1..=1000 {
+            builder.add(result(line, line % 7 != 0));
+        }
+        let report = builder.finish().unwrap();
+        assert!(matches!(report.results, Results::Spooled { len: 1000, .. }));
+        for _ in 0..2 {
+            let lines: Vec<u64> = report
+                .results
+                .iter()
+                .map(|r| r.unwrap().source.line.unwrap())
+                .collect();
+            assert_eq!(lines, (1..=1000).collect::<Vec<_>>());
+        }
+        let json = serde_json::to_value(&report.results).unwrap();
+        let kept = (1..=1000)
+            .map(|l| result(l, l % 7 != 0))
+            .collect::<Vec<_>>();
+        assert_eq!(json, serde_json::to_value(kept).unwrap());
+        assert_eq!(report.summary.violating, 142);
+    }
+
+    #[test]
+    fn a_report_of_failures_keeps_only_the_first_ones_in_memory() {
+        let mut builder = ReportBuilder::new(Keep::Failures(3)).unwrap();
+        for line in 1..=100 {
+            builder.add(result(line, line % 10 != 0));
+        }
+        let report = builder.finish().unwrap();
+        let Results::Kept(kept) = &report.results else {
+            panic!("kept in memory")
+        };
+        let lines: Vec<_> = kept.iter().map(|r| r.source.line.unwrap()).collect();
+        assert_eq!(lines, [10, 20, 30]);
+        assert_eq!(report.failures, 10);
+    }
 }

@@ -158,13 +158,24 @@ fn write_failures(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     if report.failures == 0 {
         return Ok(());
     }
-    let shown = report.results.iter().filter(|r| r.is_failure()).count();
-    if shown as u64 == report.failures {
+    let mut shown = Vec::new();
+    for result in report.results.iter() {
+        let result = result?;
+        if result.is_failure() {
+            shown.push(result);
+        }
+    }
+    if shown.len() as u64 == report.failures {
         writeln!(out, "Failures ({}):", report.failures)?;
     } else {
-        writeln!(out, "Failures (first {shown} of {}):", report.failures)?;
+        writeln!(
+            out,
+            "Failures (first {} of {}):",
+            shown.len(),
+            report.failures
+        )?;
     }
-    for result in report.results.iter().filter(|r| r.is_failure()) {
+    for result in &shown {
         write_result(result, out)?;
     }
     writeln!(out)
