@@ -708,6 +708,32 @@ fn a_line_over_max_message_bytes_is_skipped_unread() {
         Some(1),
         &why,
     );
+
+    // So is an element of a top-level array: the elements after it are still read.
+    let array = dir.path().join("huge.json");
+    let event = valid_event_line();
+    fs::write(&array, format!("[{huge_line},\n{event}]\n")).unwrap();
+    let (code, report) = json_report(
+        contracts()
+            .arg("check")
+            .args(["--max-message-bytes", "1048576"])
+            .arg(&array),
+    );
+    assert_eq!(code, 2);
+    let results = report["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2, "{report:#}");
+    assert_eq!(results[0]["source"]["index"], json!(0));
+    let why = format!(
+        "the element is {} bytes, over the limit of 1048576",
+        huge_line.len()
+    );
+    assert!(
+        results[0]["unreadable"].as_str().unwrap().contains(&why),
+        "{:#}",
+        results[0]
+    );
+    assert_eq!(results[1]["source"]["index"], json!(1));
+    assert_eq!(results[1]["conforms"], json!(true));
 }
 
 #[test]

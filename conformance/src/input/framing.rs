@@ -6,11 +6,9 @@
 //! is a whole JSON value starts JSON Lines, and a first line that opens an object and breaks
 //! where a pretty printer would starts a stream of documents.
 
-use std::fmt;
 use std::io::{self, BufRead, Cursor, Read};
 use std::sync::Arc;
 
-use serde::de::{Deserializer, SeqAccess, Visitor};
 use serde_json::Value;
 
 use super::lines::{BoundedLines, Line};
@@ -27,7 +25,7 @@ pub fn read_records(mut reader: impl BufRead, file: &Arc<str>, max_bytes: usize,
             return emit(Location::file(file), RawRecord::Unreadable(why.into()));
         }
         Ok(Start::At { line, first_byte }) => match first_byte {
-            b'[' => return read_array(reader, file, emit),
+            b'[' => return read_array(reader, file, max_bytes, emit),
             _ if holds_binary(&mut reader) => {
                 let why = "binary data (a NUL byte near the start), not JSON text";
                 return emit(
@@ -204,9 +202,47 @@ struct DocumentSplitter {
     start: u64,
     bytes: Vec<u8>,
     size: u64,
+    brackets: Brackets,
+}
+
+/// Where a byte stream is in JSON text, as far as cutting it into values needs: how deep in
+/// brackets, and whether in a string. Brackets are counted, not matched: what does not
+/// balance is the parser's to explain.
+#[derive(Default)]
+struct Brackets {
     depth: u64,
     in_string: bool,
     escaped: bool,
+}
+
+impl Brackets {
+    /// Takes the next byte of a value; true when it closes the value's outermost bracket.
+    fn track(&mut self, byte: u8) -> bool {
+        if self.in_string {
+            match byte {
+                _ if self.escaped => self.escaped = false,
+                b'\\' => self.escaped = true,
+                b'"' => self.in_string = false,
+                _ => {}
+            }
+            return false;
+        }
+        match byte {
+            b'"' => self.in_string = true,
+            b'{' | b'[' => self.depth += 1,
+            b'}' | b']' if self.depth > 0 => {
+                self.depth -= 1;
+                return self.depth == 0;
+            }
+            _ => {}
+        }
+        false
+    }
+
+    /// Outside any bracket and string: where a value's end may be.
+    fn at_top(&self) -> bool {
+        self.depth == 0 && !self.in_string
+    }
 }
 
 #[derive(PartialEq, Eq)]
@@ -226,9 +262,7 @@ impl DocumentSplitter {
             start: line,
             bytes: Vec::new(),
             size: 0,
-            depth: 0,
-            in_string: false,
-            escaped: false,
+            brackets: Brackets::default(),
         }
     }
 
@@ -243,7 +277,7 @@ impl DocumentSplitter {
             Split::Between => {
                 self.start = line;
                 self.state = if matches!(byte, b'{' | b'[') {
-                    self.depth = 1;
+                    self.brackets.track(byte);
                     Split::Document
                 } else {
                     Split::Stray
@@ -258,25 +292,8 @@ impl DocumentSplitter {
             }
             Split::Document => {
                 self.keep(byte);
-                if self.in_string {
-                    match byte {
-                        _ if self.escaped => self.escaped = false,
-                        b'\\' => self.escaped = true,
-                        b'"' => self.in_string = false,
-                        _ => {}
-                    }
-                    return None;
-                }
-                match byte {
-                    b'"' => self.in_string = true,
-                    b'{' | b'[' => self.depth += 1,
-                    b'}' | b']' => {
-                        self.depth -= 1;
-                        if self.depth == 0 {
-                            return self.take();
-                        }
-                    }
-                    _ => {}
+                if self.brackets.track(byte) {
+                    return self.take();
                 }
                 None
             }
@@ -304,8 +321,7 @@ impl DocumentSplitter {
         let bytes = std::mem::take(&mut self.bytes);
         let size = std::mem::replace(&mut self.size, 0);
         self.state = Split::Between;
-        self.in_string = false;
-        self.escaped = false;
+        self.brackets = Brackets::default();
         let record = if size > self.max_bytes as u64 {
             RawRecord::Unreadable(format!(
                 "the document is {size} bytes, over the limit of {} (--max-message-bytes); skipped",
@@ -318,48 +334,167 @@ impl DocumentSplitter {
     }
 }
 
-/// Streams the elements of a top-level JSON array, one record each.
-fn read_array(reader: impl BufRead, file: &Arc<str>, emit: &mut Emit) {
-    let mut deserializer = serde_json::Deserializer::from_reader(reader);
-    let mut elements = 0;
-    let visitor = ArrayElements {
-        file,
-        emit: &mut *emit,
-        elements: &mut elements,
-    };
-    if let Err(e) = deserializer.deserialize_seq(visitor) {
-        let why = describe_json_error(&e);
-        return emit(Location::index(file, elements), RawRecord::Unreadable(why));
-    }
-    if let Err(e) = deserializer.end() {
-        let why = format!("data after the JSON array: {e}");
-        emit(Location::index(file, elements), RawRecord::Unreadable(why));
-    }
-}
-
-struct ArrayElements<'a, 'e> {
-    file: &'a Arc<str>,
-    emit: &'a mut Emit<'e>,
-    /// How many elements were read: where an error is, when one stops the array.
-    elements: &'a mut u64,
-}
-
-impl<'de> Visitor<'de> for ArrayElements<'_, '_> {
-    type Value = ();
-
-    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str("a JSON array of events")
-    }
-
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
-        while let Some(value) = seq.next_element::<Value>()? {
-            (self.emit)(
-                Location::index(self.file, *self.elements),
-                RawRecord::Value(value),
-            );
-            *self.elements += 1;
+/// Streams the elements of a top-level JSON array, one record each. Elements are cut here by
+/// counting brackets outside strings, and parsed on the workers like lines; one longer than
+/// `max_bytes` is measured as it streams past, never held.
+fn read_array(mut reader: impl BufRead, file: &Arc<str>, max_bytes: usize, emit: &mut Emit) {
+    let mut splitter = ArraySplitter::new(max_bytes);
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => {
+                let why = format!("read error: {e}; the rest of the file is not read");
+                return emit(
+                    Location::index(file, splitter.index),
+                    RawRecord::Unreadable(why),
+                );
+            }
+        };
+        if available.is_empty() {
+            break;
         }
-        Ok(())
+        for &byte in available {
+            if let Some((index, record)) = splitter.push(byte) {
+                emit(Location::index(file, index), record);
+            }
+        }
+        let consumed = available.len();
+        reader.consume(consumed);
+    }
+    if let Some((index, record)) = splitter.finish() {
+        emit(Location::index(file, index), record);
+    }
+}
+
+/// Cuts a top-level JSON array into its elements.
+struct ArraySplitter {
+    max_bytes: usize,
+    state: ArrayState,
+    /// The index of the next element.
+    index: u64,
+    /// The current element's bytes (empty once over the limit) and size.
+    bytes: Vec<u8>,
+    size: u64,
+    brackets: Brackets,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum ArrayState {
+    /// Before the opening `[`.
+    Open,
+    /// Between elements; `after_comma`: one must follow.
+    Between {
+        after_comma: bool,
+    },
+    Element,
+    /// After the closing `]`.
+    Closed,
+    /// After the closing `]`, with something other than whitespace reported.
+    Trailing,
+}
+
+impl ArraySplitter {
+    fn new(max_bytes: usize) -> Self {
+        ArraySplitter {
+            max_bytes,
+            state: ArrayState::Open,
+            index: 0,
+            bytes: Vec::new(),
+            size: 0,
+            brackets: Brackets::default(),
+        }
+    }
+
+    /// Takes one byte; returns a record when it completes one.
+    fn push(&mut self, byte: u8) -> Option<(u64, RawRecord)> {
+        match self.state {
+            _ if byte.is_ascii_whitespace() && self.state != ArrayState::Element => None,
+            ArrayState::Open => {
+                debug_assert_eq!(byte, b'[', "framing found the array by its `[`");
+                self.state = ArrayState::Between { after_comma: false };
+                None
+            }
+            ArrayState::Between { after_comma } => match byte {
+                b']' => {
+                    self.state = ArrayState::Closed;
+                    after_comma.then(|| self.problem("not JSON: a comma before the closing `]`"))
+                }
+                b',' => Some(self.problem("not JSON: an element is missing before a comma")),
+                _ => {
+                    self.state = ArrayState::Element;
+                    self.keep(byte);
+                    None
+                }
+            },
+            ArrayState::Element if self.brackets.at_top() && matches!(byte, b',' | b']') => {
+                self.state = if byte == b',' {
+                    ArrayState::Between { after_comma: true }
+                } else {
+                    ArrayState::Closed
+                };
+                Some(self.take())
+            }
+            ArrayState::Element => {
+                self.keep(byte);
+                None
+            }
+            ArrayState::Closed => {
+                self.state = ArrayState::Trailing;
+                Some(self.problem("not JSON: data after the array's closing `]`"))
+            }
+            ArrayState::Trailing => None,
+        }
+    }
+
+    /// At the end of the input: an element cut short, or an array never closed.
+    fn finish(&mut self) -> Option<(u64, RawRecord)> {
+        match self.state {
+            ArrayState::Element => Some(self.take()),
+            ArrayState::Between { .. } => {
+                Some(self.problem("truncated JSON: the array ends without its closing `]`"))
+            }
+            ArrayState::Open | ArrayState::Closed | ArrayState::Trailing => None,
+        }
+    }
+
+    fn keep(&mut self, byte: u8) {
+        self.brackets.track(byte);
+        self.size += 1;
+        if self.size > self.max_bytes as u64 {
+            // Give the memory back now: the rest of this element is only counted.
+            self.bytes = Vec::new();
+        } else {
+            self.bytes.push(byte);
+        }
+    }
+
+    /// The element read so far, as a record of its own.
+    fn take(&mut self) -> (u64, RawRecord) {
+        let mut bytes = std::mem::take(&mut self.bytes);
+        // Whitespace before the next comma is not the element's.
+        let end = bytes.trim_ascii_end().len();
+        bytes.truncate(end);
+        let size = std::mem::replace(&mut self.size, 0);
+        self.brackets = Brackets::default();
+        let record = if size > self.max_bytes as u64 {
+            RawRecord::Unreadable(format!(
+                "the element is {size} bytes, over the limit of {} (--max-message-bytes); skipped",
+                self.max_bytes
+            ))
+        } else {
+            RawRecord::Line(bytes)
+        };
+        let index = self.index;
+        self.index += 1;
+        (index, record)
+    }
+
+    /// A problem with the array's structure, reported where the next element would be.
+    fn problem(&mut self, why: &str) -> (u64, RawRecord) {
+        let index = self.index;
+        self.index += 1;
+        (index, RawRecord::Unreadable(why.to_string()))
     }
 }
 
@@ -420,12 +555,88 @@ mod tests {
     fn an_array_is_streamed_element_by_element() {
         assert_eq!(
             records(" [ {\"a\":1}, 2 ]\n", 100),
-            pairs(&[("f#0", "value {\"a\":1}"), ("f#1", "value 2")])
+            pairs(&[("f#0", "line {\"a\":1}"), ("f#1", "line 2")])
         );
+        // Commas and brackets in strings and nested values do not cut an element.
+        assert_eq!(
+            records(
+                "[{\"a\": \"],[\\\"\", \"b\": [1, {}]},\n\"x,y\" ,null]",
+                100
+            ),
+            pairs(&[
+                ("f#0", "line {\"a\": \"],[\\\"\", \"b\": [1, {}]}"),
+                ("f#1", "line \"x,y\""),
+                ("f#2", "line null"),
+            ])
+        );
+        // An element that does not parse is handed on as it is, for the parser to explain.
         let broken = records("[{\"a\":1}, {\"b\": ]", 100);
-        assert_eq!(broken[0], ("f#0".into(), "value {\"a\":1}".into()));
-        assert_eq!(broken[1].0, "f#1");
-        assert!(broken[1].1.starts_with("unreadable not JSON"), "{broken:?}");
+        assert_eq!(
+            broken,
+            pairs(&[("f#0", "line {\"a\":1}"), ("f#1", "line {\"b\": ]")])
+        );
+        assert!(serde_json::from_str::<Value>("{\"b\": ]").is_err());
+        assert_eq!(records("[]", 100), pairs(&[]));
+    }
+
+    #[test]
+    fn an_array_element_over_the_limit_is_measured_and_skipped() {
+        let read = records("[{\"a\": \"0123456789\"}, {\"b\": 1}]", 12);
+        assert_eq!(read.len(), 2, "{read:?}");
+        assert_eq!(read[0].0, "f#0");
+        assert!(
+            read[0]
+                .1
+                .contains("the element is 19 bytes, over the limit of 12"),
+            "{read:?}"
+        );
+        assert_eq!(read[1], ("f#1".into(), "line {\"b\": 1}".into()));
+    }
+
+    #[test]
+    fn a_malformed_array_is_reported_where_it_breaks() {
+        assert_eq!(
+            records("[1,]", 100),
+            pairs(&[
+                ("f#0", "line 1"),
+                ("f#1", "unreadable not JSON: a comma before the closing `]`")
+            ])
+        );
+        assert_eq!(
+            records("[1,,2]", 100),
+            pairs(&[
+                ("f#0", "line 1"),
+                (
+                    "f#1",
+                    "unreadable not JSON: an element is missing before a comma"
+                ),
+                ("f#2", "line 2"),
+            ])
+        );
+        assert_eq!(
+            records("[1] x", 100),
+            pairs(&[
+                ("f#0", "line 1"),
+                (
+                    "f#1",
+                    "unreadable not JSON: data after the array's closing `]`"
+                )
+            ])
+        );
+        assert_eq!(
+            records("[1, 2", 100),
+            pairs(&[("f#0", "line 1"), ("f#1", "line 2")])
+        );
+        assert_eq!(
+            records("[1, ", 100),
+            pairs(&[
+                ("f#0", "line 1"),
+                (
+                    "f#1",
+                    "unreadable truncated JSON: the array ends without its closing `]`"
+                )
+            ])
+        );
     }
 
     #[test]
