@@ -162,46 +162,107 @@ fn read_documents(
     emit: &mut Emit,
 ) {
     first_line.push(b'\n');
-    let mut reader = Cursor::new(first_line).chain(rest);
-    let mut splitter = DocumentSplitter::new(number, max_bytes);
+    let reader = Cursor::new(first_line).chain(rest);
+    split(
+        reader,
+        DocumentSplitter::new(number, max_bytes),
+        &|line| Location::line(file, line),
+        emit,
+    );
+}
+
+/// Cuts a byte stream into records, byte by byte.
+trait Splitter {
+    /// Takes one byte; returns a record, and where it is, when the byte completes one.
+    fn push(&mut self, byte: u8) -> Option<(u64, RawRecord)>;
+    /// At the end of the input: what is left, unfinished.
+    fn finish(&mut self) -> Option<(u64, RawRecord)>;
+    /// Where the next byte is (a line, an element index), to report a read error at.
+    fn position(&self) -> u64;
+}
+
+/// Feeds all of `reader` to `splitter`, emitting each record it cuts at `locate(position)`.
+fn split(
+    mut reader: impl BufRead,
+    mut splitter: impl Splitter,
+    locate: &dyn Fn(u64) -> Location,
+    emit: &mut Emit,
+) {
     loop {
         let available = match reader.fill_buf() {
             Ok(available) => available,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => {
                 let why = format!("read error: {e}; the rest of the file is not read");
-                return emit(
-                    Location::line(file, splitter.line),
-                    RawRecord::Unreadable(why),
-                );
+                return emit(locate(splitter.position()), RawRecord::Unreadable(why));
             }
         };
         if available.is_empty() {
             break;
         }
         for &byte in available {
-            if let Some((line, record)) = splitter.push(byte) {
-                emit(Location::line(file, line), record);
+            if let Some((at, record)) = splitter.push(byte) {
+                emit(locate(at), record);
             }
         }
         let consumed = available.len();
         reader.consume(consumed);
     }
-    if let Some((line, record)) = splitter.finish() {
-        emit(Location::line(file, line), record);
+    if let Some((at, record)) = splitter.finish() {
+        emit(locate(at), record);
+    }
+}
+
+/// A record's bytes as they are cut, held only up to `max_bytes` and counted beyond.
+struct Capped {
+    max_bytes: usize,
+    /// Empty once over the limit.
+    bytes: Vec<u8>,
+    size: u64,
+}
+
+impl Capped {
+    fn new(max_bytes: usize) -> Self {
+        Capped {
+            max_bytes,
+            bytes: Vec::new(),
+            size: 0,
+        }
+    }
+
+    fn keep(&mut self, byte: u8) {
+        self.size += 1;
+        if self.size > self.max_bytes as u64 {
+            // Give the memory back now: the rest of this record is only counted.
+            self.bytes = Vec::new();
+        } else {
+            self.bytes.push(byte);
+        }
+    }
+
+    /// The record kept so far (`what` it is, for the message when it was too long); empties.
+    fn take(&mut self, what: &str) -> RawRecord {
+        let bytes = std::mem::take(&mut self.bytes);
+        let size = std::mem::replace(&mut self.size, 0);
+        if size > self.max_bytes as u64 {
+            RawRecord::Unreadable(format!(
+                "the {what} is {size} bytes, over the limit of {} (--max-message-bytes); skipped",
+                self.max_bytes
+            ))
+        } else {
+            RawRecord::Line(bytes)
+        }
     }
 }
 
 /// Cuts a byte stream into JSON documents (objects or arrays) and, between them, stray lines.
 struct DocumentSplitter {
-    max_bytes: usize,
     /// The line the next byte is on.
     line: u64,
     state: Split,
-    /// The current record's line, bytes (empty once over the limit) and size.
+    /// The current record's line and bytes.
     start: u64,
-    bytes: Vec<u8>,
-    size: u64,
+    record: Capped,
     brackets: Brackets,
 }
 
@@ -256,17 +317,22 @@ enum Split {
 impl DocumentSplitter {
     fn new(line: u64, max_bytes: usize) -> Self {
         DocumentSplitter {
-            max_bytes,
             line,
             state: Split::Between,
             start: line,
-            bytes: Vec::new(),
-            size: 0,
+            record: Capped::new(max_bytes),
             brackets: Brackets::default(),
         }
     }
 
-    /// Takes one byte; returns a record when it completes one.
+    fn take(&mut self) -> (u64, RawRecord) {
+        self.state = Split::Between;
+        self.brackets = Brackets::default();
+        (self.start, self.record.take("document"))
+    }
+}
+
+impl Splitter for DocumentSplitter {
     fn push(&mut self, byte: u8) -> Option<(u64, RawRecord)> {
         let line = self.line;
         if byte == b'\n' {
@@ -282,100 +348,48 @@ impl DocumentSplitter {
                 } else {
                     Split::Stray
                 };
-                self.keep(byte);
+                self.record.keep(byte);
                 None
             }
-            Split::Stray if byte == b'\n' => self.take(),
+            Split::Stray if byte == b'\n' => Some(self.take()),
             Split::Stray => {
-                self.keep(byte);
+                self.record.keep(byte);
                 None
             }
             Split::Document => {
-                self.keep(byte);
-                if self.brackets.track(byte) {
-                    return self.take();
-                }
-                None
+                self.record.keep(byte);
+                self.brackets.track(byte).then(|| self.take())
             }
         }
     }
 
-    /// At the end of the input: what is left, unfinished.
     fn finish(&mut self) -> Option<(u64, RawRecord)> {
-        (self.state != Split::Between)
-            .then(|| self.take())
-            .flatten()
+        (self.state != Split::Between).then(|| self.take())
     }
 
-    fn keep(&mut self, byte: u8) {
-        self.size += 1;
-        if self.size > self.max_bytes as u64 {
-            // Give the memory back now: the rest of this record is only counted.
-            self.bytes = Vec::new();
-        } else {
-            self.bytes.push(byte);
-        }
-    }
-
-    fn take(&mut self) -> Option<(u64, RawRecord)> {
-        let bytes = std::mem::take(&mut self.bytes);
-        let size = std::mem::replace(&mut self.size, 0);
-        self.state = Split::Between;
-        self.brackets = Brackets::default();
-        let record = if size > self.max_bytes as u64 {
-            RawRecord::Unreadable(format!(
-                "the document is {size} bytes, over the limit of {} (--max-message-bytes); skipped",
-                self.max_bytes
-            ))
-        } else {
-            RawRecord::Line(bytes)
-        };
-        Some((self.start, record))
+    fn position(&self) -> u64 {
+        self.line
     }
 }
 
 /// Streams the elements of a top-level JSON array, one record each. Elements are cut here by
 /// counting brackets outside strings, and parsed on the workers like lines; one longer than
 /// `max_bytes` is measured as it streams past, never held.
-fn read_array(mut reader: impl BufRead, file: &Arc<str>, max_bytes: usize, emit: &mut Emit) {
-    let mut splitter = ArraySplitter::new(max_bytes);
-    loop {
-        let available = match reader.fill_buf() {
-            Ok(available) => available,
-            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
-            Err(e) => {
-                let why = format!("read error: {e}; the rest of the file is not read");
-                return emit(
-                    Location::index(file, splitter.index),
-                    RawRecord::Unreadable(why),
-                );
-            }
-        };
-        if available.is_empty() {
-            break;
-        }
-        for &byte in available {
-            if let Some((index, record)) = splitter.push(byte) {
-                emit(Location::index(file, index), record);
-            }
-        }
-        let consumed = available.len();
-        reader.consume(consumed);
-    }
-    if let Some((index, record)) = splitter.finish() {
-        emit(Location::index(file, index), record);
-    }
+fn read_array(reader: impl BufRead, file: &Arc<str>, max_bytes: usize, emit: &mut Emit) {
+    split(
+        reader,
+        ArraySplitter::new(max_bytes),
+        &|index| Location::index(file, index),
+        emit,
+    );
 }
 
 /// Cuts a top-level JSON array into its elements.
 struct ArraySplitter {
-    max_bytes: usize,
     state: ArrayState,
     /// The index of the next element.
     index: u64,
-    /// The current element's bytes (empty once over the limit) and size.
-    bytes: Vec<u8>,
-    size: u64,
+    element: Capped,
     brackets: Brackets,
 }
 
@@ -397,16 +411,38 @@ enum ArrayState {
 impl ArraySplitter {
     fn new(max_bytes: usize) -> Self {
         ArraySplitter {
-            max_bytes,
             state: ArrayState::Open,
             index: 0,
-            bytes: Vec::new(),
-            size: 0,
+            element: Capped::new(max_bytes),
             brackets: Brackets::default(),
         }
     }
 
-    /// Takes one byte; returns a record when it completes one.
+    fn keep(&mut self, byte: u8) {
+        self.brackets.track(byte);
+        self.element.keep(byte);
+    }
+
+    /// The element read so far, as a record of its own.
+    fn take(&mut self) -> (u64, RawRecord) {
+        // Whitespace before the next comma is not the element's.
+        let end = self.element.bytes.trim_ascii_end().len();
+        self.element.bytes.truncate(end);
+        self.brackets = Brackets::default();
+        let index = self.index;
+        self.index += 1;
+        (index, self.element.take("element"))
+    }
+
+    /// A problem with the array's structure, reported where the next element would be.
+    fn problem(&mut self, why: &str) -> (u64, RawRecord) {
+        let index = self.index;
+        self.index += 1;
+        (index, RawRecord::Unreadable(why.to_string()))
+    }
+}
+
+impl Splitter for ArraySplitter {
     fn push(&mut self, byte: u8) -> Option<(u64, RawRecord)> {
         match self.state {
             _ if byte.is_ascii_whitespace() && self.state != ArrayState::Element => None,
@@ -447,7 +483,7 @@ impl ArraySplitter {
         }
     }
 
-    /// At the end of the input: an element cut short, or an array never closed.
+    /// An element cut short, or an array never closed.
     fn finish(&mut self) -> Option<(u64, RawRecord)> {
         match self.state {
             ArrayState::Element => Some(self.take()),
@@ -458,43 +494,8 @@ impl ArraySplitter {
         }
     }
 
-    fn keep(&mut self, byte: u8) {
-        self.brackets.track(byte);
-        self.size += 1;
-        if self.size > self.max_bytes as u64 {
-            // Give the memory back now: the rest of this element is only counted.
-            self.bytes = Vec::new();
-        } else {
-            self.bytes.push(byte);
-        }
-    }
-
-    /// The element read so far, as a record of its own.
-    fn take(&mut self) -> (u64, RawRecord) {
-        let mut bytes = std::mem::take(&mut self.bytes);
-        // Whitespace before the next comma is not the element's.
-        let end = bytes.trim_ascii_end().len();
-        bytes.truncate(end);
-        let size = std::mem::replace(&mut self.size, 0);
-        self.brackets = Brackets::default();
-        let record = if size > self.max_bytes as u64 {
-            RawRecord::Unreadable(format!(
-                "the element is {size} bytes, over the limit of {} (--max-message-bytes); skipped",
-                self.max_bytes
-            ))
-        } else {
-            RawRecord::Line(bytes)
-        };
-        let index = self.index;
-        self.index += 1;
-        (index, record)
-    }
-
-    /// A problem with the array's structure, reported where the next element would be.
-    fn problem(&mut self, why: &str) -> (u64, RawRecord) {
-        let index = self.index;
-        self.index += 1;
-        (index, RawRecord::Unreadable(why.to_string()))
+    fn position(&self) -> u64 {
+        self.index
     }
 }
 
