@@ -9,7 +9,7 @@ use crate::examples_check::check_examples;
 use crate::input::sources::expand;
 use crate::input::{Decoder, FormatChoice};
 use crate::report::{self, Keep, Report};
-use crate::rules::{RuleSettings, RULES};
+use crate::rules::RULES;
 
 /// Exit codes: every record conforms; some violate a rule at error severity; the command line
 /// was wrong or some input could not be read.
@@ -93,7 +93,7 @@ fn check_and_report(
     };
     let settings = CheckSettings {
         decoder,
-        rules: RuleSettings::with_overrides(&common.rules),
+        rules: common.rule_settings().map_err(anyhow::Error::msg)?,
         max_message_bytes: usize::try_from(common.max_message_bytes).unwrap_or(usize::MAX),
         threads: common.threads.map(|n| n as usize),
         mask_values: common.mask_values,

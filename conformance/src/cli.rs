@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::input::FormatChoice;
-use crate::rules::RuleOverride;
+use crate::rules::{RuleOverride, RuleSettings};
 
 /// Checks events against the coder.events contracts.
 #[derive(Debug, Parser)]
@@ -89,15 +89,39 @@ pub struct CommonArgs {
     /// Hide the offending values (and quotes of them in messages).
     #[arg(long)]
     pub mask_values: bool,
-    /// Set a rule's severity, e.g. CT007=off or content-type=error (repeatable).
+    /// Set a rule's severity, e.g. CT007=off or content-type=error (repeatable; applied after
+    /// the configuration file).
     #[arg(long = "rule", value_name = "ID=SEVERITY")]
     pub rules: Vec<RuleOverride>,
+    /// Rule severities from the `check.rules` section of this JSON file, e.g.
+    /// {"check": {"rules": {"CT007": "off"}}} (default: ./.contracts.json when it exists).
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
     /// A longer line (or document) is reported as unreadable and skipped without being held.
     #[arg(long, default_value_t = 16 * 1024 * 1024, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_message_bytes: u64,
     /// Worker threads (default: one per core).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..1024))]
     pub threads: Option<u64>,
+}
+
+/// The configuration file `check`, `validate` and `tap` read when given no `--config`.
+pub const DEFAULT_CONFIG: &str = ".contracts.json";
+
+impl CommonArgs {
+    /// Each rule's severity: its default, then the configuration file's, then `--rule`'s.
+    pub fn rule_settings(&self) -> Result<RuleSettings, String> {
+        let file = match &self.config {
+            Some(path) => Some(path.clone()),
+            None => Some(PathBuf::from(DEFAULT_CONFIG)).filter(|p| p.is_file()),
+        };
+        let mut overrides = match file {
+            Some(path) => crate::rules::config::read(&path)?,
+            None => Vec::new(),
+        };
+        overrides.extend_from_slice(&self.rules);
+        Ok(RuleSettings::with_overrides(&overrides))
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

@@ -405,6 +405,70 @@ fn rule_severities_are_set_by_id_or_name() {
 }
 
 #[test]
+fn rule_severities_come_from_a_configuration_file_then_flags() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("contracts.json");
+    fs::write(
+        &config,
+        r#"{"check": {"rules": {"CT005": "off", "message-id-mismatch": "error"}}}"#,
+    )
+    .unwrap();
+    let config_arg = config.display().to_string();
+    let (code, report) =
+        json_report(contracts().args(["check", "recordings", "--config", &config_arg]));
+    assert_eq!(code, 1);
+    let counts = rule_counts(&report);
+    assert_eq!(counts.get("CT005"), None);
+    let ct008 = report["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["violations"].as_array().unwrap())
+        .find(|v| v["rule"] == "CT008")
+        .expect("a CT008 finding");
+    assert_eq!(ct008["severity"], json!("error"));
+
+    // A flag applies after the file.
+    let (_, report) = json_report(contracts().args([
+        "check",
+        "recordings",
+        "--config",
+        &config_arg,
+        "--rule",
+        "CT005=error",
+    ]));
+    assert_eq!(rule_counts(&report).get("CT005"), Some(&4));
+
+    // `.contracts.json` in the current directory is read when no file is named.
+    fs::copy(&config, dir.path().join(".contracts.json")).unwrap();
+    let recordings = Path::new(CRATE_DIR).join("recordings");
+    let (_, report) = json_report(
+        contracts()
+            .current_dir(dir.path())
+            .arg("check")
+            .arg(&recordings),
+    );
+    assert_eq!(rule_counts(&report).get("CT005"), None);
+
+    // A bad file stops the run before it reads anything, naming the file and line.
+    fs::write(
+        &config,
+        "{\"check\": {\"rules\": {\n  \"CT077\": \"off\"}}}",
+    )
+    .unwrap();
+    let output = contracts()
+        .args(["check", "recordings", "--config", &config_arg])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("{config_arg}:2: check.rules: no rule \"CT077\"")),
+        "{stderr}"
+    );
+}
+
+#[test]
 fn usage_errors_exit_2() {
     for args in [
         vec!["check", "--rule", "CT099=off"],

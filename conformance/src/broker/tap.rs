@@ -12,7 +12,6 @@ use crate::check::{CheckSettings, LiveChecker};
 use crate::cli::{CommonArgs, ReportFormat};
 use crate::input::{Decoder, FormatChoice, Location, RawRecord};
 use crate::report::{self, Keep, ReportBuilder};
-use crate::rules::RuleSettings;
 
 /// What reports name a delivery by when there is no `--out` file: `<tap>:N`, the N-th
 /// delivery of the run.
@@ -30,7 +29,7 @@ pub async fn tap(
     };
     let check_settings = CheckSettings {
         decoder: Decoder::new(FormatChoice::Recording, None),
-        rules: RuleSettings::with_overrides(&common.rules),
+        rules: common.rule_settings().map_err(anyhow::Error::msg)?,
         max_message_bytes: usize::try_from(common.max_message_bytes).unwrap_or(usize::MAX),
         threads: Some(1),
         mask_values: common.mask_values,

@@ -2,6 +2,7 @@
 //! stable ID, a one-line doc and a default severity, and is a pure function of the [`Facts`]
 //! the checker gathered about one record.
 
+pub mod config;
 mod ct001_schema_violation;
 mod ct002_unknown_event_type;
 mod ct003_unknown_version;

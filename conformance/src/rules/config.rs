@@ -1,0 +1,108 @@
+//! Rule severities from a configuration file, for a CI job that keeps them in the repository
+//! rather than on its command line. The `check` section of a JSON file such as
+//! `.contracts.json` (the file `contracts lint` reads its `lint` section from):
+//!
+//! ```json
+//! {"check": {"rules": {"CT007": "off", "message-id-mismatch": "error"}}}
+//! ```
+//!
+//! A rule is named by ID or name, as with `--rule`; `--rule` flags apply after the file.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::Deserialize;
+
+use super::RuleOverride;
+
+#[derive(Debug, Default, Deserialize)]
+struct ConfigFile {
+    // Other sections belong to other commands; only `check` is read here.
+    #[serde(default)]
+    check: CheckSection,
+}
+
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CheckSection {
+    #[serde(default)]
+    rules: BTreeMap<String, String>,
+}
+
+/// The severities the file at `path` sets, or what is wrong with it, naming the file and line.
+pub fn read(path: &Path) -> Result<Vec<RuleOverride>, String> {
+    let shown = path.display();
+    let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
+    let config: ConfigFile = serde_json::from_str(&text).map_err(|e| {
+        format!(
+            "{shown}:{}:{}: not a configuration: {e}",
+            e.line(),
+            e.column()
+        )
+    })?;
+    config
+        .check
+        .rules
+        .iter()
+        .map(|(rule, severity)| {
+            format!("{rule}={severity}").parse().map_err(|why| {
+                // The line of the entry: the first place its key is written.
+                let line = text
+                    .find(&format!("\"{rule}\""))
+                    .map_or(1, |at| text[..at].lines().count().max(1));
+                format!("{shown}:{line}: check.rules: {why}")
+            })
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::rules::{RuleSettings, Severity};
+
+    fn config(text: &str) -> (tempfile::TempDir, std::path::PathBuf) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(".contracts.json");
+        std::fs::write(&path, text).unwrap();
+        (dir, path)
+    }
+
+    #[test]
+    fn the_check_section_sets_severities_by_id_or_name() {
+        let (_dir, path) = config(
+            r#"{"lint": {"ignore": {}}, "check": {"rules": {"CT007": "off", "message-id-mismatch": "error"}}}"#,
+        );
+        let settings = RuleSettings::with_overrides(&read(&path).unwrap());
+        assert_eq!(settings.severity("CT007"), Severity::Off);
+        assert_eq!(settings.severity("CT008"), Severity::Error);
+        assert_eq!(settings.severity("CT001"), Severity::Error);
+    }
+
+    #[test]
+    fn a_bad_file_is_an_error_naming_the_file_and_line() {
+        let (_dir, path) =
+            config("{\n  \"check\": {\"rules\": {\n    \"CT099\": \"off\"\n  }}\n}\n");
+        let why = read(&path).unwrap_err();
+        assert!(why.starts_with(&format!("{}:3: ", path.display())), "{why}");
+        assert!(why.contains("no rule \"CT099\""), "{why}");
+
+        let (_dir, path) = config("{\"check\": {\"rules\": {\"CT007\": \"fatal\"}}}");
+        assert!(read(&path)
+            .unwrap_err()
+            .contains("unknown severity \"fatal\""));
+
+        let (_dir, path) = config("{\"check\": {\"rulez\": {}}}");
+        let why = read(&path).unwrap_err();
+        assert!(
+            why.contains(":1:") && why.contains("unknown field `rulez`"),
+            "{why}"
+        );
+
+        let (_dir, path) = config("{\n  \"check\": ");
+        assert!(read(&path).unwrap_err().contains(":2:"));
+        assert!(read(Path::new("/nonexistent/.contracts.json"))
+            .unwrap_err()
+            .contains("cannot read"));
+    }
+}
