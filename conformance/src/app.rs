@@ -87,8 +87,8 @@ fn check_and_report(
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
     let keep = match common.format {
-        ReportFormat::Text => Keep::Failures(common.max_failures),
-        ReportFormat::Github => Keep::Failures(usize::MAX),
+        ReportFormat::Text => Keep::FirstFailures(common.max_failures),
+        ReportFormat::Github => Keep::AllFailures,
         ReportFormat::Json | ReportFormat::Junit => Keep::All,
     };
     let settings = CheckSettings {

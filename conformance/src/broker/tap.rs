@@ -24,7 +24,7 @@ pub async fn tap(
 ) -> anyhow::Result<u8> {
     let keep = match common.format {
         // Failures were printed as they came.
-        ReportFormat::Text | ReportFormat::Github => Keep::Failures(0),
+        ReportFormat::Text | ReportFormat::Github => Keep::FirstFailures(0),
         ReportFormat::Json | ReportFormat::Junit => Keep::All,
     };
     let check_settings = CheckSettings {

@@ -194,8 +194,8 @@ impl Report {
 }
 
 /// The results a report kept, in input order: in memory (the first failures), or, for a report
-/// of every record, spooled to an unnamed temporary file a compact JSON line each, so that a
-/// run of any size takes the same memory. A spooled result comes back without its `value`,
+/// of every record or every failure, spooled to an unnamed temporary file a compact JSON line
+/// each, so that a run of any size takes the same memory. A spooled result comes back without its `value`,
 /// which only the text report shows (and it keeps its results in memory).
 #[derive(Debug)]
 pub enum Results {
@@ -270,12 +270,24 @@ enum ResultSink {
     },
 }
 
-/// Which results a report keeps: all of them, or the first failures.
+impl ResultSink {
+    fn len(&self) -> u64 {
+        match self {
+            ResultSink::Memory(results) => results.len() as u64,
+            ResultSink::Spool { len, .. } => *len,
+        }
+    }
+}
+
+/// Which results a report keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Keep {
+    /// Every record's (spooled to a temporary file).
     All,
-    /// At most this many failures; conforming records are only counted.
-    Failures(usize),
+    /// Every failure's (spooled to a temporary file); conforming records are only counted.
+    AllFailures,
+    /// At most this many failures, in memory; conforming records are only counted.
+    FirstFailures(usize),
 }
 
 /// Adds up results as they come, keeping only what the report needs.
@@ -333,12 +345,12 @@ impl ReportBuilder {
     /// A builder; one that keeps every result spools them to a temporary file, which may fail.
     pub fn new(keep: Keep) -> io::Result<ReportBuilder> {
         let results = match keep {
-            Keep::All => ResultSink::Spool {
+            Keep::All | Keep::AllFailures => ResultSink::Spool {
                 out: BufWriter::new(tempfile::tempfile()?),
                 len: 0,
                 failed: None,
             },
-            Keep::Failures(_) => ResultSink::Memory(Vec::new()),
+            Keep::FirstFailures(_) => ResultSink::Memory(Vec::new()),
         };
         Ok(ReportBuilder {
             keep,
@@ -418,15 +430,17 @@ impl ReportBuilder {
         }
         let failed = result.is_failure();
         self.failures += u64::from(failed);
+        assert!(self.summary.adds_up(), "{:?}", self.summary);
+        let keep = match self.keep {
+            Keep::All => true,
+            Keep::AllFailures => failed,
+            Keep::FirstFailures(limit) => failed && self.results.len() < limit as u64,
+        };
+        if !keep {
+            return;
+        }
         match &mut self.results {
-            ResultSink::Memory(results) => {
-                let Keep::Failures(limit) = self.keep else {
-                    unreachable!("a report of every result spools them")
-                };
-                if failed && results.len() < limit {
-                    results.push(result);
-                }
-            }
+            ResultSink::Memory(results) => results.push(result),
             ResultSink::Spool { out, len, failed } => {
                 *len += 1;
                 if failed.is_none() {
@@ -439,7 +453,6 @@ impl ReportBuilder {
                 }
             }
         }
-        assert!(self.summary.adds_up(), "{:?}", self.summary);
     }
 
     /// The report; fails only when the results spooled for it could not be written.
@@ -614,7 +627,7 @@ mod tests {
 
     #[test]
     fn a_report_of_failures_keeps_only_the_first_ones_in_memory() {
-        let mut builder = ReportBuilder::new(Keep::Failures(3)).unwrap();
+        let mut builder = ReportBuilder::new(Keep::FirstFailures(3)).unwrap();
         for line in 1..=100 {
             builder.add(result(line, line % 10 != 0));
         }
