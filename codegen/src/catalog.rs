@@ -62,6 +62,18 @@ pub enum Compatibility {
     None,
 }
 
+impl Compatibility {
+    /// The catalog's name of the mode.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Compatibility::Backward => "backward",
+            Compatibility::Forward => "forward",
+            Compatibility::Full => "full",
+            Compatibility::None => "none",
+        }
+    }
+}
+
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Consumer {
@@ -89,6 +101,10 @@ pub struct Contract {
     pub publisher: Option<String>,
     pub consumers: Vec<Consumer>,
     pub compatibility: Compatibility,
+    /// Set when the version is on its way out: why, and what to use instead. Traffic on a
+    /// deprecated version is reported (rule CT010), and the docs and AsyncAPI say so.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub deprecated: Option<String>,
     /// Schema file, relative to the schemas directory.
     pub schema: PathBuf,
     /// Examples directory (with `valid/` and `invalid/`), relative to the schemas directory.

@@ -61,6 +61,10 @@ impl Error {
         Error::new(ErrorKind::Io, file, err.to_string())
     }
 
+    pub(crate) fn io_ref(file: impl AsRef<Path>, err: &std::io::Error) -> Self {
+        Error::new(ErrorKind::Io, file, err.to_string())
+    }
+
     pub(crate) fn json(file: impl AsRef<Path>, err: serde_json::Error) -> Self {
         let line = err.line();
         Error::new(ErrorKind::Json, file, err.to_string()).at_line(line)

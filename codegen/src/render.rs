@@ -148,6 +148,10 @@ pub fn contracts_module(catalog: &Catalog, inputs: &[Input<'_>]) -> TokenStream 
             Direction::Consumed => quote!(Direction::Consumed),
         };
         let schema_path = format!("../{}", bundled_schema_path(c).display());
+        let deprecated = match &c.deprecated {
+            Some(why) => quote!(Some(#why)),
+            None => quote!(None),
+        };
         quote! {
             Contract {
                 event_type: #event_type,
@@ -157,6 +161,7 @@ pub fn contracts_module(catalog: &Catalog, inputs: &[Input<'_>]) -> TokenStream 
                 direction: #direction,
                 exchange: #contract_exchange,
                 routing_key: #routing_key,
+                deprecated: #deprecated,
                 schema: include_str!(#schema_path),
             }
         }

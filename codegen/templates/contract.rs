@@ -24,6 +24,8 @@ pub struct Contract {
     pub direction: Direction,
     pub exchange: &'static str,
     pub routing_key: &'static str,
+    /// Why this version is deprecated and what to use instead, when it is.
+    pub deprecated: Option<&'static str>,
     /// The contract's JSON Schema (draft-07) with every `$ref` bundled in.
     pub schema: &'static str,
 }
@@ -92,15 +94,18 @@ struct Header<'a> {
     version: Option<Cow<'a, str>>,
 }
 
-/// Finds the contract for an event's `type` and `version` in `contracts`.
-pub(crate) fn dispatch(
-    contracts: &'static [Contract],
+/// Finds the contract for an event's `type` and `version` among `contracts`.
+pub(crate) fn dispatch<I>(
+    contracts: I,
     event_type: Option<&str>,
     version: Option<&str>,
-) -> Result<&'static Contract, ParseError> {
+) -> Result<&'static Contract, ParseError>
+where
+    I: IntoIterator<Item = &'static Contract>,
+{
     let event_type =
         event_type.ok_or_else(|| ParseError::NotAnEvent("missing string field \"type\"".into()))?;
-    let mut known = contracts.iter().filter(|c| c.event_type == event_type).peekable();
+    let mut known = contracts.into_iter().filter(|c| c.event_type == event_type).peekable();
     if known.peek().is_none() {
         return Err(ParseError::UnknownType {
             event_type: event_type.to_string(),
@@ -122,10 +127,10 @@ pub(crate) fn dispatch(
 }
 
 /// Reads the dispatch fields of a JSON document.
-pub(crate) fn dispatch_slice(
-    contracts: &'static [Contract],
-    bytes: &[u8],
-) -> Result<&'static Contract, ParseError> {
+pub(crate) fn dispatch_slice<I>(contracts: I, bytes: &[u8]) -> Result<&'static Contract, ParseError>
+where
+    I: IntoIterator<Item = &'static Contract>,
+{
     match serde_json::from_slice::<Header<'_>>(bytes) {
         Ok(header) => dispatch(contracts, header.event_type.as_deref(), header.version.as_deref()),
         Err(e) => match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
@@ -136,10 +141,13 @@ pub(crate) fn dispatch_slice(
 }
 
 /// Reads the dispatch fields of a JSON value.
-pub(crate) fn dispatch_value(
-    contracts: &'static [Contract],
+pub(crate) fn dispatch_value<I>(
+    contracts: I,
     value: &serde_json::Value,
-) -> Result<&'static Contract, ParseError> {
+) -> Result<&'static Contract, ParseError>
+where
+    I: IntoIterator<Item = &'static Contract>,
+{
     let Some(object) = value.as_object() else {
         return Err(ParseError::NotAnEvent("not a JSON object".into()));
     };

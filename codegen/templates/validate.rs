@@ -72,13 +72,15 @@ pub fn options() -> jsonschema::ValidationOptions<'static> {
 }
 
 /// The validator of one contract, compiled on first use.
+#[derive(Debug)]
 pub struct ContractValidator {
     contract: &'static Contract,
     compiled: OnceLock<jsonschema::Validator>,
 }
 
 impl ContractValidator {
-    pub(crate) const fn new(contract: &'static Contract) -> Self {
+    /// The validator of `contract`, compiled from its bundled schema on first use.
+    pub const fn new(contract: &'static Contract) -> Self {
         ContractValidator {
             contract,
             compiled: OnceLock::new(),
@@ -135,11 +137,75 @@ pub fn validator_for(event_type: &str, version: &str) -> Option<&'static Contrac
 /// Validates an event against the contract its `type` and `version` name. An unknown type or
 /// version, or a value that is not an event, is reported as a violation too.
 pub fn validate(event: &Value) -> Result<(), Vec<Violation>> {
-    let contract = dispatch_value(&crate::CONTRACTS, event)
-        .map_err(|e| vec![Violation::from_parse_error(e)])?;
-    let index = crate::CONTRACTS
-        .iter()
-        .position(|c| std::ptr::eq(c, contract))
-        .expect("dispatch returns an entry of CONTRACTS");
-    crate::VALIDATORS[index].validate(event)
+    ContractSet::compiled().validate(event)
+}
+
+/// The contracts events are validated against: the ones compiled into this crate
+/// ([`ContractSet::compiled`]), or others known only at run time (a tool reading a schemas
+/// directory builds them with [`ContractSet::new`]).
+#[derive(Debug)]
+pub struct ContractSet {
+    contracts: Vec<&'static Contract>,
+    validators: Vec<&'static ContractValidator>,
+}
+
+impl ContractSet {
+    /// The contracts of [`CONTRACTS`](crate::CONTRACTS), with the validators of
+    /// [`VALIDATORS`](crate::VALIDATORS).
+    pub fn compiled() -> &'static ContractSet {
+        static COMPILED: OnceLock<ContractSet> = OnceLock::new();
+        COMPILED.get_or_init(|| ContractSet {
+            contracts: crate::CONTRACTS.iter().collect(),
+            validators: crate::VALIDATORS.iter().collect(),
+        })
+    }
+
+    /// A set of contracts known at run time. Their validators live as long as the program
+    /// (a process loads its contracts once).
+    pub fn new(contracts: Vec<&'static Contract>) -> ContractSet {
+        let validators = contracts
+            .iter()
+            .map(|c| &*Box::leak(Box::new(ContractValidator::new(c))))
+            .collect();
+        ContractSet {
+            contracts,
+            validators,
+        }
+    }
+
+    /// The contracts, in catalog order.
+    pub fn contracts(&self) -> &[&'static Contract] {
+        &self.contracts
+    }
+
+    /// The index of the contract with this `type` and `version`.
+    pub fn position(&self, event_type: &str, version: &str) -> Option<usize> {
+        self.contracts
+            .iter()
+            .position(|c| c.event_type == event_type && c.version == version)
+    }
+
+    /// The validator of the contract at `index`.
+    pub fn validator(&self, index: usize) -> &'static ContractValidator {
+        self.validators[index]
+    }
+
+    /// The contract an event's `type` and `version` name, by index.
+    pub fn dispatch(&self, event: &Value) -> Result<usize, ParseError> {
+        let contract = dispatch_value(self.contracts.iter().copied(), event)?;
+        Ok(self
+            .contracts
+            .iter()
+            .position(|c| std::ptr::eq(*c, contract))
+            .expect("dispatch returns a contract of the set"))
+    }
+
+    /// Validates an event against the contract its `type` and `version` name. An unknown type
+    /// or version, or a value that is not an event, is reported as a violation too.
+    pub fn validate(&self, event: &Value) -> Result<(), Vec<Violation>> {
+        let index = self
+            .dispatch(event)
+            .map_err(|e| vec![Violation::from_parse_error(e)])?;
+        self.validators[index].validate(event)
+    }
 }

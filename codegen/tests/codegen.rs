@@ -85,16 +85,7 @@ fn mini_with(name: &str, schema: Value, extra: &[(&str, &str)]) -> PathBuf {
 }
 
 fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), target).unwrap();
-        }
-    }
+    codegen::tree::copy_dir(from, to).unwrap();
 }
 
 fn refused(name: &str, schema: Value, extra: &[(&str, &str)]) -> codegen::Error {

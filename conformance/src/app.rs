@@ -3,12 +3,12 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use crate::check::{check, CheckSettings};
+use crate::check::check;
 use crate::cli::{CheckArgs, Command, CommonArgs, ReportFormat, ValidateArgs};
 use crate::examples_check::check_examples;
 use crate::input::sources::expand;
 use crate::input::{Decoder, FormatChoice};
-use crate::report::{self, Keep, Report};
+use crate::report::{self, Keep};
 use crate::rules::RULES;
 
 /// Exit codes: every record conforms; some violate a rule at error severity; the command line
@@ -17,8 +17,8 @@ pub const EXIT_CONFORM: u8 = 0;
 pub const EXIT_VIOLATIONS: u8 = 1;
 pub const EXIT_TROUBLE: u8 = 2;
 
-/// The sample recordings `check` reads when given no path; found wherever it is run from.
-const SAMPLE_RECORDINGS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/recordings");
+/// The sample recordings `check` reads when given no path, relative to the tree's root.
+const SAMPLE_RECORDINGS: &str = "conformance/recordings";
 
 /// Runs one command, writing its output to `out`. An `Err` is an I/O error writing `out`, or
 /// a failure that is no fault of the input (reported on stderr by the caller).
@@ -27,8 +27,20 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<u8> {
         Command::Check(args) => run_check(args, out),
         Command::Validate(args) => run_validate(args, out),
         Command::Examples(args) => {
-            let outcome = check_examples(&args.schemas)?;
+            let tree = match crate::schema_checks::resolve_schemas(args.schemas) {
+                Ok(tree) => tree,
+                Err(why) => {
+                    eprintln!("contracts: {why}");
+                    return Ok(EXIT_TROUBLE);
+                }
+            };
+            let outcome = check_examples(&tree.schemas)?;
             outcome.write(out)?;
+            writeln!(
+                out,
+                "against the schemas in {}",
+                crate::schema_checks::tree_name(&tree)
+            )?;
             Ok(outcome.exit_code())
         }
         Command::Rules => {
@@ -43,18 +55,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<u8> {
         Command::Docs(args) => crate::schema_checks::run_docs(args, out),
         Command::Asyncapi(args) => crate::schema_checks::run_asyncapi(args, out),
         Command::ReportSchema => {
-            let mut schema = schemars::schema_for!(Report);
-            // What the file is, in the file: conformance/report.schema.json is this output.
-            schema.insert(
-                "$comment".into(),
-                concat!(
-                    "printed by `contracts report-schema`; conformance/report.schema.json is ",
-                    "this, checked by a test"
-                )
-                .into(),
-            );
-            serde_json::to_writer_pretty(&mut *out, &schema)?;
-            writeln!(out)?;
+            out.write_all(crate::report::schema_text().as_bytes())?;
             Ok(EXIT_CONFORM)
         }
     }
@@ -62,7 +63,18 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<u8> {
 
 fn run_check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
     let paths = if args.paths.is_empty() {
-        vec![relative_to_current_dir(Path::new(SAMPLE_RECORDINGS))]
+        let samples = codegen::Tree::find()
+            .map(|tree| tree.join(SAMPLE_RECORDINGS))
+            .filter(|dir| dir.is_dir());
+        match samples {
+            Some(dir) => vec![relative_to_current_dir(&dir)],
+            None => {
+                eprintln!(
+                    "contracts: no path given, and no {SAMPLE_RECORDINGS} in a tree at or above the current directory: name the files to check (- for standard input)"
+                );
+                return Ok(EXIT_TROUBLE);
+            }
+        }
     } else {
         args.paths
     };
@@ -91,14 +103,9 @@ fn check_and_report(
         ReportFormat::Github => Keep::AllFailures,
         ReportFormat::Json | ReportFormat::Junit => Keep::All,
     };
-    let settings = CheckSettings {
-        decoder,
-        rules: common.rule_settings().map_err(anyhow::Error::msg)?,
-        max_message_bytes: usize::try_from(common.max_message_bytes).unwrap_or(usize::MAX),
-        threads: common.threads.map(|n| n as usize),
-        mask_values: common.mask_values,
-        keep,
-    };
+    let settings = common
+        .check_settings(decoder, keep, common.threads.map(|n| n as usize))
+        .map_err(anyhow::Error::msg)?;
     let report = check(&expand(paths), &settings)?;
     match common.format {
         ReportFormat::Text => report::text::write(&report, out)?,

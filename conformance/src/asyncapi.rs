@@ -11,8 +11,8 @@ use codegen::catalog::{Contract, Direction};
 use codegen::walk::{self, escape};
 use serde_json::{json, Map, Value};
 
-use crate::examples::{self, Expected};
 use crate::finding::{compatibility_name, RunError};
+use codegen::examples::{self, Expected};
 
 /// The AsyncAPI version the document is written in.
 pub const ASYNCAPI_VERSION: &str = "3.0.0";
@@ -147,7 +147,11 @@ fn message(contract: &Contract, bundled: &Value, examples: Vec<Value>) -> Value 
         "#/components/messages/{}/payload/schema",
         escape(&contract.rust_name)
     );
-    let mut description = String::from("Triggered when:\n");
+    let mut description = match &contract.deprecated {
+        Some(why) => format!("**Deprecated**: {why}\n\n"),
+        None => String::new(),
+    };
+    description.push_str("Triggered when:\n");
     for trigger in &contract.triggered_when {
         description.push_str(&format!("- {trigger}\n"));
     }
@@ -157,7 +161,7 @@ fn message(contract: &Contract, bundled: &Value, examples: Vec<Value>) -> Value 
         compatibility_name(contract.compatibility),
         contract.owner
     ));
-    json!({
+    let mut message = json!({
         "name": contract.key(),
         "title": contract.description,
         "summary": contract.summary,
@@ -168,7 +172,14 @@ fn message(contract: &Contract, bundled: &Value, examples: Vec<Value>) -> Value 
             "schema": embedded_schema(bundled, &base),
         },
         "examples": examples,
-    })
+    });
+    if let Some(why) = &contract.deprecated {
+        // AsyncAPI 3.0 has no `deprecated` on messages: a tag says it to tools, the title and
+        // description to readers.
+        message["title"] = json!(format!("{} (deprecated)", contract.description));
+        message["tags"] = json!([{"name": "deprecated", "description": why}]);
+    }
+    message
 }
 
 /// The bundled schema as it sits inside the document at `base`: its `#/definitions/...`

@@ -71,9 +71,10 @@ pub struct ValidateArgs {
 
 #[derive(Debug, Args)]
 pub struct ExamplesArgs {
-    /// The schemas directory holding catalog.json.
-    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas"))]
-    pub schemas: PathBuf,
+    /// The schemas directory holding catalog.json (default: the nearest schemas/catalog.json
+    /// at or above the current directory). Examples are validated against these schemas.
+    #[arg(long)]
+    pub schemas: Option<PathBuf>,
 }
 
 /// The flags `check` and `validate` share.
@@ -103,12 +104,61 @@ pub struct CommonArgs {
     /// Worker threads (default: one per core).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..1024))]
     pub threads: Option<u64>,
+    /// Check against the contracts of this schemas directory, read now, instead of those
+    /// compiled into this binary.
+    #[arg(long, value_name = "DIR")]
+    pub schemas: Option<PathBuf>,
 }
 
 /// The configuration file `check`, `validate` and `tap` read when given no `--config`.
 pub const DEFAULT_CONFIG: &str = ".contracts.json";
 
 impl CommonArgs {
+    /// The settings of a run of `check`, `validate` or `tap`: the one place they are made.
+    pub fn check_settings(
+        &self,
+        decoder: crate::input::Decoder,
+        keep: crate::report::Keep,
+        threads: Option<usize>,
+    ) -> Result<crate::check::CheckSettings, String> {
+        Ok(crate::check::CheckSettings {
+            contracts: self.contracts()?,
+            decoder,
+            rules: self.rule_settings()?,
+            max_message_bytes: usize::try_from(self.max_message_bytes).unwrap_or(usize::MAX),
+            threads,
+            mask_values: self.mask_values,
+            keep,
+        })
+    }
+
+    /// The contracts to check against: `--schemas DIR`'s, read now; else the compiled-in ones,
+    /// with a note on standard error when the tree the command runs in has other schemas.
+    pub fn contracts(&self) -> Result<&'static crate::check::Contracts, String> {
+        use crate::check::Contracts;
+        if let Some(dir) = &self.schemas {
+            let set = crate::contract_set::load(dir).map_err(|e| e.to_string())?;
+            return Ok(Contracts::of(set));
+        }
+        let compiled = Contracts::compiled();
+        if let Some(tree) = codegen::Tree::find() {
+            // A tree that does not load is for `lint` to explain; the compiled-in contracts
+            // still apply.
+            if let Ok(set) = crate::contract_set::load(&tree.schemas) {
+                let differ = crate::contract_set::differences(&set, compiled.set());
+                if !differ.is_empty() {
+                    eprintln!(
+                        "contracts: note: the schemas in {} differ from the contracts compiled into this binary: {}; checking against the compiled-in ones (pass --schemas {} to check against the tree's)",
+                        tree.schemas.display(),
+                        differ.join(", "),
+                        tree.schemas.display()
+                    );
+                }
+            }
+        }
+        Ok(compiled)
+    }
+
     /// Each rule's severity: its default, then the configuration file's, then `--rule`'s.
     pub fn rule_settings(&self) -> Result<RuleSettings, String> {
         let file = match &self.config {
@@ -244,14 +294,12 @@ mod tests {
     }
 }
 
-/// The repository's schemas directory, wherever `contracts` runs from.
-const DEFAULT_SCHEMAS: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../schemas");
-
 #[derive(Debug, Args)]
 pub struct LintArgs {
-    /// The schemas directory holding catalog.json.
-    #[arg(long, default_value = DEFAULT_SCHEMAS)]
-    pub schemas: PathBuf,
+    /// The schemas directory holding catalog.json (default: the nearest schemas/catalog.json
+    /// at or above the current directory).
+    #[arg(long)]
+    pub schemas: Option<PathBuf>,
     /// Per-path rule ignores; default `<schemas>/.contracts.json` when it exists.
     #[arg(long)]
     pub config: Option<PathBuf>,
@@ -264,9 +312,10 @@ pub struct BreakingArgs {
     /// A git ref (schemas read with git, work tree untouched) or a schemas directory.
     #[arg(long)]
     pub against: String,
-    /// The current schemas directory.
-    #[arg(long, default_value = DEFAULT_SCHEMAS)]
-    pub schemas: PathBuf,
+    /// The current schemas directory (default: the nearest schemas/catalog.json at or above
+    /// the current directory).
+    #[arg(long)]
+    pub schemas: Option<PathBuf>,
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
 }
@@ -276,17 +325,21 @@ pub struct DocsArgs {
     /// Write nothing; exit 1 naming the pages that differ from what the schemas produce.
     #[arg(long)]
     pub check: bool,
-    #[arg(long, default_value = DEFAULT_SCHEMAS)]
-    pub schemas: PathBuf,
-    /// Where the pages go.
-    #[arg(long, default_value = concat!(env!("CARGO_MANIFEST_DIR"), "/../docs/events"))]
-    pub out: PathBuf,
+    /// The schemas directory (default: the nearest schemas/catalog.json at or above the
+    /// current directory).
+    #[arg(long)]
+    pub schemas: Option<PathBuf>,
+    /// Where the pages go (default: docs/events beside the schemas directory).
+    #[arg(long)]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Debug, Args)]
 pub struct AsyncApiArgs {
-    #[arg(long, default_value = DEFAULT_SCHEMAS)]
-    pub schemas: PathBuf,
+    /// The schemas directory (default: the nearest schemas/catalog.json at or above the
+    /// current directory).
+    #[arg(long)]
+    pub schemas: Option<PathBuf>,
     /// Write the document here instead of standard output.
     #[arg(long, short)]
     pub out: Option<PathBuf>,

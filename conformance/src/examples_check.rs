@@ -1,11 +1,13 @@
 //! `contracts examples`: every documented example must get its labelled answer: a valid one
-//! passes `coder_events::validate`, an invalid one fails its own contract with exactly its
-//! labelled (instancePath, keyword) and nothing else.
+//! passes validation against the schemas it sits beside, an invalid one fails its own contract
+//! with exactly its labelled (instancePath, keyword) and nothing else.
 
 use std::io::{self, Write};
 use std::path::Path;
 
-use crate::examples::{self, Example, ExampleError, Expected};
+use coder_events::ContractSet;
+
+use codegen::examples::{self, Example, ExampleError, Expected};
 
 /// What checking the examples found.
 pub struct ExamplesOutcome {
@@ -45,11 +47,14 @@ impl ExamplesOutcome {
     }
 }
 
+/// Checks every example of the schemas directory against that directory's own schemas (not the
+/// contracts compiled into this binary).
 pub fn check_examples(schemas_dir: &Path) -> Result<ExamplesOutcome, codegen::Error> {
     let (examples, unreadable) = examples::load_all(schemas_dir)?;
+    let contracts = crate::contract_set::load(schemas_dir)?;
     let mismatches = examples
         .iter()
-        .filter_map(|example| mismatch(example, schemas_dir))
+        .filter_map(|example| mismatch(example, schemas_dir, &contracts))
         .collect();
     Ok(ExamplesOutcome {
         checked: examples.len(),
@@ -59,7 +64,7 @@ pub fn check_examples(schemas_dir: &Path) -> Result<ExamplesOutcome, codegen::Er
 }
 
 /// Why `example` does not get its labelled answer, if it does not.
-fn mismatch(example: &Example, schemas_dir: &Path) -> Option<String> {
+fn mismatch(example: &Example, schemas_dir: &Path, contracts: &ContractSet) -> Option<String> {
     let name = example
         .path
         .strip_prefix(schemas_dir)
@@ -73,7 +78,7 @@ fn mismatch(example: &Example, schemas_dir: &Path) -> Option<String> {
             .join("; ")
     };
     match &example.expected {
-        Expected::Valid => match coder_events::validate(&example.event) {
+        Expected::Valid => match contracts.validate(&example.event) {
             Ok(()) => None,
             Err(violations) => Some(format!(
                 "{name}: a valid example is rejected: {}",
@@ -83,8 +88,9 @@ fn mismatch(example: &Example, schemas_dir: &Path) -> Option<String> {
         Expected::Invalid { violation, .. } => {
             // Against the example's own contract: a wrong `type` or `version` is a `const`
             // violation there, where `validate` would dispatch to another contract or none.
-            let Some(validator) =
-                coder_events::validator_for(&example.event_type, &example.version)
+            let Some(validator) = contracts
+                .position(&example.event_type, &example.version)
+                .map(|i| contracts.validator(i))
             else {
                 return Some(format!(
                     "{name}: no validator for {} {}",

@@ -90,12 +90,7 @@ impl fmt::Display for Breaks {
 
 /// The catalog's name of a compatibility mode.
 pub fn compatibility_name(mode: Compatibility) -> &'static str {
-    match mode {
-        Compatibility::Backward => "backward",
-        Compatibility::Forward => "forward",
-        Compatibility::Full => "full",
-        Compatibility::None => "none",
-    }
+    mode.as_str()
 }
 
 /// A rule as listed by a registry: its stable ID, a short name, what it is for, and the

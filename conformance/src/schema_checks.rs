@@ -8,9 +8,41 @@ use crate::app::EXIT_TROUBLE;
 use crate::asyncapi::{self, AsyncApiOptions};
 use crate::breaking::{self, Against, BreakingOptions};
 use crate::cli::{AsyncApiArgs, BreakingArgs, DocsArgs, LintArgs, ReportFormat};
-use crate::docs::{self, DocsMode, DocsOptions};
 use crate::finding::{self, Finding, RuleDoc, RunError};
 use crate::lint::{self, LintOptions};
+use codegen::docs::{self, DocsMode, DocsOptions};
+
+/// The schemas directory a command acts on: `--schemas` when given, else the nearest
+/// `schemas/catalog.json` at or above the current directory. Nothing about the machine the
+/// binary was built on decides it.
+pub fn resolve_schemas(flag: Option<std::path::PathBuf>) -> Result<codegen::Tree, String> {
+    match flag {
+        Some(dir) => Ok(codegen::Tree::of_schemas_dir(dir)),
+        None => codegen::Tree::find().ok_or_else(codegen::tree::not_found_message),
+    }
+}
+
+/// How text output names the tree it used: the schemas directory's full path.
+pub fn tree_name(tree: &codegen::Tree) -> String {
+    tree.schemas
+        .canonicalize()
+        .unwrap_or_else(|_| tree.schemas.clone())
+        .display()
+        .to_string()
+}
+
+/// Resolves the schemas directory, or says why not and returns the "trouble" exit code.
+macro_rules! tree_or_trouble {
+    ($flag:expr) => {
+        match resolve_schemas($flag) {
+            Ok(tree) => tree,
+            Err(why) => {
+                eprintln!("contracts: {why}");
+                return Ok(EXIT_TROUBLE);
+            }
+        }
+    };
+}
 
 /// Prints why a command could not run and returns the "trouble" exit code.
 fn trouble(error: &RunError) -> u8 {
@@ -35,8 +67,9 @@ fn write_findings(
 }
 
 pub fn run_lint(args: LintArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let tree = tree_or_trouble!(args.schemas);
     let options = LintOptions {
-        schemas_dir: args.schemas,
+        schemas_dir: tree.schemas.clone(),
         config: args.config,
     };
     match lint::lint(&options) {
@@ -48,6 +81,14 @@ pub fn run_lint(args: LintArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
                 &lint::rule_docs(),
                 &report.findings,
             )?;
+            if args.format == ReportFormat::Text {
+                writeln!(
+                    out,
+                    "linted {} contract(s) in {}",
+                    report.contracts,
+                    tree_name(&tree)
+                )?;
+            }
             Ok(report.exit_code())
         }
         Err(e) => Ok(trouble(&e)),
@@ -55,8 +96,9 @@ pub fn run_lint(args: LintArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
 }
 
 pub fn run_breaking(args: BreakingArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let tree = tree_or_trouble!(args.schemas);
     let options = BreakingOptions {
-        schemas_dir: args.schemas,
+        schemas_dir: tree.schemas.clone(),
         against: Against::parse(&args.against),
     };
     match breaking::breaking(&options) {
@@ -71,8 +113,10 @@ pub fn run_breaking(args: BreakingArgs, out: &mut dyn Write) -> anyhow::Result<u
             if args.format == ReportFormat::Text {
                 writeln!(
                     out,
-                    "compared {} contract(s) with {}",
-                    report.compared, report.previous
+                    "compared {} contract(s) in {} with {}",
+                    report.compared,
+                    tree_name(&tree),
+                    report.previous
                 )?;
             }
             Ok(report.exit_code())
@@ -82,9 +126,10 @@ pub fn run_breaking(args: BreakingArgs, out: &mut dyn Write) -> anyhow::Result<u
 }
 
 pub fn run_docs(args: DocsArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let tree = tree_or_trouble!(args.schemas);
     let options = DocsOptions {
-        schemas_dir: args.schemas,
-        out_dir: args.out,
+        schemas_dir: tree.schemas.clone(),
+        out_dir: args.out.unwrap_or_else(|| tree.join(docs::DOCS_DIR)),
         mode: if args.check {
             DocsMode::Check
         } else {
@@ -103,16 +148,31 @@ pub fn run_docs(args: DocsArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
                     "run `{}` and commit the result",
                     docs::REGENERATE_COMMAND
                 )?;
+            } else {
+                writeln!(
+                    out,
+                    "{} page(s) {} from {}",
+                    outcome.pages.len(),
+                    if args.check {
+                        "up to date"
+                    } else {
+                        "generated"
+                    },
+                    tree_name(&tree)
+                )?;
             }
             Ok(outcome.exit_code())
         }
-        Err(e) => Ok(trouble(&e)),
+        Err(e) => Ok(trouble(&e.into())),
     }
 }
 
 pub fn run_asyncapi(args: AsyncApiArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
+    let tree = tree_or_trouble!(args.schemas);
+    // Standard output is the document; the tree it was made from is named beside it.
+    eprintln!("asyncapi: from {}", tree_name(&tree));
     let document = match asyncapi::document(&AsyncApiOptions {
-        schemas_dir: args.schemas,
+        schemas_dir: tree.schemas.clone(),
     }) {
         Ok(document) => document,
         Err(e) => return Ok(trouble(&e)),

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 
 use codegen::catalog::Direction;
+use codegen::examples::{self, Expected};
 use conformance::asyncapi::{document, render_json, AsyncApiOptions, PAYLOAD_SCHEMA_FORMAT};
-use conformance::examples::{self, Expected};
 use serde_json::{json, Value};
 
 fn schemas_dir() -> PathBuf {
@@ -47,12 +47,25 @@ fn the_document_is_valid_asyncapi_3_0_0() {
     let doc = generated();
     let found = errors(&validator, &doc);
     assert!(found.is_empty(), "{}", found.join("\n"));
-    // The validator does reject a document that breaks the specification.
+    // The validator does reject a document that breaks the specification. Each edit changes a
+    // value the document has (`get_mut`, never indexing, which would add what is missing).
     let mut broken = doc.clone();
-    broken["operations"]["send.dashboard.analytics.metric.recorded"]["action"] = json!("publish");
+    let action = broken["operations"]
+        .as_object_mut()
+        .and_then(|operations| operations.values_mut().next())
+        .and_then(|operation| operation.get_mut("action"))
+        .expect("an operation with an action");
+    assert!(action == "send" || action == "receive", "{action}");
+    *action = json!("publish");
     assert!(!errors(&validator, &broken).is_empty());
     let mut unbound = doc;
-    unbound["channels"]["dashboard.created"]["bindings"]["amqp"]["is"] = json!("exchange");
+    let is = unbound["channels"]
+        .as_object_mut()
+        .and_then(|channels| channels.values_mut().next())
+        .and_then(|channel| channel.pointer_mut("/bindings/amqp/is"))
+        .expect("a channel with an AMQP binding");
+    assert_eq!(is, "routingKey");
+    *is = json!("exchange");
     assert!(!errors(&validator, &unbound).is_empty());
 }
 
@@ -140,7 +153,12 @@ fn each_contract_is_a_message_whose_payload_accepts_exactly_its_valid_examples()
     for contract in &catalog.contracts {
         let message = &messages[&contract.rust_name];
         assert_eq!(message["name"], json!(contract.key()));
-        assert_eq!(message["title"], json!(contract.description));
+        let title = match &contract.deprecated {
+            Some(_) => format!("{} (deprecated)", contract.description),
+            None => contract.description.clone(),
+        };
+        assert_eq!(message["title"], json!(title));
+        assert_eq!(message.get("tags").is_some(), contract.deprecated.is_some());
         assert_eq!(message["summary"], json!(contract.summary));
         assert_eq!(message["contentType"], "application/json");
         assert_eq!(message["payload"]["schemaFormat"], PAYLOAD_SCHEMA_FORMAT);
@@ -187,7 +205,12 @@ fn operations_send_what_is_published_and_receive_what_is_consumed() {
     let doc = generated();
     let (catalog, _) = codegen::load(&schemas_dir()).unwrap();
     let operations = doc["operations"].as_object().unwrap();
-    assert_eq!(operations.len(), 5);
+    let pairs: std::collections::BTreeSet<(&str, bool)> = catalog
+        .contracts
+        .iter()
+        .map(|c| (c.routing_key.as_str(), c.direction == Direction::Published))
+        .collect();
+    assert_eq!(operations.len(), pairs.len());
     for contract in &catalog.contracts {
         let action = match contract.direction {
             Direction::Published => "send",
@@ -203,6 +226,39 @@ fn operations_send_what_is_published_and_receive_what_is_consumed() {
             "$ref": format!("#/channels/{}/messages/{}", contract.routing_key, contract.rust_name)
         })));
     }
+}
+
+#[test]
+fn a_deprecated_version_says_so_and_stays_valid_asyncapi() {
+    let scratch = tempfile::tempdir().unwrap();
+    codegen::tree::copy_dir(&schemas_dir(), scratch.path()).unwrap();
+    let catalog_path = scratch.path().join("catalog.json");
+    let mut catalog: Value =
+        serde_json::from_str(&std::fs::read_to_string(&catalog_path).unwrap()).unwrap();
+    let first = &mut catalog["contracts"][0];
+    first["deprecated"] = json!("moving to a newer version");
+    let name = first["rustName"].as_str().unwrap().to_string();
+    std::fs::write(&catalog_path, catalog.to_string()).unwrap();
+
+    let doc = document(&AsyncApiOptions {
+        schemas_dir: scratch.path().to_path_buf(),
+    })
+    .unwrap();
+    let message = &doc["components"]["messages"][&name];
+    assert_eq!(
+        message["tags"],
+        json!([{"name": "deprecated", "description": "moving to a newer version"}])
+    );
+    assert!(message["title"]
+        .as_str()
+        .unwrap()
+        .ends_with(" (deprecated)"));
+    assert!(message["description"]
+        .as_str()
+        .unwrap()
+        .starts_with("**Deprecated**: moving to a newer version"));
+    let found = errors(&asyncapi_validator(), &doc);
+    assert!(found.is_empty(), "{}", found.join("\n"));
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! `contracts breaking`: one previous/current fixture pair per rule (tests/fixtures/breaking/
 //! <ID>/), the compatibility modes, `--against` a git ref in a scripted repository, and the
-//! end-to-end case on the repository's own metric.recorded contract.
+//! end-to-end case on every contract of the repository's catalog.
 
 mod common;
 use common::copy_dir;
@@ -703,97 +703,126 @@ fn against_parses_an_existing_directory_as_a_directory_and_anything_else_as_a_re
     assert_eq!(Against::parse("HEAD~1"), Against::GitRef("HEAD~1".into()));
 }
 
-const METRIC: &str = "contracts/dashboard.analytics.metric.recorded";
+/// An edit each contract's compatibility mode forbids inside a version (none for `none`): a
+/// new required property narrows (breaks producers), dropping one from `required` widens
+/// (breaks consumers).
+fn forbidden_edit(mode: Compatibility, schema: &mut Value) -> bool {
+    match mode {
+        Compatibility::Backward | Compatibility::Full => {
+            schema["properties"]["addedInPlace"] = json!({"type": "string"});
+            schema["required"]
+                .as_array_mut()
+                .unwrap()
+                .push(json!("addedInPlace"));
+            true
+        }
+        Compatibility::Forward => {
+            schema["required"].as_array_mut().unwrap().pop();
+            true
+        }
+        Compatibility::None => false,
+    }
+}
 
-/// The breaking edit of the end-to-end test: `dashboardId` becomes required and `value` an
-/// integer, both rejecting events that 1.0 accepts.
-fn break_metric_schema(schema: &mut Value) {
-    let data = &mut schema["properties"]["data"];
-    data["required"]
-        .as_array_mut()
-        .unwrap()
-        .push(json!("dashboardId"));
-    data["properties"]["value"]["type"] = json!("integer");
+/// The major version after every version of `event_type` in the catalog.
+fn next_major(catalog: &codegen::Catalog, event_type: &str) -> String {
+    let major = catalog
+        .contracts
+        .iter()
+        .filter(|c| c.event_type == event_type)
+        .filter_map(|c| c.version.split('.').next()?.parse::<u32>().ok())
+        .max()
+        .unwrap_or(0);
+    format!("{}.0", major + 1)
 }
 
 #[test]
-fn a_breaking_edit_to_metric_recorded_1_0_fails() {
+fn a_breaking_edit_inside_any_catalog_version_fails_and_says_to_add_a_version() {
     let temp = tempfile::tempdir().unwrap();
     let schemas = temp.path().join("schemas");
     copy_dir(&repository_schemas(), &schemas);
-    let file = schemas.join(METRIC).join("1.0/schema.json");
-    let mut schema = read_json(&file);
-    break_metric_schema(&mut schema);
-    write_json(&file, &schema);
+    let catalog = codegen::Catalog::load(&schemas).unwrap();
+    let mut edited = Vec::new();
+    for contract in &catalog.contracts {
+        let file = schemas.join(&contract.schema);
+        let mut schema = read_json(&file);
+        if forbidden_edit(contract.compatibility, &mut schema) {
+            write_json(&file, &schema);
+            edited.push(contract);
+        }
+    }
 
     let report = run(&schemas, Against::Directory(repository_schemas()));
-    let found: Vec<(&str, Severity, &str)> = report
-        .findings
-        .iter()
-        .map(|f| (f.rule, f.severity, f.pointer.as_str()))
-        .collect();
-    assert_eq!(
-        found,
-        vec![
-            (
-                "BRK009",
-                Severity::Error,
-                "/properties/data/properties/value/type"
-            ),
-            ("BRK007", Severity::Error, "/properties/data/required"),
-        ]
-    );
-    for f in &report.findings {
-        assert_eq!(f.file, file);
+    for contract in &edited {
+        let file = schemas.join(&contract.schema);
+        let own: Vec<&Finding> = report.findings.iter().filter(|f| f.file == file).collect();
         assert!(
-            f.message.ends_with("add a new version instead (dashboard.analytics.metric.recorded 2.0 beside 1.0, with its own catalog entry)"),
-            "{}",
-            f.message
+            !own.is_empty(),
+            "{} broke without a finding",
+            contract.key()
         );
+        let advice = format!(
+            "add a new version instead ({} {} beside {}, with its own catalog entry)",
+            contract.event_type,
+            next_major(&catalog, &contract.event_type),
+            contract.version
+        );
+        for f in own {
+            assert_eq!(f.severity, Severity::Error, "{f:?}");
+            assert!(f.message.ends_with(&advice), "{}", f.message);
+        }
     }
-    assert_eq!(report.compared, 5);
-    assert_eq!(report.exit_code(), finding::EXIT_FINDINGS);
+    assert_eq!(report.compared, catalog.contracts.len());
+    let expected = if edited.is_empty() {
+        finding::EXIT_CLEAN
+    } else {
+        finding::EXIT_FINDINGS
+    };
+    assert_eq!(report.exit_code(), expected);
 }
 
 #[test]
-fn the_same_change_shipped_as_version_2_0_beside_1_0_passes() {
+fn the_same_edits_shipped_as_new_versions_beside_the_old_pass() {
     let temp = tempfile::tempdir().unwrap();
     let schemas = temp.path().join("schemas");
     copy_dir(&repository_schemas(), &schemas);
-    let v1 = schemas.join(METRIC).join("1.0");
-    let v2 = schemas.join(METRIC).join("2.0");
-
-    let mut schema = read_json(&v1.join("schema.json"));
-    break_metric_schema(&mut schema);
-    schema["$id"] = json!(
-        "https://schemas.coder.events/contracts/dashboard.analytics.metric.recorded/2.0/schema.json"
-    );
-    schema["title"] = json!("Dashboard analytics metric recorded (v2.0)");
-    schema["properties"]["version"] =
-        json!({"type": "string", "const": "2.0", "description": "Contract version 2.0"});
-    write_json(&v2.join("schema.json"), &schema);
-    copy_dir(&v1.join("examples"), &v2.join("examples"));
-
+    let catalog = codegen::Catalog::load(&schemas).unwrap();
     let catalog_path = schemas.join("catalog.json");
-    let mut catalog = read_json(&catalog_path);
-    let contracts = catalog["contracts"].as_array_mut().unwrap();
-    let mut entry = contracts
-        .iter()
-        .find(|c| c["type"] == "dashboard.analytics.metric.recorded")
-        .unwrap()
-        .clone();
-    entry["version"] = json!("2.0");
-    entry["rustName"] = json!("MetricRecordedV2");
-    entry["schema"] = json!(format!("{METRIC}/2.0/schema.json"));
-    entry["examples"] = json!(format!("{METRIC}/2.0/examples"));
-    contracts.push(entry);
-    write_json(&catalog_path, &catalog);
+    let mut catalog_json = read_json(&catalog_path);
+    let mut added = 0;
+    for (i, contract) in catalog.contracts.iter().enumerate() {
+        let mut schema = read_json(&schemas.join(&contract.schema));
+        if !forbidden_edit(contract.compatibility, &mut schema) {
+            continue;
+        }
+        let version = next_major(&catalog, &contract.event_type);
+        let dir = format!("contracts/{}/{version}", contract.event_type);
+        schema["properties"]["version"] = json!({
+            "type": "string", "const": version, "description": format!("Contract version {version}")
+        });
+        write_json(&schemas.join(&dir).join("schema.json"), &schema);
+        copy_dir(
+            &schemas.join(&contract.examples),
+            &schemas.join(&dir).join("examples"),
+        );
+        let mut entry = catalog_json["contracts"][i].clone();
+        entry["version"] = json!(version);
+        entry["rustName"] = json!(format!("{}Next", contract.rust_name));
+        entry["schema"] = json!(format!("{dir}/schema.json"));
+        entry["examples"] = json!(format!("{dir}/examples"));
+        catalog_json["contracts"]
+            .as_array_mut()
+            .unwrap()
+            .push(entry);
+        added += 1;
+    }
+    write_json(&catalog_path, &catalog_json);
 
     let report = run(&schemas, Against::Directory(repository_schemas()));
     assert_eq!(report.findings, vec![]);
     assert_eq!(report.exit_code(), finding::EXIT_CLEAN);
-    assert_eq!(report.compared, 5);
-    // And the new version is a well-formed contract.
+    assert_eq!(report.compared, catalog.contracts.len());
+    // And each new version is a well-formed contract.
     let linted = lint(&LintOptions::new(&schemas)).unwrap();
     let errors: Vec<&Finding> = linted
         .findings
@@ -801,7 +830,7 @@ fn the_same_change_shipped_as_version_2_0_beside_1_0_passes() {
         .filter(|f| f.severity == Severity::Error)
         .collect();
     assert!(errors.is_empty(), "{errors:#?}");
-    assert_eq!(linted.contracts, 6);
+    assert_eq!(linted.contracts, catalog.contracts.len() + added);
 }
 
 #[test]
@@ -811,7 +840,8 @@ fn the_repository_schemas_compared_with_themselves_have_no_findings() {
         Against::Directory(repository_schemas()),
     );
     assert_eq!(report.findings, vec![]);
-    assert_eq!(report.compared, 5);
+    let catalog = codegen::Catalog::load(&repository_schemas()).unwrap();
+    assert_eq!(report.compared, catalog.contracts.len());
 }
 
 #[test]

@@ -639,6 +639,8 @@ fn publish_small(exchange: &str, count: usize, rate: u32) -> Process {
         &count.to_string(),
         "--rate",
         &rate.to_string(),
+        "--schemas",
+        path(&schemas_dir()),
     ]))
 }
 

@@ -10,10 +10,19 @@ use std::process::{Command as StdCommand, Stdio};
 
 use assert_cmd::cargo::cargo_bin_cmd;
 use assert_cmd::Command;
+use conformance::rules::RULES;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
+mod common;
+use common::copy_dir;
+
 const CRATE_DIR: &str = env!("CARGO_MANIFEST_DIR");
+
+/// The schemas the sample recordings were made against, frozen (its README says why): tests of
+/// reports over the recordings check against these, not the live catalog, so a new contract or
+/// version changes none of them.
+const FIXTURE_SCHEMAS: &str = "tests/fixtures/recordings-schemas";
 
 /// The binary, run from the crate directory so that reports name files relative to it.
 fn contracts() -> Command {
@@ -163,9 +172,13 @@ fn findings_in_recordings(report: &Value) -> Vec<(String, String, String)> {
 
 #[test]
 fn check_without_paths_finds_exactly_the_planted_problems() {
-    // From another directory: the default path must not depend on where it is run from.
-    let elsewhere = tempfile::tempdir().expect("temp dir");
-    let (code, report) = json_report(contracts().current_dir(elsewhere.path()).arg("check"));
+    // From a directory deep in the tree: the samples are found by walking up to the tree's root.
+    let (code, report) = json_report(
+        contracts()
+            .current_dir(Path::new(CRATE_DIR).join("src/check"))
+            .args(["check", "--schemas"])
+            .arg(Path::new(CRATE_DIR).join(FIXTURE_SCHEMAS)),
+    );
     assert_eq!(code, 1);
     // The planted problems recordings/README.md lists, file by file. The README itself and the
     // raw-mode .dat beside its .json are no records of their own.
@@ -218,21 +231,85 @@ fn check_without_paths_finds_exactly_the_planted_problems() {
         report["summary"],
         json!({"records": 48, "conforming": 36, "violating": 12, "unreadable": 0})
     );
-    let coverage = report["coverage"].as_array().unwrap();
-    assert_eq!(coverage.len(), coder_events::CONTRACTS.len());
-    assert!(coverage.iter().all(|c| c["messages"].as_u64() > Some(0)));
+    // Coverage lists every contract checked against, seen or not.
+    let catalog = codegen::Catalog::load(&Path::new(CRATE_DIR).join(FIXTURE_SCHEMAS)).unwrap();
+    let covered: Vec<(String, String)> = report["coverage"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["eventType"].as_str().unwrap().into(),
+                c["version"].as_str().unwrap().into(),
+            )
+        })
+        .collect();
+    let listed: Vec<(String, String)> = catalog
+        .contracts
+        .iter()
+        .map(|c| (c.event_type.clone(), c.version.clone()))
+        .collect();
+    assert_eq!(covered, listed);
+}
+
+#[test]
+fn check_without_paths_outside_a_tree_is_a_usage_error() {
+    let elsewhere = tempfile::tempdir().expect("temp dir");
+    let output = contracts()
+        .current_dir(elsewhere.path())
+        .arg("check")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("no path given, and no conformance/recordings in a tree"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn coverage_names_the_contracts_the_input_never_had() {
+    let (dir, good) = scratch();
+    let output = contracts().arg("check").arg(&good).output().unwrap();
+    let text = String::from_utf8(output.stdout).unwrap();
+    let event: Value = serde_json::from_str(&valid_event_line()).unwrap();
+    let seen = (
+        event["type"].as_str().unwrap(),
+        event["version"].as_str().unwrap(),
+    );
+    let unseen: Vec<String> = coder_events::CONTRACTS
+        .iter()
+        .filter(|c| (c.event_type, c.version) != seen)
+        .map(|c| format!("{} {}", c.event_type, c.version))
+        .collect();
+    let expected = if unseen.is_empty() {
+        "Coverage: 1 of 1 contracts seen.".to_string()
+    } else {
+        format!(
+            "Coverage: 1 of {} contracts seen; never seen: {}.",
+            coder_events::CONTRACTS.len(),
+            unseen.join(", ")
+        )
+    };
+    assert!(text.contains(&expected), "{expected}\n{text}");
+    drop(dir);
 }
 
 #[test]
 fn text_report_of_the_recordings() {
-    let output = contracts().args(["check", "recordings"]).output().unwrap();
+    let output = contracts()
+        .args(["check", "--schemas", FIXTURE_SCHEMAS, "recordings"])
+        .output()
+        .unwrap();
     assert_eq!(output.status.code(), Some(1));
     insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap());
 }
 
 #[test]
 fn json_report_of_the_recordings() {
-    let (code, report) = json_report(contracts().args(["check", "recordings"]));
+    let (code, report) =
+        json_report(contracts().args(["check", "--schemas", FIXTURE_SCHEMAS, "recordings"]));
     assert_eq!(code, 1);
     insta::assert_json_snapshot!(report);
 }
@@ -240,7 +317,14 @@ fn json_report_of_the_recordings() {
 #[test]
 fn github_annotations_of_the_recordings() {
     let output = contracts()
-        .args(["check", "recordings", "--format", "github"])
+        .args([
+            "check",
+            "--schemas",
+            FIXTURE_SCHEMAS,
+            "recordings",
+            "--format",
+            "github",
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
@@ -250,7 +334,14 @@ fn github_annotations_of_the_recordings() {
 #[test]
 fn junit_report_has_a_case_per_record_and_a_failure_per_violating_one() {
     let output = contracts()
-        .args(["check", "recordings", "--format", "junit"])
+        .args([
+            "check",
+            "--schemas",
+            FIXTURE_SCHEMAS,
+            "recordings",
+            "--format",
+            "junit",
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(1));
@@ -271,7 +362,8 @@ fn the_report_schema_describes_the_json_report() {
     assert!(output.status.success());
     let schema: Value = serde_json::from_slice(&output.stdout).unwrap();
     let validator = jsonschema::validator_for(&schema).expect("the schema compiles");
-    let (_, report) = json_report(contracts().args(["check", "recordings"]));
+    let (_, report) =
+        json_report(contracts().args(["check", "--schemas", FIXTURE_SCHEMAS, "recordings"]));
     let errors: Vec<String> = validator
         .iter_errors(&report)
         .map(|e| e.to_string())
@@ -340,19 +432,6 @@ fn a_mislabelled_example_is_a_mismatch() {
     assert!(stdout.contains(", 1 mismatched, 0 unreadable"), "{stdout}");
 }
 
-fn copy_dir(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
 #[test]
 fn rules_lists_every_rule_with_its_default_severity() {
     let output = contracts().arg("rules").output().unwrap();
@@ -362,30 +441,42 @@ fn rules_lists_every_rule_with_its_default_severity() {
         .split_once("\nschema rules (contracts lint, contracts breaking):\n")
         .expect("two sections");
     let lines: Vec<&str> = message_rules.lines().collect();
-    assert_eq!(lines.len(), 9, "{stdout}");
+    assert_eq!(lines.len(), RULES.len(), "{stdout}");
     let schema_ids: Vec<&str> = schema_rules
         .lines()
         .filter_map(|l| l.split_whitespace().next())
         .collect();
     assert_eq!(schema_ids.first(), Some(&"LINT001"), "{stdout}");
     assert!(schema_ids.contains(&"BRK013"), "{stdout}");
-    for (i, line) in lines.iter().enumerate() {
-        assert!(line.starts_with(&format!("CT{:03}  ", i + 1)), "{line}");
+    for (line, rule) in lines.iter().zip(&RULES) {
+        let words: Vec<&str> = line.split_whitespace().collect();
+        assert_eq!(
+            words[..3],
+            [rule.id, rule.name, &rule.default_severity.to_string()],
+            "{line}"
+        );
+        assert!(line.ends_with(rule.doc), "{line}");
     }
-    assert!(lines[6].contains("content-type") && lines[6].contains("warning"));
-    assert!(lines[8].contains("duplicate-id-different-content") && lines[8].contains("error"));
 }
 
 #[test]
 fn rule_severities_are_set_by_id_or_name() {
-    let (code, report) =
-        json_report(contracts().args(["check", "recordings", "--rule", "CT005=off"]));
+    let (code, report) = json_report(contracts().args([
+        "check",
+        "--schemas",
+        FIXTURE_SCHEMAS,
+        "recordings",
+        "--rule",
+        "CT005=off",
+    ]));
     assert_eq!(code, 1);
     assert_eq!(rule_counts(&report).get("CT005"), None);
     assert_eq!(report["summary"]["violating"], json!(8));
 
     let (code, report) = json_report(contracts().args([
         "check",
+        "--schemas",
+        FIXTURE_SCHEMAS,
         "recordings",
         "--rule",
         "schema-violation=warning",
@@ -414,8 +505,14 @@ fn rule_severities_come_from_a_configuration_file_then_flags() {
     )
     .unwrap();
     let config_arg = config.display().to_string();
-    let (code, report) =
-        json_report(contracts().args(["check", "recordings", "--config", &config_arg]));
+    let (code, report) = json_report(contracts().args([
+        "check",
+        "--schemas",
+        FIXTURE_SCHEMAS,
+        "recordings",
+        "--config",
+        &config_arg,
+    ]));
     assert_eq!(code, 1);
     let counts = rule_counts(&report);
     assert_eq!(counts.get("CT005"), None);
@@ -431,6 +528,8 @@ fn rule_severities_come_from_a_configuration_file_then_flags() {
     // A flag applies after the file.
     let (_, report) = json_report(contracts().args([
         "check",
+        "--schemas",
+        FIXTURE_SCHEMAS,
         "recordings",
         "--config",
         &config_arg,
@@ -457,7 +556,14 @@ fn rule_severities_come_from_a_configuration_file_then_flags() {
     )
     .unwrap();
     let output = contracts()
-        .args(["check", "recordings", "--config", &config_arg])
+        .args([
+            "check",
+            "--schemas",
+            FIXTURE_SCHEMAS,
+            "recordings",
+            "--config",
+            &config_arg,
+        ])
         .output()
         .unwrap();
     assert_eq!(output.status.code(), Some(2));
@@ -632,11 +738,20 @@ fn coverage_counts_the_optional_fields_messages_had() {
 
 #[test]
 fn mask_values_hides_offending_values() {
-    let shown = contracts().args(["check", "recordings"]).output().unwrap();
+    let shown = contracts()
+        .args(["check", "--schemas", FIXTURE_SCHEMAS, "recordings"])
+        .output()
+        .unwrap();
     let shown = String::from_utf8(shown.stdout).unwrap();
     assert!(shown.contains("value: \"urgent\""), "{shown}");
     let masked = contracts()
-        .args(["check", "recordings", "--mask-values"])
+        .args([
+            "check",
+            "--schemas",
+            FIXTURE_SCHEMAS,
+            "recordings",
+            "--mask-values",
+        ])
         .output()
         .unwrap();
     let masked = String::from_utf8(masked.stdout).unwrap();
@@ -648,7 +763,14 @@ fn mask_values_hides_offending_values() {
 #[test]
 fn max_failures_limits_the_text_report_only() {
     let output = contracts()
-        .args(["check", "recordings", "--max-failures", "1"])
+        .args([
+            "check",
+            "--schemas",
+            FIXTURE_SCHEMAS,
+            "recordings",
+            "--max-failures",
+            "1",
+        ])
         .output()
         .unwrap();
     let stdout = String::from_utf8(output.stdout).unwrap();
@@ -1142,4 +1264,314 @@ fn the_checked_in_report_schema_is_current() {
         "conformance/report.schema.json is not what `contracts report-schema` prints; run\n    \
          cargo run -q -p conformance --bin contracts -- report-schema > conformance/report.schema.json"
     );
+}
+
+/// A scratch tree whose first contract has a second version beside the first, requiring one
+/// more field, with the first marked deprecated; and a file of three events: one of each
+/// version, and one labelled with the new version but shaped like the old.
+fn two_versions_side_by_side() -> (TempDir, PathBuf, PathBuf, (String, String, String)) {
+    let dir = tempfile::tempdir().unwrap();
+    let schemas = dir.path().join("schemas");
+    copy_dir(&Path::new(CRATE_DIR).join("../schemas"), &schemas);
+    let catalog_path = schemas.join("catalog.json");
+    let mut catalog: Value =
+        serde_json::from_str(&fs::read_to_string(&catalog_path).unwrap()).unwrap();
+    let first = catalog["contracts"][0].clone();
+    let (event_type, old) = (
+        first["type"].as_str().unwrap().to_string(),
+        first["version"].as_str().unwrap().to_string(),
+    );
+    let new = "99.0".to_string();
+    let old_schema_path = schemas.join(first["schema"].as_str().unwrap());
+    let mut schema: Value =
+        serde_json::from_str(&fs::read_to_string(&old_schema_path).unwrap()).unwrap();
+    schema["properties"]["version"] = json!({"type": "string", "const": new});
+    schema["properties"]["addedIn99"] = json!({"type": "string"});
+    schema["required"]
+        .as_array_mut()
+        .unwrap()
+        .push(json!("addedIn99"));
+    let new_dir = format!("contracts/{event_type}/{new}");
+    fs::create_dir_all(schemas.join(&new_dir).join("examples")).unwrap();
+    fs::write(
+        schemas.join(&new_dir).join("schema.json"),
+        schema.to_string(),
+    )
+    .unwrap();
+    let mut entry = first.clone();
+    entry["version"] = json!(new);
+    entry["rustName"] = json!("SideBySideV99");
+    entry["schema"] = json!(format!("{new_dir}/schema.json"));
+    entry["examples"] = json!(format!("{new_dir}/examples"));
+    catalog["contracts"][0]["deprecated"] = json!("use 99.0");
+    catalog["contracts"].as_array_mut().unwrap().push(entry);
+    fs::write(&catalog_path, catalog.to_string()).unwrap();
+
+    let old_event: Value = {
+        let examples = schemas
+            .join(first["examples"].as_str().unwrap())
+            .join("valid");
+        let mut files: Vec<PathBuf> = fs::read_dir(examples)
+            .unwrap()
+            .map(|e| e.unwrap().path())
+            .collect();
+        files.sort();
+        serde_json::from_slice(&fs::read(&files[0]).unwrap()).unwrap()
+    };
+    let mut new_event = old_event.clone();
+    new_event["version"] = json!(new);
+    new_event["addedIn99"] = json!("here");
+    new_event["id"] = json!("00000000-0000-4000-8000-000000000099");
+    let mut old_shape_new_label = old_event.clone();
+    old_shape_new_label["version"] = json!(new);
+    old_shape_new_label["id"] = json!("00000000-0000-4000-8000-000000000098");
+    let events = dir.path().join("events.jsonl");
+    fs::write(
+        &events,
+        format!("{old_event}\n{new_event}\n{old_shape_new_label}\n"),
+    )
+    .unwrap();
+    (dir, schemas, events, (event_type, old, new))
+}
+
+#[test]
+fn versions_side_by_side_are_rows_of_their_own_and_a_deprecated_one_is_reported() {
+    let (dir, schemas, events, (event_type, old, new)) = two_versions_side_by_side();
+    let (code, report) = json_report(
+        contracts()
+            .arg("check")
+            .arg("--schemas")
+            .arg(&schemas)
+            .arg(&events),
+    );
+    assert_eq!(code, 1);
+    let row = |version: &str| {
+        report["contracts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|r| r["eventType"] == json!(event_type) && r["version"] == json!(version))
+            .unwrap_or_else(|| panic!("no row for {version}: {report:#}"))
+            .clone()
+    };
+    assert_eq!(
+        (
+            row(&old)["messages"].clone(),
+            row(&old)["conforming"].clone()
+        ),
+        (json!(1), json!(1))
+    );
+    assert_eq!(
+        (
+            row(&new)["messages"].clone(),
+            row(&new)["violating"].clone()
+        ),
+        (json!(2), json!(1))
+    );
+    let results = report["results"].as_array().unwrap();
+    // The old version conforms, with the deprecation as a warning.
+    assert_eq!(results[0]["conforms"], json!(true));
+    assert_eq!(results[0]["violations"][0]["rule"], json!("CT010"));
+    assert_eq!(results[0]["violations"][0]["severity"], json!("warning"));
+    assert_eq!(results[1]["violations"], json!([]));
+    // Labelled with the new version, shaped like the old: a violation of the new version's
+    // schema (the field it requires), not an unknown version.
+    let violations = results[2]["violations"].as_array().unwrap();
+    assert_eq!(violations.len(), 1, "{violations:#?}");
+    assert_eq!(violations[0]["rule"], json!("CT001"));
+    assert_eq!(violations[0]["keyword"], json!("required"));
+    drop(dir);
+}
+
+#[test]
+fn check_inside_a_tree_with_other_schemas_says_so_and_checks_the_tree_with_schemas() {
+    let (dir, schemas, events, (event_type, _, new)) = two_versions_side_by_side();
+    // Inside the scratch tree, compiled-in contracts: the note names what differs.
+    let output = contracts()
+        .current_dir(dir.path())
+        .arg("check")
+        .arg(&events)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains(&format!("{event_type}@{new} (not compiled in)")),
+        "{stderr}"
+    );
+    assert!(stderr.contains("pass --schemas"), "{stderr}");
+    // Compiled in, the new version is unknown (CT003); with the tree's schemas it is known.
+    let (_, compiled) = json_report(
+        contracts()
+            .current_dir(dir.path())
+            .arg("check")
+            .arg(&events),
+    );
+    assert_eq!(
+        compiled["results"][1]["violations"][0]["rule"],
+        json!("CT003")
+    );
+    let (_, tree) = json_report(
+        contracts()
+            .current_dir(dir.path())
+            .arg("check")
+            .arg("--schemas")
+            .arg(&schemas)
+            .arg(&events),
+    );
+    assert_eq!(tree["results"][1]["violations"], json!([]));
+}
+
+fn git(dir: &Path, args: &[&str]) {
+    let status = StdCommand::new("git")
+        .args(["-c", "user.name=test", "-c", "user.email=test@example.com"])
+        .args(args)
+        .current_dir(dir)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+/// A second clone: the repository's schemas committed in a scratch git repository.
+fn second_clone() -> TempDir {
+    let clone = tempfile::tempdir().unwrap();
+    copy_dir(
+        &Path::new(CRATE_DIR).join("../schemas"),
+        &clone.path().join("schemas"),
+    );
+    git(clone.path(), &["init", "-q"]);
+    git(clone.path(), &["add", "."]);
+    git(clone.path(), &["commit", "-q", "-m", "schemas"]);
+    clone
+}
+
+#[test]
+fn schema_commands_act_on_the_tree_they_run_in_and_name_it() {
+    let clone = second_clone();
+    let root = clone.path().canonicalize().unwrap();
+    let named = root.join("schemas").display().to_string();
+    let inside = root.join("schemas/contracts");
+    // Clean: every schema command exits 0 and names the tree.
+    for args in [
+        &["lint"][..],
+        &["breaking", "--against", "HEAD"],
+        &["examples"],
+    ] {
+        let output = contracts()
+            .current_dir(&inside)
+            .args(args)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert_eq!(output.status.code(), Some(0), "{args:?}: {stdout}");
+        assert!(
+            stdout.contains(&named),
+            "{args:?} does not name {named}: {stdout}"
+        );
+    }
+    // A breaking edit of the first contract in place: lint (the type const no longer the
+    // catalog's) and breaking both fail.
+    let catalog = codegen::Catalog::load(&root.join("schemas")).unwrap();
+    let first = &catalog.contracts[0];
+    let file = root.join("schemas").join(&first.schema);
+    let mut schema: Value = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
+    schema["properties"]["type"]["const"] = json!("renamed.in.place");
+    fs::write(&file, serde_json::to_string_pretty(&schema).unwrap()).unwrap();
+    for (args, rule) in [
+        (&["lint"][..], "LINT003"),
+        (&["breaking", "--against", "HEAD"], "BRK013"),
+    ] {
+        let output = contracts()
+            .current_dir(&inside)
+            .args(args)
+            .output()
+            .unwrap();
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        assert_eq!(output.status.code(), Some(1), "{args:?}: {stdout}");
+        assert!(stdout.contains(rule), "{args:?}: {stdout}");
+        assert!(stdout.contains(&named), "{args:?}: {stdout}");
+        // And each format of the findings renders them, with the same exit code.
+        for format in ["json", "junit", "github"] {
+            let output = contracts()
+                .current_dir(&inside)
+                .args(args)
+                .args(["--format", format])
+                .output()
+                .unwrap();
+            assert_eq!(output.status.code(), Some(1), "{args:?} {format}");
+            assert!(
+                String::from_utf8(output.stdout).unwrap().contains(rule),
+                "{format}"
+            );
+        }
+    }
+}
+
+#[test]
+fn schema_commands_outside_a_tree_say_how_to_name_one() {
+    let nowhere = tempfile::tempdir().unwrap();
+    for args in [
+        &["lint"][..],
+        &["breaking", "--against", "HEAD"],
+        &["docs", "--check"],
+        &["asyncapi"],
+        &["examples"],
+    ] {
+        let output = contracts()
+            .current_dir(nowhere.path())
+            .args(args)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        let stderr = String::from_utf8(output.stderr).unwrap();
+        assert!(
+            stderr.contains("no schemas/catalog.json in"),
+            "{args:?}: {stderr}"
+        );
+        assert!(stderr.contains("--schemas DIR"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn docs_and_asyncapi_run_as_the_binary() {
+    let clone = second_clone();
+    let output = contracts()
+        .current_dir(clone.path())
+        .args(["docs", "--check"])
+        .output()
+        .unwrap();
+    // No docs/events in the clone yet: every page is stale.
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("stale: ") && stdout.contains("cargo xtask codegen"),
+        "{stdout}"
+    );
+    let output = contracts()
+        .current_dir(clone.path())
+        .arg("docs")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    assert!(clone.path().join("docs/events").read_dir().unwrap().count() > 0);
+    let output = contracts()
+        .current_dir(clone.path())
+        .args(["docs", "--check"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+
+    let output = contracts()
+        .current_dir(clone.path())
+        .arg("asyncapi")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let document: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(document["asyncapi"], json!("3.0.0"));
 }

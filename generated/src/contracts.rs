@@ -15,6 +15,7 @@ pub static CONTRACTS: [Contract; 5usize] = [
         direction: Direction::Published,
         exchange: "coder.events",
         routing_key: "dashboard.analytics.metric.recorded",
+        deprecated: None,
         schema: include_str!("../schemas/dashboard.analytics.metric.recorded/1.0.json"),
     },
     Contract {
@@ -25,6 +26,7 @@ pub static CONTRACTS: [Contract; 5usize] = [
         direction: Direction::Published,
         exchange: "coder.events",
         routing_key: "dashboard.analytics.report.generated",
+        deprecated: None,
         schema: include_str!("../schemas/dashboard.analytics.report.generated/1.0.json"),
     },
     Contract {
@@ -35,6 +37,7 @@ pub static CONTRACTS: [Contract; 5usize] = [
         direction: Direction::Published,
         exchange: "coder.events",
         routing_key: "dashboard.analytics.insight.created",
+        deprecated: None,
         schema: include_str!("../schemas/dashboard.analytics.insight.created/1.0.json"),
     },
     Contract {
@@ -45,6 +48,7 @@ pub static CONTRACTS: [Contract; 5usize] = [
         direction: Direction::Consumed,
         exchange: "coder.events",
         routing_key: "dashboard.created",
+        deprecated: None,
         schema: include_str!("../schemas/dashboard.created/1.0.json"),
     },
     Contract {
@@ -55,6 +59,7 @@ pub static CONTRACTS: [Contract; 5usize] = [
         direction: Direction::Consumed,
         exchange: "coder.events",
         routing_key: "dashboard.updated",
+        deprecated: None,
         schema: include_str!("../schemas/dashboard.updated/1.0.json"),
     },
 ];

@@ -13,4 +13,6 @@ pub use contract::{Contract, Direction, ParseError};
 pub use contracts::*;
 pub use formats::{Timestamp, Uuid};
 #[cfg(feature = "validate")]
-pub use validate::{options, validate, validator_for, ContractValidator, Violation, ViolationKind};
+pub use validate::{
+    options, validate, validator_for, ContractSet, ContractValidator, Violation, ViolationKind,
+};

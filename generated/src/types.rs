@@ -71,7 +71,8 @@ pub struct DashboardCreatedV1 {
     ///Event type; also the routing key on coder.events
     #[serde(rename = "type")]
     pub type_: DashboardCreatedV1Type,
-    pub version: Version10,
+    ///Contract version 1.0
+    pub version: DashboardCreatedV1Version,
 }
 ///The new dashboard
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -372,6 +373,53 @@ impl ::std::convert::TryFrom<::std::string::String> for DashboardCreatedV1Type {
         value.parse()
     }
 }
+///Contract version 1.0
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd,
+)]
+pub enum DashboardCreatedV1Version {
+    #[serde(rename = "1.0")]
+    X10,
+}
+impl ::std::fmt::Display for DashboardCreatedV1Version {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::X10 => f.write_str("1.0"),
+        }
+    }
+}
+impl ::std::str::FromStr for DashboardCreatedV1Version {
+    type Err = self::error::ConversionError;
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "1.0" => Ok(Self::X10),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for DashboardCreatedV1Version {
+    type Error = self::error::ConversionError;
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for DashboardCreatedV1Version {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
 ///The publishing service: the Dashboard module
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
 pub struct DashboardSource {
@@ -441,7 +489,8 @@ pub struct DashboardUpdatedV1 {
     ///Event type; also the routing key on coder.events
     #[serde(rename = "type")]
     pub type_: DashboardUpdatedV1Type,
-    pub version: Version10,
+    ///Contract version 1.0
+    pub version: DashboardUpdatedV1Version,
 }
 ///The updated dashboard and what changed
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -713,6 +762,53 @@ impl ::std::convert::TryFrom<::std::string::String> for DashboardUpdatedV1Type {
         value.parse()
     }
 }
+///Contract version 1.0
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd,
+)]
+pub enum DashboardUpdatedV1Version {
+    #[serde(rename = "1.0")]
+    X10,
+}
+impl ::std::fmt::Display for DashboardUpdatedV1Version {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::X10 => f.write_str("1.0"),
+        }
+    }
+}
+impl ::std::str::FromStr for DashboardUpdatedV1Version {
+    type Err = self::error::ConversionError;
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "1.0" => Ok(Self::X10),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for DashboardUpdatedV1Version {
+    type Error = self::error::ConversionError;
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for DashboardUpdatedV1Version {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
 ///Emitted when a dashboard analytics insight is created.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct InsightCreatedV1 {
@@ -728,7 +824,8 @@ pub struct InsightCreatedV1 {
     ///Event type; also the routing key on coder.events
     #[serde(rename = "type")]
     pub type_: InsightCreatedV1Type,
-    pub version: Version10,
+    ///Contract version 1.0
+    pub version: InsightCreatedV1Version,
 }
 ///The insight and the metrics it was derived from
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1050,6 +1147,53 @@ impl ::std::convert::TryFrom<::std::string::String> for InsightCreatedV1Type {
         value.parse()
     }
 }
+///Contract version 1.0
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd,
+)]
+pub enum InsightCreatedV1Version {
+    #[serde(rename = "1.0")]
+    X10,
+}
+impl ::std::fmt::Display for InsightCreatedV1Version {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::X10 => f.write_str("1.0"),
+        }
+    }
+}
+impl ::std::str::FromStr for InsightCreatedV1Version {
+    type Err = self::error::ConversionError;
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "1.0" => Ok(Self::X10),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for InsightCreatedV1Version {
+    type Error = self::error::ConversionError;
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for InsightCreatedV1Version {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
 ///Emitted when a dashboard analytics metric is recorded.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct MetricRecordedV1 {
@@ -1065,7 +1209,8 @@ pub struct MetricRecordedV1 {
     ///Event type; also the routing key on coder.events
     #[serde(rename = "type")]
     pub type_: MetricRecordedV1Type,
-    pub version: Version10,
+    ///Contract version 1.0
+    pub version: MetricRecordedV1Version,
 }
 ///What was recorded
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1137,6 +1282,53 @@ impl ::std::convert::TryFrom<::std::string::String> for MetricRecordedV1Type {
         value.parse()
     }
 }
+///Contract version 1.0
+#[derive(
+    ::serde::Deserialize,
+    ::serde::Serialize,
+    Clone,
+    Copy,
+    Debug,
+    Eq,
+    Hash,
+    Ord,
+    PartialEq,
+    PartialOrd,
+)]
+pub enum MetricRecordedV1Version {
+    #[serde(rename = "1.0")]
+    X10,
+}
+impl ::std::fmt::Display for MetricRecordedV1Version {
+    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+        match *self {
+            Self::X10 => f.write_str("1.0"),
+        }
+    }
+}
+impl ::std::str::FromStr for MetricRecordedV1Version {
+    type Err = self::error::ConversionError;
+    fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        match value {
+            "1.0" => Ok(Self::X10),
+            _ => Err("invalid value".into()),
+        }
+    }
+}
+impl ::std::convert::TryFrom<&str> for MetricRecordedV1Version {
+    type Error = self::error::ConversionError;
+    fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for MetricRecordedV1Version {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
 ///Emitted when a dashboard analytics report is generated.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 pub struct ReportGeneratedV1 {
@@ -1152,7 +1344,8 @@ pub struct ReportGeneratedV1 {
     ///Event type; also the routing key on coder.events
     #[serde(rename = "type")]
     pub type_: ReportGeneratedV1Type,
-    pub version: Version10,
+    ///Contract version 1.0
+    pub version: ReportGeneratedV1Version,
 }
 ///The generated report and where it is stored
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -1451,18 +1644,18 @@ impl ::std::convert::TryFrom<::std::string::String> for ReportGeneratedV1Type {
     PartialEq,
     PartialOrd,
 )]
-pub enum Version10 {
+pub enum ReportGeneratedV1Version {
     #[serde(rename = "1.0")]
     X10,
 }
-impl ::std::fmt::Display for Version10 {
+impl ::std::fmt::Display for ReportGeneratedV1Version {
     fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
         match *self {
             Self::X10 => f.write_str("1.0"),
         }
     }
 }
-impl ::std::str::FromStr for Version10 {
+impl ::std::str::FromStr for ReportGeneratedV1Version {
     type Err = self::error::ConversionError;
     fn from_str(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         match value {
@@ -1471,13 +1664,13 @@ impl ::std::str::FromStr for Version10 {
         }
     }
 }
-impl ::std::convert::TryFrom<&str> for Version10 {
+impl ::std::convert::TryFrom<&str> for ReportGeneratedV1Version {
     type Error = self::error::ConversionError;
     fn try_from(value: &str) -> ::std::result::Result<Self, self::error::ConversionError> {
         value.parse()
     }
 }
-impl ::std::convert::TryFrom<::std::string::String> for Version10 {
+impl ::std::convert::TryFrom<::std::string::String> for ReportGeneratedV1Version {
     type Error = self::error::ConversionError;
     fn try_from(
         value: ::std::string::String,

@@ -1,32 +1,33 @@
-//! `cargo xtask ci`: every check CI runs, in the order that fails fastest.
+//! `cargo xtask ci` and `cargo xtask verify`: every check CI runs, and the main job. Every step
+//! runs even when an earlier one failed, so one red step hides no other; the failures are
+//! listed at the end with the test totals.
 
-use std::process::Command;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
 
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 
 use crate::codegen::project_root;
 
-/// Regenerates the crate, then runs `contracts examples` and `contracts check`.
+/// The broker the tests talk to.
+const BROKER: &str = "127.0.0.1:5672";
+
+/// Regenerates the derived files, then runs `contracts examples` and `contracts check` on the
+/// tree's own examples and sample recordings.
 pub fn verify() -> Result<()> {
+    let root = project_root()?;
     crate::codegen::run(false)?;
     // `check` on the samples exits 1: they carry planted violations to show what a finding
     // looks like. Only a usage error or unreadable input (2) fails the job.
     for (args, accepted) in [(&["examples"][..], &[0][..]), (&["check"][..], &[0, 1][..])] {
-        let mut command = Command::new(env!("CARGO"));
-        command
-            .args([
-                "run",
-                "--quiet",
-                "--release",
-                "-p",
-                "conformance",
-                "--bin",
-                "contracts",
-                "--",
-            ])
-            .args(args);
         eprintln!("==> contracts {}", args.join(" "));
-        let status = command.current_dir(project_root()).status()?;
+        let status = Command::new(env!("CARGO"))
+            .args(contracts_run_args())
+            .args(args)
+            .current_dir(&root)
+            .status()?;
         if !status.code().is_some_and(|code| accepted.contains(&code)) {
             bail!("contracts {} exited with {status}", args.join(" "));
         }
@@ -34,78 +35,304 @@ pub fn verify() -> Result<()> {
     Ok(())
 }
 
+/// `cargo run` of the `contracts` binary, in the profile every other step builds (one build of
+/// the workspace serves `verify`, `ci` and the tests).
+fn contracts_run_args() -> [&'static str; 6] {
+    ["run", "-p", "conformance", "--bin", "contracts", "--"]
+}
+
+/// What `ci` learned from one step.
+struct Outcome {
+    name: String,
+    passed: bool,
+    detail: Vec<String>,
+}
+
 pub fn run() -> Result<()> {
-    let contracts = [
-        "run",
-        "--quiet",
-        "-p",
-        "conformance",
-        "--bin",
-        "contracts",
-        "--",
-    ];
-    let with_contracts = |args: &[&'static str]| -> Vec<&'static str> {
-        contracts.iter().chain(args).copied().collect()
+    let root = project_root()?;
+    let started = Instant::now();
+    prerequisites()?;
+    let contracts = |args: &[&str]| -> Vec<String> {
+        contracts_run_args()
+            .iter()
+            .copied()
+            .chain(args.iter().copied())
+            .map(String::from)
+            .collect()
     };
-    let mut steps: Vec<(&str, Vec<&str>)> = vec![
-        ("format", vec!["fmt", "--all", "--check"]),
-        ("codegen drift", vec!["xtask", "codegen", "--check"]),
-        ("schema lint", with_contracts(&["lint"])),
-        ("docs drift", with_contracts(&["docs", "--check"])),
-    ];
-    let base = merge_base();
-    if let Some(base) = &base {
-        let mut args = with_contracts(&["breaking", "--against"]);
-        args.push(base.as_str());
-        steps.push(("breaking changes against the merge base with main", args));
-    } else {
-        eprintln!("==> breaking changes: no main branch to compare with; skipped");
-    }
-    steps.extend([
+    let cargo = |args: &[&str]| -> Vec<String> { args.iter().map(|s| s.to_string()).collect() };
+    let (against, against_why) = breaking_baseline(&root)?;
+    let steps: Vec<(String, Vec<String>)> = vec![
+        ("format".into(), cargo(&["fmt", "--all", "--check"])),
         (
-            "clippy",
-            vec![
+            "derived files up to date".into(),
+            cargo(&["xtask", "codegen", "--check"]),
+        ),
+        ("schema lint".into(), contracts(&["lint"])),
+        (
+            format!("breaking changes against {against_why}"),
+            contracts(&["breaking", "--against", &against]),
+        ),
+        (
+            "clippy".into(),
+            cargo(&[
                 "clippy",
                 "--workspace",
                 "--all-targets",
                 "--",
                 "-D",
                 "warnings",
-            ],
+            ]),
         ),
         (
-            "types-only build",
-            vec!["check", "-p", "coder-events", "--no-default-features"],
+            "types-only build".into(),
+            cargo(&["check", "-p", "coder-events", "--no-default-features"]),
         ),
         // Unit, integration and doc tests; not the benches, which are run by hand (README).
-        ("tests and doc tests", vec!["test", "--workspace"]),
-    ]);
+        (
+            "tests and doc tests".into(),
+            cargo(&["test", "--workspace", "--no-fail-fast"]),
+        ),
+    ];
+    let mut outcomes = Vec::new();
+    let mut totals = TestTotals::default();
     for (name, args) in &steps {
         eprintln!("==> {name}: cargo {}", args.join(" "));
-        let status = Command::new(env!("CARGO"))
-            .args(args)
-            .current_dir(project_root())
-            .status()?;
-        if !status.success() {
-            bail!("{name} failed: cargo {}", args.join(" "));
+        let outcome = run_step(&root, name, args, &mut totals)?;
+        outcomes.push(outcome);
+    }
+    eprintln!("==> a new version and a new contract, on a scratch copy: cargo xtask evolve");
+    outcomes.push(in_process("evolution of a scratch copy", || {
+        crate::evolve::run(&root)
+    }));
+    eprintln!("==> README's Rust block, built as a standalone crate against generated/");
+    outcomes.push(in_process("README's consumer snippet", || {
+        crate::readme::run_consumer_snippet(&root)
+    }));
+
+    eprintln!();
+    eprintln!(
+        "tests: {} passed, {} failed, {} ignored (every test target ran)",
+        totals.passed, totals.failed, totals.ignored
+    );
+    let failed: Vec<&Outcome> = outcomes.iter().filter(|o| !o.passed).collect();
+    if failed.is_empty() {
+        eprintln!(
+            "==> ci: all {} steps passed in {:.0?}",
+            outcomes.len(),
+            started.elapsed()
+        );
+        return Ok(());
+    }
+    eprintln!(
+        "==> ci: {} of {} steps failed:",
+        failed.len(),
+        outcomes.len()
+    );
+    for outcome in &failed {
+        eprintln!("  {}", outcome.name);
+        for line in &outcome.detail {
+            eprintln!("      {line}");
         }
     }
-    eprintln!("==> ci: all steps passed");
-    Ok(())
+    bail!("ci failed");
 }
 
-/// The merge base of HEAD with the main branch (local `main`, else `origin/main`), if any.
-fn merge_base() -> Option<String> {
-    ["main", "origin/main"].iter().find_map(|branch| {
+fn in_process(name: &str, step: impl FnOnce() -> Result<()>) -> Outcome {
+    match step() {
+        Ok(()) => Outcome {
+            name: name.into(),
+            passed: true,
+            detail: Vec::new(),
+        },
+        Err(e) => Outcome {
+            name: name.into(),
+            passed: false,
+            detail: vec![format!("{e:#}")],
+        },
+    }
+}
+
+#[derive(Default)]
+struct TestTotals {
+    passed: u64,
+    failed: u64,
+    ignored: u64,
+}
+
+/// Runs one cargo step, its output shown as it comes and read for test results and failures.
+fn run_step(root: &Path, name: &str, args: &[String], totals: &mut TestTotals) -> Result<Outcome> {
+    let mut child = Command::new(env!("CARGO"))
+        .args(args)
+        .current_dir(root)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .with_context(|| format!("running cargo {}", args.join(" ")))?;
+    let stderr = child.stderr.take().expect("piped");
+    let stderr_lines = std::thread::spawn(move || tee(stderr, &mut std::io::stderr()));
+    let stdout_lines = tee(child.stdout.take().expect("piped"), &mut std::io::stdout());
+    let stderr_lines = stderr_lines
+        .join()
+        .expect("the stderr reader does not panic");
+    let status = child.wait()?;
+    let mut detail = Vec::new();
+    for line in &stdout_lines {
+        if let Some(result) = line.strip_prefix("test result: ") {
+            totals.passed += count_before(result, "passed");
+            totals.failed += count_before(result, "failed");
+            totals.ignored += count_before(result, "ignored");
+        }
+        if let Some(test) = line
+            .strip_prefix("test ")
+            .and_then(|l| l.strip_suffix(" ... FAILED"))
+        {
+            detail.push(format!("failed: {test}"));
+        }
+    }
+    // cargo's closing lines: which targets failed, and how to rerun each.
+    let mut in_failed_targets = false;
+    for line in &stderr_lines {
+        if line.starts_with("error:") && line.contains("target") && line.contains("failed") {
+            in_failed_targets = true;
+        } else if in_failed_targets && line.starts_with("    ") {
+            detail.push(format!("failed target: {}", line.trim()));
+            continue;
+        } else {
+            in_failed_targets = false;
+        }
+        if line.starts_with("error: test failed, to rerun pass") {
+            detail.push(line.trim_start_matches("error: ").to_string());
+        }
+    }
+    if !status.success() && detail.is_empty() {
+        // A build or lint step: its first errors, each with where it is.
+        let mut lines = stderr_lines.iter().chain(&stdout_lines).peekable();
+        while let Some(line) = lines.next() {
+            if detail.len() >= 10 {
+                break;
+            }
+            if line.starts_with("error") && !line.starts_with("error: could not compile") {
+                detail.push(line.clone());
+                if let Some(at) = lines.next_if(|l| l.trim_start().starts_with("-->")) {
+                    detail.push(at.trim().to_string());
+                }
+            }
+        }
+        detail.push(format!("cargo {} exited with {status}", args.join(" ")));
+    }
+    Ok(Outcome {
+        name: name.to_string(),
+        passed: status.success(),
+        detail,
+    })
+}
+
+/// Copies `from` to `to` line by line, returning the lines.
+fn tee(from: impl Read, to: &mut dyn Write) -> Vec<String> {
+    let mut lines = Vec::new();
+    for line in BufReader::new(from).lines() {
+        let Ok(line) = line else { break };
+        let _ = writeln!(to, "{line}");
+        lines.push(line);
+    }
+    lines
+}
+
+/// `3` from `ok. 3 passed; 0 failed; ...` for `passed`.
+fn count_before(result: &str, word: &str) -> u64 {
+    let words: Vec<&str> = result.split_whitespace().collect();
+    words
+        .windows(2)
+        .find(|w| w[1].trim_end_matches([';', ',']) == word)
+        .and_then(|w| w[0].parse().ok())
+        .unwrap_or(0)
+}
+
+/// What the breaking check compares with: the merge base with the main branch, or, with no main
+/// branch, the last commit. Never skipped: a tree that is no git repository fails the step.
+fn breaking_baseline(root: &Path) -> Result<(String, String)> {
+    let git = |args: &[&str]| -> Option<String> {
         let output = Command::new("git")
-            .args(["merge-base", "HEAD", branch])
-            .current_dir(project_root())
+            .args(args)
+            .current_dir(root)
             .output()
             .ok()?;
         output
             .status
             .success()
             .then(|| String::from_utf8_lossy(&output.stdout).trim().to_string())
-            .filter(|sha| !sha.is_empty())
-    })
+            .filter(|s| !s.is_empty())
+    };
+    for branch in ["main", "origin/main"] {
+        if let Some(base) = git(&["merge-base", "HEAD", branch]) {
+            return Ok((base, format!("the merge base with {branch}")));
+        }
+    }
+    match git(&["rev-parse", "HEAD"]) {
+        Some(head) => Ok((head, "the last commit (no main branch)".into())),
+        None => bail!(
+            "{} is not a git repository with a commit: the breaking check needs one to compare with",
+            root.display()
+        ),
+    }
+}
+
+/// What the tests need from the machine: the broker accepting connections (started when it is
+/// down) and Python's pika for the independent publisher of the broker tests.
+fn prerequisites() -> Result<()> {
+    let broker_up = || {
+        std::net::TcpStream::connect_timeout(
+            &BROKER.parse().expect("an address"),
+            Duration::from_secs(1),
+        )
+        .is_ok()
+    };
+    if !broker_up() {
+        eprintln!(
+            "==> RabbitMQ is not listening on {BROKER}; starting it (rabbitmq-server -detached)"
+        );
+        let _ = Command::new("rabbitmq-server").arg("-detached").status();
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while !broker_up() && Instant::now() < deadline {
+            std::thread::sleep(Duration::from_secs(1));
+        }
+        if !broker_up() {
+            bail!("RabbitMQ did not come up on {BROKER}");
+        }
+    }
+    eprintln!("==> RabbitMQ accepts connections on {BROKER}");
+    let has_pika = || {
+        Command::new("python3")
+            .args(["-c", "import pika"])
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|s| s.success())
+    };
+    if !has_pika() {
+        eprintln!("==> installing Python's pika for the broker tests' publisher");
+        let status = Command::new("python3")
+            .args(["-m", "pip", "install", "--quiet", "pika"])
+            .status()
+            .context("running pip")?;
+        if !status.success() || !has_pika() {
+            bail!("could not install pika (python3 -m pip install pika)");
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::count_before;
+
+    #[test]
+    fn test_results_are_counted() {
+        let line =
+            "ok. 75 passed; 2 failed; 3 ignored; 0 measured; 0 filtered out; finished in 1.38s";
+        assert_eq!(count_before(line, "passed"), 75);
+        assert_eq!(count_before(line, "failed"), 2);
+        assert_eq!(count_before(line, "ignored"), 3);
+        assert_eq!(count_before("FAILED. 0 passed; 5 failed;", "failed"), 5);
+    }
 }

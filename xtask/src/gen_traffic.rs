@@ -1,21 +1,23 @@
-//! `cargo xtask gen-traffic`: synthetic traffic for benchmarks and load tests, as plain JSON
-//! Lines events or as recorded deliveries (`conformance/recording.schema.json`).
+//! `cargo xtask gen-traffic`: synthetic traffic of every catalog contract, for benchmarks, load
+//! tests and cross-checks, as plain JSON Lines events or as recorded deliveries
+//! (`conformance/recording.schema.json`).
 //!
-//! Every event is one of the catalog's valid examples with fresh values: a new `id` and new
-//! UUIDs throughout, a `timestamp` one second after the previous event's, and numbers drawn
-//! between the smallest and largest value the contract's valid examples give that field (the
-//! schemas bound numbers only by `minimum`/`maximum`, so a value between two valid ones is
-//! valid). About 1% of the records carry one planted problem of an assorted kind; the counts
-//! are printed. The output depends only on the arguments and the examples: same seed, same
-//! bytes.
+//! Each event is made from its contract's schema by `codegen::synth`, shaped like one of the
+//! contract's valid examples when it has some: a new contract gets traffic with no change here.
+//! About 1% of the records carry one planted problem: a schema violation (a mutation that
+//! breaks one keyword of the contract), an unknown type or version, a reused id, a cut line, or
+//! (recordings only) a transport mistake. The counts are printed. The output depends only on
+//! the arguments and the schemas: same seed, same bytes.
 
 use std::collections::BTreeMap;
-use std::fs::{self, File};
+use std::fs::File;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
 use base64::Engine as _;
+use codegen::examples::{self, Expected};
+use codegen::synth::{MutationKind, Rng, Synth};
 use serde_json::{json, Value};
 
 use crate::codegen::project_root;
@@ -32,6 +34,9 @@ pub struct Args {
     format: Format,
     #[arg(long, default_value_t = 1)]
     seed: u64,
+    /// In how many records one carries a planted problem (0: none).
+    #[arg(long, default_value_t = 100)]
+    problem_one_in: u64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -42,22 +47,16 @@ pub enum Format {
     Recording,
 }
 
-/// One record in this many carries a planted problem.
-const PROBLEM_ONE_IN: u64 = 100;
-/// The first event's timestamp: 2026-01-23T10:00:00Z.
+/// The first event's timestamp property: 2026-01-23T10:00:00Z.
 const FIRST_TIMESTAMP: u64 = 1_769_162_400;
+/// The exchange every delivery is recorded from, but for a planted wrong one.
+const EXCHANGE: &str = "coder.events";
 
 /// The kinds of planted problem, and the rule `contracts check` reports each by.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Problem {
-    /// CT001: `tenantId` removed.
-    MissingRequired,
-    /// CT001: `id` is not a UUID.
-    BadUuid,
-    /// CT001: `timestamp` is not a date-time.
-    BadTimestamp,
-    /// CT001: `data` is a string.
-    DataNotObject,
+    /// CT001: one keyword of the contract broken.
+    Schema(MutationKind),
     /// CT002.
     UnknownType,
     /// CT003.
@@ -78,155 +77,146 @@ pub enum Problem {
     MessageIdMismatch,
 }
 
-const PLAIN_PROBLEMS: [Problem; 8] = [
-    Problem::MissingRequired,
-    Problem::BadUuid,
-    Problem::BadTimestamp,
-    Problem::DataNotObject,
-    Problem::UnknownType,
-    Problem::UnknownVersion,
-    Problem::DuplicateId,
-    Problem::TruncatedLine,
+/// The kinds a record may get, besides schema violations (drawn like one more kind).
+const PLAIN_PROBLEMS: [Option<Problem>; 5] = [
+    None, // a schema violation
+    Some(Problem::UnknownType),
+    Some(Problem::UnknownVersion),
+    Some(Problem::DuplicateId),
+    Some(Problem::TruncatedLine),
 ];
 
-const RECORDING_PROBLEMS: [Problem; 13] = [
-    Problem::MissingRequired,
-    Problem::BadUuid,
-    Problem::BadTimestamp,
-    Problem::DataNotObject,
-    Problem::UnknownType,
-    Problem::UnknownVersion,
-    Problem::DuplicateId,
-    Problem::TruncatedLine,
-    Problem::BodyNotJson,
-    Problem::RoutingKeyMismatch,
-    Problem::WrongExchange,
-    Problem::ContentType,
-    Problem::MessageIdMismatch,
+const RECORDING_PROBLEMS: [Option<Problem>; 10] = [
+    None, // a schema violation
+    Some(Problem::UnknownType),
+    Some(Problem::UnknownVersion),
+    Some(Problem::DuplicateId),
+    Some(Problem::TruncatedLine),
+    Some(Problem::BodyNotJson),
+    Some(Problem::RoutingKeyMismatch),
+    Some(Problem::WrongExchange),
+    Some(Problem::ContentType),
+    Some(Problem::MessageIdMismatch),
 ];
 
 pub fn run(args: &Args) -> Result<()> {
-    let templates = Template::load_all(&project_root().join("schemas"))?;
+    let sources = Sources::load(&project_root()?.join(codegen::tree::SCHEMAS_DIR))?;
     let file =
         File::create(&args.out).with_context(|| format!("creating {}", args.out.display()))?;
     let mut out = BufWriter::with_capacity(1 << 20, file);
-    let mut generator = Generator::new(templates, args.format, args.seed);
-    let mut planted: BTreeMap<Problem, u64> = BTreeMap::new();
+    let mut generator = Generator::new(&sources, args.format, args.seed, args.problem_one_in);
+    let mut planted: BTreeMap<String, u64> = BTreeMap::new();
     for _ in 0..args.events {
         let (line, problem) = generator.next_record();
         out.write_all(line.as_bytes())?;
         out.write_all(b"\n")?;
         if let Some(problem) = problem {
-            *planted.entry(problem).or_default() += 1;
+            *planted.entry(format!("{problem:?}")).or_default() += 1;
         }
     }
     out.flush()?;
     let total: u64 = planted.values().sum();
     eprintln!(
-        "wrote {} {:?} records to {}, {total} with a planted problem: {planted:?}",
+        "wrote {} {:?} records of {} contracts to {}, {total} with a planted problem: {planted:?}",
         args.events,
         args.format,
+        sources.contracts.len(),
         args.out.display()
     );
     Ok(())
 }
 
-/// A valid example, with what may vary in it.
-pub struct Template {
-    event: Value,
-    /// Numeric fields (JSON pointers) with the range the contract's valid examples span, and
-    /// whether every one of those values is an integer.
-    numbers: Vec<(String, f64, f64, bool)>,
+/// Every catalog contract's bundled schema and valid examples.
+pub struct Sources {
+    contracts: Vec<ContractSource>,
 }
 
-impl Template {
-    /// Every valid example of every contract in the catalog, in catalog then file name order.
-    pub fn load_all(schemas: &Path) -> Result<Vec<Template>> {
-        let catalog: Value = read_json(&schemas.join("catalog.json"))?;
-        let Some(contracts) = catalog["contracts"].as_array() else {
-            bail!("catalog.json has no contracts array");
-        };
-        let mut templates = Vec::new();
-        for contract in contracts {
-            let examples = contract["examples"]
-                .as_str()
-                .context("a contract without examples")?;
-            let dir = schemas.join(examples).join("valid");
-            let mut files: Vec<PathBuf> = fs::read_dir(&dir)
-                .with_context(|| format!("listing {}", dir.display()))?
-                .map(|entry| entry.map(|e| e.path()))
-                .collect::<Result<_, _>>()?;
-            files.sort();
-            let events: Vec<Value> = files.iter().map(|f| read_json(f)).collect::<Result<_>>()?;
-            let mut ranges: BTreeMap<String, (f64, f64, bool, usize)> = BTreeMap::new();
-            for event in &events {
-                collect_numbers(event, String::new(), &mut |pointer, n, integer| {
-                    let range = ranges.entry(pointer).or_insert((n, n, true, 0));
-                    range.0 = range.0.min(n);
-                    range.1 = range.1.max(n);
-                    range.2 &= integer;
-                    range.3 += 1;
-                });
-            }
-            // A field only one example sets, or set to one value, has nothing to vary between.
-            let numbers: Vec<(String, f64, f64, bool)> = ranges
-                .into_iter()
-                .filter(|(_, (low, high, _, _))| low < high)
-                .map(|(pointer, (low, high, integer, _))| (pointer, low, high, integer))
-                .collect();
-            for event in events {
-                templates.push(Template {
-                    event,
-                    numbers: numbers.clone(),
-                });
-            }
+struct ContractSource {
+    event_type: String,
+    version: String,
+    schema: Value,
+    examples: Vec<Value>,
+    /// The order properties are written in: `required` first, as the schema lists them.
+    key_order: Vec<String>,
+}
+
+impl Sources {
+    pub fn load(schemas: &Path) -> Result<Sources> {
+        let (_, bundled) = codegen::load(schemas).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let (examples, unreadable) =
+            examples::load_all(schemas).map_err(|e| anyhow::anyhow!("{e}"))?;
+        if let Some(error) = unreadable.first() {
+            bail!("{error}");
         }
-        if templates.is_empty() {
-            bail!("no valid example in {}", schemas.display());
+        let contracts: Vec<ContractSource> = bundled
+            .into_iter()
+            .map(|b| {
+                let examples = examples
+                    .iter()
+                    .filter(|e| {
+                        e.event_type == b.contract.event_type && e.version == b.contract.version
+                    })
+                    .filter(|e| matches!(e.expected, Expected::Valid))
+                    .map(|e| e.event.clone())
+                    .collect();
+                let key_order = b
+                    .schema
+                    .get("required")
+                    .and_then(Value::as_array)
+                    .map(|r| {
+                        r.iter()
+                            .filter_map(Value::as_str)
+                            .map(String::from)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                ContractSource {
+                    event_type: b.contract.event_type.clone(),
+                    version: b.contract.version.clone(),
+                    schema: b.schema,
+                    examples,
+                    key_order,
+                }
+            })
+            .collect();
+        if contracts.is_empty() {
+            bail!("the catalog in {} lists no contract", schemas.display());
         }
-        Ok(templates)
+        Ok(Sources { contracts })
     }
-}
 
-fn read_json(path: &Path) -> Result<Value> {
-    let text = fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
-    serde_json::from_str(&text).with_context(|| format!("parsing {}", path.display()))
-}
-
-/// Calls `found` with the pointer of every number under an object key (numbers in arrays are
-/// left alone).
-fn collect_numbers(value: &Value, pointer: String, found: &mut dyn FnMut(String, f64, bool)) {
-    match value {
-        Value::Number(n) => {
-            if let Some(f) = n.as_f64() {
-                found(pointer, f, n.is_i64() || n.is_u64());
-            }
-        }
-        Value::Object(map) => {
-            for (key, item) in map {
-                collect_numbers(item, format!("{pointer}/{key}"), found);
-            }
-        }
-        _ => {}
+    fn knows(&self, event_type: &str, version: Option<&str>) -> bool {
+        self.contracts
+            .iter()
+            .any(|c| c.event_type == event_type && version.is_none_or(|v| c.version == v))
     }
 }
 
 /// Makes the records, one at a time.
-pub struct Generator {
-    templates: Vec<Template>,
+pub struct Generator<'s> {
+    sources: &'s Sources,
+    synths: Vec<Synth<'s>>,
     format: Format,
-    rng: SplitMix64,
+    problem_one_in: u64,
+    rng: Rng,
     count: u64,
     /// An id already written, for planted duplicates.
     earlier_id: Option<String>,
 }
 
-impl Generator {
-    pub fn new(templates: Vec<Template>, format: Format, seed: u64) -> Generator {
+impl<'s> Generator<'s> {
+    pub fn new(sources: &'s Sources, format: Format, seed: u64, problem_one_in: u64) -> Self {
+        let synths = sources
+            .contracts
+            .iter()
+            .map(|c| Synth::new(&c.schema, c.examples.iter().collect()))
+            .collect();
         Generator {
-            templates,
+            sources,
+            synths,
             format,
-            rng: SplitMix64(seed),
+            problem_one_in,
+            rng: Rng::new(seed),
             count: 0,
             earlier_id: None,
         }
@@ -234,62 +224,63 @@ impl Generator {
 
     /// The next record as one line, and the problem planted in it, if any.
     pub fn next_record(&mut self) -> (String, Option<Problem>) {
-        let template = &self.templates[self.rng.below(self.templates.len() as u64) as usize];
-        let mut event = template.event.clone();
-        fresh_uuids(&mut event, &mut self.rng);
-        event["timestamp"] = Value::String(rfc3339(FIRST_TIMESTAMP + self.count));
-        for (pointer, low, high, integer) in &template.numbers {
-            if self.rng.below(2) == 0 {
-                continue;
-            }
-            let value = if *integer {
-                let (low, high) = (*low as i64, *high as i64);
-                json!(low + self.rng.below((high - low) as u64 + 1) as i64)
-            } else {
-                // Three decimals, clamped: rounding must not step outside the range.
-                let drawn = low + self.rng.unit() * (high - low);
-                json!(((drawn * 1000.0).round() / 1000.0).clamp(*low, *high))
-            };
-            if let Some(slot) = event.pointer_mut(pointer) {
-                *slot = value;
-            }
-        }
+        let index = self.rng.below(self.sources.contracts.len() as u64) as usize;
+        let source = &self.sources.contracts[index];
+        let mut event = self.synths[index].event(&mut self.rng);
         self.count += 1;
 
-        let problem = (self.rng.below(PROBLEM_ONE_IN) == 0).then(|| {
-            let kinds: &[Problem] = match self.format {
+        let planted = self.problem_one_in > 0 && self.rng.below(self.problem_one_in) == 0;
+        let mut problem = if planted {
+            let kinds: &[Option<Problem>] = match self.format {
                 Format::Plain => &PLAIN_PROBLEMS,
                 Format::Recording => &RECORDING_PROBLEMS,
             };
-            kinds[self.rng.below(kinds.len() as u64) as usize]
-        });
-        // A duplicate needs an earlier id: the first records have none to reuse.
-        let problem = match (problem, &self.earlier_id) {
-            (Some(Problem::DuplicateId), None) => None,
-            _ => problem,
-        };
-        let id = event["id"].as_str().unwrap_or_default().to_string();
-        match problem {
-            Some(Problem::MissingRequired) => {
-                event.as_object_mut().map(|e| e.remove("tenantId"));
+            match *self.rng.pick(kinds).expect("kinds are listed") {
+                Some(problem) => Some(problem),
+                None => {
+                    let mutations = self.synths[index].mutations(&event);
+                    self.rng.pick(&mutations).map(|m| {
+                        event = m.event.clone();
+                        Problem::Schema(m.kind)
+                    })
+                }
             }
-            Some(Problem::BadUuid) => event["id"] = json!(format!("event-{}", self.count)),
-            Some(Problem::BadTimestamp) => event["timestamp"] = json!("2026-13-45T99:00:00Z"),
-            Some(Problem::DataNotObject) => event["data"] = json!("n/a"),
-            Some(Problem::UnknownType) => event["type"] = json!("dashboard.archived"),
-            Some(Problem::UnknownVersion) => event["version"] = json!("2.0"),
+        } else {
+            None
+        };
+        // A duplicate needs an earlier id: the first records have none to reuse.
+        if problem == Some(Problem::DuplicateId) && self.earlier_id.is_none() {
+            problem = None;
+        }
+        let id = event.get("id").and_then(Value::as_str).map(String::from);
+        match problem {
+            Some(Problem::UnknownType) => {
+                let mut unknown = format!("{}.unknown", source.event_type);
+                while self.sources.knows(&unknown, None) {
+                    unknown.push_str(".unknown");
+                }
+                event["type"] = json!(unknown);
+            }
+            Some(Problem::UnknownVersion) => {
+                let unknown = (0..)
+                    .map(|minor| format!("0.{minor}"))
+                    .find(|v| !self.sources.knows(&source.event_type, Some(v)))
+                    .expect("an unbounded supply of versions");
+                event["version"] = json!(unknown);
+            }
             Some(Problem::DuplicateId) => {
-                event["id"] = json!(self.earlier_id.clone().expect("checked above"))
+                event["id"] = json!(self.earlier_id.clone().expect("checked above"));
             }
             _ => {}
         }
         // Only a record written as it was generated gives later ones an id to reuse.
         if problem.is_none() {
-            self.earlier_id = Some(id);
+            self.earlier_id = id;
         }
+        let body = in_order(&event, &source.key_order);
         let line = match self.format {
-            Format::Plain => envelope_first(&event),
-            Format::Recording => self.delivery(event, problem),
+            Format::Plain => body,
+            Format::Recording => self.delivery(&event, body, problem),
         };
         let line = match problem {
             Some(Problem::TruncatedLine) => {
@@ -305,39 +296,38 @@ impl Generator {
     }
 
     /// The event as a recorded delivery line, with the transport problems planted in it.
-    fn delivery(&mut self, event: Value, problem: Option<Problem>) -> String {
-        let event_type = event["type"].as_str().unwrap_or_default().to_string();
-        let mut routing_key = event_type.clone();
-        if problem == Some(Problem::RoutingKeyMismatch) {
-            let other = &self.templates[self.rng.below(self.templates.len() as u64) as usize];
-            routing_key = other.event["type"].as_str().unwrap_or_default().to_string();
-            if routing_key == event_type {
-                routing_key.push_str(".v2");
-            }
-        }
+    fn delivery(&mut self, event: &Value, body: String, problem: Option<Problem>) -> String {
+        let event_type = event
+            .get("type")
+            .and_then(Value::as_str)
+            .unwrap_or_default();
+        let routing_key = match problem {
+            Some(Problem::RoutingKeyMismatch) => format!("{event_type}.elsewhere"),
+            _ => event_type.to_string(),
+        };
         let exchange = match problem {
             Some(Problem::WrongExchange) => "amq.topic",
-            _ => "coder.events",
+            _ => EXCHANGE,
         };
         let content_type = match problem {
             Some(Problem::ContentType) => "text/plain",
             _ => "application/json",
         };
         let message_id = match problem {
-            Some(Problem::MessageIdMismatch) => uuid(&mut self.rng),
-            _ => event["id"].as_str().unwrap_or_default().to_string(),
-        };
-        let headers = match event.get("tenantId") {
-            Some(tenant) => json!({"x-tenant-id": tenant}),
-            None => json!({}),
+            Some(Problem::MessageIdMismatch) => self.rng.uuid(),
+            _ => event
+                .get("id")
+                .and_then(Value::as_str)
+                .unwrap_or_default()
+                .to_string(),
         };
         // Written field by field: serde_json's maps sort keys, and a recorder writes them in
         // the order recording.schema.json lists them.
         let properties = format!(
-            r#"{{"contentType":{},"messageId":{},"timestamp":{},"type":{},"deliveryMode":2,"headers":{headers}}}"#,
+            r#"{{"contentType":{},"messageId":{},"timestamp":{},"type":{},"deliveryMode":2,"headers":{{}}}}"#,
             json!(content_type),
             json!(message_id),
-            // The event's own timestamp, in seconds (`count` already counts this record).
+            // `count` already counts this record.
             FIRST_TIMESTAMP + self.count - 1,
             json!(event_type),
         );
@@ -346,7 +336,7 @@ impl Generator {
             let encoded = base64::engine::general_purpose::STANDARD.encode(html);
             format!(r#""bodyBase64":{}"#, json!(encoded))
         } else {
-            format!(r#""body":{}"#, envelope_first(&event))
+            format!(r#""body":{body}"#)
         };
         format!(
             r#"{{"exchange":{},"routingKey":{},"redelivered":false,"properties":{properties},{body}}}"#,
@@ -356,150 +346,52 @@ impl Generator {
     }
 }
 
-/// The event as compact JSON with the envelope fields first, in the order the schemas list
-/// them, as publishers write events (serde_json's maps would sort the keys).
-fn envelope_first(event: &Value) -> String {
-    const ENVELOPE: [&str; 7] = [
-        "id",
-        "type",
-        "version",
-        "timestamp",
-        "tenantId",
-        "source",
-        "data",
-    ];
+/// The event as compact JSON with the keys of `order` first, as publishers write events in the
+/// order their schema lists the fields (serde_json's maps would sort them).
+fn in_order(event: &Value, order: &[String]) -> String {
     let Some(map) = event.as_object() else {
         return event.to_string();
     };
-    let ordered = ENVELOPE
+    let ordered = order
         .iter()
-        .filter_map(|key| map.get_key_value(*key))
-        .chain(
-            map.iter()
-                .filter(|(key, _)| !ENVELOPE.contains(&key.as_str())),
-        );
+        .filter_map(|key| map.get_key_value(key))
+        .chain(map.iter().filter(|(key, _)| !order.contains(key)));
     let fields: Vec<String> = ordered
         .map(|(key, value)| format!("{}:{value}", json!(key)))
         .collect();
     format!("{{{}}}", fields.join(","))
 }
 
-/// Replaces every UUID string with a new one, so that no two events share content.
-fn fresh_uuids(value: &mut Value, rng: &mut SplitMix64) {
-    match value {
-        Value::String(s) if looks_like_uuid(s) => *s = uuid(rng),
-        Value::Array(items) => items.iter_mut().for_each(|item| fresh_uuids(item, rng)),
-        Value::Object(map) => map.values_mut().for_each(|item| fresh_uuids(item, rng)),
-        _ => {}
-    }
-}
-
-fn looks_like_uuid(s: &str) -> bool {
-    s.len() == 36
-        && s.bytes().enumerate().all(|(i, b)| match i {
-            8 | 13 | 18 | 23 => b == b'-',
-            _ => b.is_ascii_hexdigit(),
-        })
-}
-
-/// A random (version 4) UUID.
-fn uuid(rng: &mut SplitMix64) -> String {
-    let high = (rng.next() & !0xf000) | 0x4000;
-    let low = (rng.next() & !(0b11 << 62)) | (0b10 << 62);
-    format!(
-        "{:08x}-{:04x}-{:04x}-{:04x}-{:012x}",
-        high >> 32,
-        (high >> 16) & 0xffff,
-        high & 0xffff,
-        low >> 48,
-        low & 0xffff_ffff_ffff
-    )
-}
-
-/// `YYYY-MM-DDTHH:MM:SSZ` for seconds since the Unix epoch.
-fn rfc3339(seconds: u64) -> String {
-    let (days, time) = (seconds / 86_400, seconds % 86_400);
-    // Howard Hinnant's days-to-civil, for days since 1970-01-01.
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let day_of_era = z.rem_euclid(146_097);
-    let year_of_era =
-        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
-    let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
-    let mp = (5 * day_of_year + 2) / 153;
-    let day = day_of_year - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = year_of_era + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}-{month:02}-{day:02}T{:02}:{:02}:{:02}Z",
-        time / 3600,
-        time / 60 % 60,
-        time % 60
-    )
-}
-
-/// A small, fast, seedable generator: the output must not change with a dependency's version.
-struct SplitMix64(u64);
-
-impl SplitMix64 {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform in `0..n` (the modulo bias is far below what a benchmark mix notices).
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-
-    /// Uniform in `[0, 1)`.
-    fn unit(&mut self) -> f64 {
-        (self.next() >> 11) as f64 / (1u64 << 53) as f64
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    fn generator(format: Format, seed: u64) -> Generator {
-        let templates = Template::load_all(&project_root().join("schemas")).unwrap();
-        Generator::new(templates, format, seed)
-    }
-
-    #[test]
-    fn dates_are_rfc3339() {
-        assert_eq!(rfc3339(FIRST_TIMESTAMP), "2026-01-23T10:00:00Z");
-        assert_eq!(rfc3339(951_782_400), "2000-02-29T00:00:00Z");
-        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+    fn sources() -> Sources {
+        Sources::load(&project_root().unwrap().join("schemas")).unwrap()
     }
 
     #[test]
     fn the_same_seed_gives_the_same_records() {
-        let mut a = generator(Format::Recording, 7);
-        let mut b = generator(Format::Recording, 7);
-        let mut c = generator(Format::Recording, 8);
-        let first: Vec<String> = (0..50).map(|_| a.next_record().0).collect();
-        assert_eq!(
-            first,
-            (0..50).map(|_| b.next_record().0).collect::<Vec<_>>()
-        );
-        assert_ne!(
-            first,
-            (0..50).map(|_| c.next_record().0).collect::<Vec<_>>()
-        );
+        let sources = sources();
+        let lines = |seed| {
+            let mut generator = Generator::new(&sources, Format::Recording, seed, 100);
+            (0..50)
+                .map(|_| generator.next_record().0)
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(lines(7), lines(7));
+        assert_ne!(lines(7), lines(8));
     }
 
-    /// Every event is valid unless a problem was planted in it, and every schema-level problem
-    /// makes it invalid: the mix measures what it says it does.
+    /// Every event is valid unless a problem was planted in it, every schema-level problem
+    /// makes it invalid, and every catalog contract gets traffic: the mix measures what it
+    /// says it does.
     #[test]
     fn only_planted_records_break_their_contract() {
+        let sources = sources();
         for format in [Format::Plain, Format::Recording] {
-            let mut generator = generator(format, 1);
-            let mut seen_types = std::collections::BTreeSet::new();
+            let mut generator = Generator::new(&sources, format, 1, 20);
+            let mut seen = std::collections::BTreeSet::new();
             let mut planted = 0;
             for _ in 0..5000 {
                 let (line, problem) = generator.next_record();
@@ -515,7 +407,7 @@ mod tests {
                         continue;
                     }
                     Format::Recording => {
-                        let transport_ok = record["exchange"] == "coder.events"
+                        let transport_ok = record["exchange"] == EXCHANGE
                             && record["routingKey"] == record["body"]["type"]
                             && record["properties"]["contentType"] == "application/json"
                             && record["properties"]["messageId"] == record["body"]["id"];
@@ -533,24 +425,17 @@ mod tests {
                     }
                 };
                 if problem.is_none() {
-                    seen_types.insert(event["type"].as_str().unwrap().to_string());
+                    seen.insert((event["type"].to_string(), event["version"].to_string()));
                 }
                 let valid = coder_events::validate(&event).is_ok();
                 let schema_problem = matches!(
                     problem,
-                    Some(
-                        Problem::MissingRequired
-                            | Problem::BadUuid
-                            | Problem::BadTimestamp
-                            | Problem::DataNotObject
-                            | Problem::UnknownType
-                            | Problem::UnknownVersion
-                    )
+                    Some(Problem::Schema(_) | Problem::UnknownType | Problem::UnknownVersion)
                 );
                 assert_eq!(valid, !schema_problem, "{problem:?}: {line}");
             }
-            assert_eq!(seen_types.len(), coder_events::CONTRACTS.len());
-            assert!((20..=80).contains(&planted), "{planted} planted in 5000");
+            assert_eq!(seen.len(), coder_events::CONTRACTS.len());
+            assert!((100..=400).contains(&planted), "{planted} planted in 5000");
         }
     }
 }

@@ -1,4 +1,4 @@
-//! `cargo xtask`: the project's own build tasks (codegen, the CI job).
+//! `cargo xtask`: the project's own build tasks (codegen, scaffolds, the CI job).
 
 use std::process::ExitCode;
 
@@ -6,7 +6,12 @@ use clap::{Parser, Subcommand};
 
 mod ci;
 mod codegen;
+mod evolve;
 mod gen_traffic;
+mod ordered;
+mod readme;
+mod scaffold;
+mod scratch;
 
 #[derive(Parser)]
 #[command(about = "Project tasks: cargo xtask <task>")]
@@ -17,17 +22,29 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
-    /// Regenerate the `coder-events` crate in generated/ from schemas/.
+    /// Regenerate every file derived from schemas/: the `coder-events` crate in generated/, the
+    /// event documentation in docs/events/, the JSON report's schema.
     Codegen {
-        /// Write nothing; fail if generated/ differs from what the schemas produce.
+        /// Write nothing; fail naming every derived file that differs from what the schemas
+        /// produce.
         #[arg(long)]
         check: bool,
     },
-    /// The main job on the repo's own contracts: regenerate generated/, check every documented
-    /// example, then check the sample recordings.
+    /// Add a version of an existing contract: the latest version's schema and examples, copied
+    /// with the new version, and its catalog entry.
+    NewVersion(scaffold::NewVersionArgs),
+    /// Add a new contract at version 1.0: a minimal schema on the shared envelope, example
+    /// stubs and a catalog entry, with TODO(scaffold) where you fill in.
+    NewContract(scaffold::NewContractArgs),
+    /// The main job on the repo's own contracts: regenerate, check every documented example,
+    /// then check the sample recordings.
     Verify,
-    /// Run everything CI runs: fmt, clippy, tests, codegen drift.
+    /// Run everything CI runs: fmt, derived files, lint, breaking, clippy, every test, the
+    /// scratch-copy evolution and README's consumer snippet.
     Ci,
+    /// On a scratch copy: add a version and a contract by writing files, then codegen, lint,
+    /// examples, breaking, docs and a typed parse (part of `ci`).
+    Evolve,
     /// Write synthetic traffic of every contract (~1% planted problems) for benchmarks.
     GenTraffic(gen_traffic::Args),
 }
@@ -36,8 +53,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match cli.task {
         Task::Codegen { check } => codegen::run(check),
+        Task::NewVersion(args) => schemas_dir().and_then(|schemas| {
+            scaffold::new_version(&schemas, &args).map(|w| w.print(&schemas, "new version"))
+        }),
+        Task::NewContract(args) => schemas_dir().and_then(|schemas| {
+            scaffold::new_contract(&schemas, &args).map(|w| w.print(&schemas, "new contract"))
+        }),
         Task::Verify => ci::verify(),
         Task::Ci => ci::run(),
+        Task::Evolve => codegen::project_root().and_then(|root| evolve::run(&root)),
         Task::GenTraffic(args) => gen_traffic::run(&args),
     };
     match result {
@@ -47,4 +71,8 @@ fn main() -> ExitCode {
             ExitCode::FAILURE
         }
     }
+}
+
+fn schemas_dir() -> anyhow::Result<std::path::PathBuf> {
+    Ok(codegen::project_root()?.join(::codegen::tree::SCHEMAS_DIR))
 }

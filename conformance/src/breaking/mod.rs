@@ -114,7 +114,14 @@ pub fn breaking(options: &BreakingOptions) -> Result<BreakingReport, RunError> {
         };
         compared += 1;
         let mode = Mode::of(old.compatibility, new.compatibility);
-        findings.extend(changes(new, &mode, &new_file, &old_schema, &new_schema));
+        findings.extend(changes(
+            &current_catalog,
+            new,
+            &mode,
+            &new_file,
+            &old_schema,
+            &new_schema,
+        ));
     }
     finding::locate_lines(&mut findings);
     finding::sort(&mut findings);
@@ -174,15 +181,19 @@ fn party(breaks: Breaks) -> &'static str {
 }
 
 /// The next major version after `version` (`1.0` → `2.0`), for the advice in messages.
-fn next_version(version: &str) -> String {
-    version
-        .split('.')
-        .next()
-        .and_then(|major| major.parse::<u64>().ok())
+/// The major version after every version of `event_type` the catalog has.
+fn next_version(catalog: &Catalog, event_type: &str) -> String {
+    catalog
+        .contracts
+        .iter()
+        .filter(|c| c.event_type == event_type)
+        .filter_map(|c| c.version.split('.').next()?.parse::<u64>().ok())
+        .max()
         .map_or_else(|| "a new version".to_string(), |m| format!("{}.0", m + 1))
 }
 
 fn changes(
+    catalog: &Catalog,
     contract: &Contract,
     mode: &Mode,
     file: &Path,
@@ -202,7 +213,7 @@ fn changes(
                     contract.key(),
                     mode.describe(),
                     contract.event_type,
-                    next_version(&contract.version),
+                    next_version(catalog, &contract.event_type),
                     contract.version
                 )
             } else {

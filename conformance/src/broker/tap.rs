@@ -8,7 +8,7 @@ use std::io::{self, Write};
 use std::sync::Arc;
 
 use super::recorder::{self, Observer, Settings};
-use crate::check::{CheckSettings, LiveChecker};
+use crate::check::LiveChecker;
 use crate::cli::{CommonArgs, ReportFormat};
 use crate::input::{Decoder, FormatChoice, Location, RawRecord};
 use crate::report::{self, Keep, ReportBuilder};
@@ -27,21 +27,17 @@ pub async fn tap(
         ReportFormat::Text | ReportFormat::Github => Keep::FirstFailures(0),
         ReportFormat::Json | ReportFormat::Junit => Keep::All,
     };
-    let check_settings = CheckSettings {
-        decoder: Decoder::new(FormatChoice::Recording, None),
-        rules: common.rule_settings().map_err(anyhow::Error::msg)?,
-        max_message_bytes: usize::try_from(common.max_message_bytes).unwrap_or(usize::MAX),
-        threads: Some(1),
-        mask_values: common.mask_values,
-        keep,
-    };
+    let check_settings = common
+        .check_settings(Decoder::new(FormatChoice::Recording, None), keep, Some(1))
+        .map_err(anyhow::Error::msg)?;
     let file: Arc<str> = match &settings.out {
         Some(path) => path.display().to_string().into(),
         None => NO_FILE.into(),
     };
     let mut live = Live {
         checker: LiveChecker::new(&check_settings),
-        report: ReportBuilder::new(keep).context("starting the report")?,
+        report: ReportBuilder::new(keep, check_settings.contracts)
+            .context("starting the report")?,
         format: common.format,
         max_message_bytes: check_settings.max_message_bytes,
         file,

@@ -4,6 +4,7 @@
 //! one at a time as they arrive (`contracts tap`), the same way.
 
 mod content_hash;
+pub mod contracts;
 mod duplicates;
 pub mod plan;
 mod progress;
@@ -29,7 +30,11 @@ use duplicates::DuplicateTracker;
 use progress::Progress;
 use scan::{Conforming, FastPath};
 
+pub use contracts::Contracts;
+
 pub struct CheckSettings {
+    /// What records are checked against: the compiled-in contracts, or a tree's.
+    pub contracts: &'static Contracts,
     pub decoder: Decoder,
     pub rules: RuleSettings,
     pub max_message_bytes: usize,
@@ -68,7 +73,8 @@ pub fn check(sources: &[Source], settings: &CheckSettings) -> anyhow::Result<Rep
         in_flight: VecDeque::new(),
         batch: Vec::new(),
         batch_bytes: 0,
-        report: ReportBuilder::new(settings.keep).context("starting the report")?,
+        report: ReportBuilder::new(settings.keep, settings.contracts)
+            .context("starting the report")?,
         progress: Progress::new(sources::total_file_bytes(sources)),
     };
     if threads <= 1 {
@@ -136,7 +142,7 @@ impl<'a> LiveChecker<'a> {
         // A live delivery has no file of its own for a body to be read from.
         let analysis = analyze(
             record,
-            &judge.settings.decoder,
+            judge.settings,
             &Origin::NONE,
             judge.tracks_duplicates,
             judge.fast,
@@ -212,7 +218,7 @@ impl<'a> Checker<'a, '_> {
                 location: Some(&location),
                 max_message_bytes: settings.max_message_bytes,
             };
-            let analysis = analyze(record, &settings.decoder, &origin, hash, fast);
+            let analysis = analyze(record, settings, &origin, hash, fast);
             (location, analysis)
         };
         match self.workers {
@@ -302,7 +308,7 @@ impl<'a> Judge<'a> {
             settings,
             duplicates: DuplicateTracker::default(),
             tracks_duplicates: settings.rules.severity("CT009") != Severity::Off,
-            fast: FastPath::new(&settings.decoder),
+            fast: FastPath::new(&settings.decoder, settings.contracts),
         }
     }
 
@@ -336,6 +342,7 @@ impl<'a> Judge<'a> {
         let facts = Facts {
             delivery: message.delivery.as_ref(),
             body: &message.body,
+            contract: fields.map(|(i, _)| self.settings.contracts.contract(i)),
             violations,
             same_id_other_content: same_id_other_content.as_ref(),
         };
@@ -356,7 +363,7 @@ impl<'a> Judge<'a> {
         line: &[u8],
         found: &Conforming,
     ) -> Verdict<'r> {
-        let contract = &coder_events::CONTRACTS[found.contract];
+        let contract = self.settings.contracts.contract(found.contract);
         let id = found
             .id
             .clone()
@@ -366,17 +373,20 @@ impl<'a> Judge<'a> {
             self.duplicates
                 .observe_keyed(id, found.id_key, found.content_hash, location)
         });
-        let violations = match same_id_other_content {
-            None => Vec::new(),
-            Some(first) => {
+        // A deprecated version is reported by a rule (CT010), so its events are judged by the
+        // rules like any other.
+        let violations = match (&same_id_other_content, contract.deprecated) {
+            (None, None) => Vec::new(),
+            (first, _) => {
                 let body = Body::Json(
                     serde_json::from_slice(line).expect("the fast path read the line as JSON"),
                 );
                 self.findings(&Facts {
                     delivery: None,
                     body: &body,
+                    contract: Some(contract),
                     violations: &[],
-                    same_id_other_content: Some(&first),
+                    same_id_other_content: first.as_ref(),
                 })
             }
         };
@@ -448,7 +458,7 @@ impl Verdict<'_> {
 /// fast path finds conforming is done with then; anything else is parsed and validated whole.
 fn analyze(
     record: RawRecord,
-    decoder: &Decoder,
+    settings: &CheckSettings,
     origin: &Origin,
     hash_content: bool,
     fast: Option<FastPath>,
@@ -469,16 +479,17 @@ fn analyze(
         RawRecord::Value(value) => value,
         RawRecord::Unreadable(why) => return Analysis::Unreadable(why),
     };
-    let message = match decoder.decode_from(value, origin) {
+    let message = match settings.decoder.decode_from(value, origin) {
         Ok(message) => message,
         Err(why) => return Analysis::Unreadable(why),
     };
     let (violations, content_hash, fields) = match &message.body {
         Body::Json(event) => {
-            let contract = contract_named_by(event);
-            let fields = contract.map(|i| (i, scan::plans()[i].optional_fields_in(event)));
+            let contracts = settings.contracts;
+            let contract = contract_named_by(event, contracts);
+            let fields = contract.map(|i| (i, contracts.plans()[i].optional_fields_in(event)));
             (
-                violations_of(event, contract),
+                violations_of(event, contract, contracts),
                 hash_content.then(|| content_hash(event)),
                 fields,
             )
@@ -493,21 +504,22 @@ fn analyze(
     }
 }
 
-/// The catalog index of the contract an event's `type` and `version` name.
-fn contract_named_by(event: &Value) -> Option<usize> {
+/// The index of the contract an event's `type` and `version` name.
+fn contract_named_by(event: &Value, contracts: &Contracts) -> Option<usize> {
     let field = |name: &str| event.get(name).and_then(Value::as_str);
-    scan::contract_index(field("type")?, field("version")?)
+    contracts.index(field("type")?, field("version")?)
 }
 
-/// Every way `event` breaks its contract (`contract`, the one it names), as
-/// `coder_events::validate` finds them. Most events break none, and the validator's `is_valid`
-/// says so without building any error: only an event it rejects (or that names no contract)
-/// is validated again to collect the errors.
-fn violations_of(event: &Value, contract: Option<usize>) -> Vec<Violation> {
-    if contract.is_some_and(|i| coder_events::VALIDATORS[i].is_valid(event)) {
+/// Every way `event` breaks its contract (`contract`, the one it names), as its validator finds
+/// them. Most events break none, and the validator's `is_valid` says so without building any
+/// error: only an event it rejects (or that names no contract) is validated again to collect
+/// the errors.
+fn violations_of(event: &Value, contract: Option<usize>, contracts: &Contracts) -> Vec<Violation> {
+    let set = contracts.set();
+    if contract.is_some_and(|i| set.validator(i).is_valid(event)) {
         return Vec::new();
     }
-    coder_events::validate(event).err().unwrap_or_default()
+    set.validate(event).err().unwrap_or_default()
 }
 
 fn parse_line(bytes: &[u8]) -> Result<Value, String> {

@@ -7,34 +7,20 @@
 //! hold it to that on every example and on generated traffic.
 
 use std::ops::Range;
-use std::sync::LazyLock;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde::Deserializer as _;
 use serde_json::value::RawValue;
 
 use super::content_hash::{self, Elements, Members};
-use super::plan::{types, Format, Node, Plan, ANY_NODE};
+use super::contracts::Contracts;
+use super::plan::{types, Format, Node, ANY_NODE};
 use crate::input::Decoder;
-
-/// Every catalog contract's plan, in catalog order: built once, on first use.
-pub fn plans() -> &'static [Plan] {
-    static PLANS: LazyLock<Vec<Plan>> =
-        LazyLock::new(|| coder_events::CONTRACTS.iter().map(Plan::new).collect());
-    &PLANS
-}
-
-/// The index in the catalog of the contract with this `type` and `version`.
-pub fn contract_index(event_type: &str, version: &str) -> Option<usize> {
-    coder_events::CONTRACTS
-        .iter()
-        .position(|c| c.event_type == event_type && c.version == version)
-}
 
 /// What the fast path found out about a line that conforms to its contract.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Conforming {
-    /// Index into `coder_events::CONTRACTS`.
+    /// Index into the run's [`Contracts`].
     pub contract: usize,
     /// Where the event's `id` string is in the line, without its quotes.
     pub id: Option<Range<usize>>,
@@ -42,15 +28,16 @@ pub struct Conforming {
     /// a worker, so that the thread tracking ids only looks it up.
     pub id_key: Option<[u64; 2]>,
     pub content_hash: u64,
-    /// Bit `i`: the event has `plans()[contract].optional_fields[i]`.
+    /// Bit `i`: the event has `contracts.plans()[contract].optional_fields[i]`.
     pub optional_fields: u128,
 }
 
 /// Which records the fast path may take, for one run's decoder.
-#[derive(Debug, Clone, Copy)]
+#[derive(Clone, Copy)]
 pub struct FastPath {
-    /// Bit `i`: events of `CONTRACTS[i]` may be scanned.
-    contracts: u128,
+    contracts: &'static Contracts,
+    /// Bit `i`: events of the `i`th contract may be scanned.
+    scannable: u128,
     /// Whether a top-level key no contract property names sends a record down the full path:
     /// when formats are detected, such a key may be one that makes the record a capture of
     /// another format rather than an event.
@@ -60,9 +47,9 @@ pub struct FastPath {
 impl FastPath {
     /// `None` when no line this decoder reads is an event as it stands (a forced capture
     /// format, or events found at `--event-pointer`).
-    pub fn new(decoder: &Decoder) -> Option<FastPath> {
+    pub fn new(decoder: &Decoder, of: &'static Contracts) -> Option<FastPath> {
         let mut contracts = 0u128;
-        for (i, plan) in plans().iter().enumerate().take(128) {
+        for (i, plan) in of.plans().iter().enumerate().take(128) {
             let names: Vec<&str> = plan
                 .root
                 .properties
@@ -74,7 +61,8 @@ impl FastPath {
             }
         }
         (contracts != 0).then_some(FastPath {
-            contracts,
+            contracts: of,
+            scannable: contracts,
             strict_root: !decoder.is_forced(),
         })
     }
@@ -142,12 +130,14 @@ impl<'de> Visitor<'de> for Root<'_> {
             let (Some(t), Some(v)) = (event_type, version) else {
                 continue;
             };
-            let contract = contract_index(t, v)
-                .filter(|i| *i < 128 && self.fast.contracts & (1 << i) != 0)
+            let contracts = self.fast.contracts;
+            let contract = contracts
+                .index(t, v)
+                .filter(|i| *i < 128 && self.fast.scannable & (1 << i) != 0)
                 .ok_or_else(doubt)?;
             let mut started = Event {
                 contract,
-                object: Object::new(&plans()[contract].root),
+                object: Object::new(&contracts.plans()[contract].root),
                 strict: self.fast.strict_root,
                 id: None,
                 id_key: None,
@@ -457,10 +447,10 @@ mod tests {
 
     use super::*;
     use crate::check::content_hash::content_hash;
-    use crate::examples::{load_all, Expected};
     use crate::input::FormatChoice;
+    use codegen::examples::{load_all, Expected};
 
-    fn examples() -> Vec<crate::examples::Example> {
+    fn examples() -> Vec<codegen::examples::Example> {
         let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
         let (examples, errors) = load_all(&schemas).expect("the catalog loads");
         assert!(errors.is_empty(), "{errors:?}");
@@ -468,7 +458,8 @@ mod tests {
     }
 
     fn fast_path(choice: FormatChoice) -> FastPath {
-        FastPath::new(&Decoder::new(choice, None)).expect("plain lines are events")
+        FastPath::new(&Decoder::new(choice, None), Contracts::compiled())
+            .expect("plain lines are events")
     }
 
     /// Holds the fast path to what `jsonschema` and the full path find: it accepts only what
@@ -481,10 +472,10 @@ mod tests {
             coder_events::validate(&event).is_ok(),
             "the fast path accepted what jsonschema rejects: {text}"
         );
-        let contract = &coder_events::CONTRACTS[found.contract];
+        let contract = Contracts::compiled().contract(found.contract);
         assert_eq!(Some(contract.event_type), event["type"].as_str(), "{text}");
         assert_eq!(found.content_hash, content_hash(&event), "{text}");
-        let plan = &plans()[found.contract];
+        let plan = &Contracts::compiled().plans()[found.contract];
         assert_eq!(
             found.optional_fields,
             plan.optional_fields_in(&event),
@@ -621,8 +612,16 @@ mod tests {
         assert_eq!(fast.scan(escaped.as_bytes()), None);
         assert_eq!(fast.scan(b"[1]"), None);
         // Events at a pointer, or captures of a forced format, are never lines to scan.
-        assert!(FastPath::new(&Decoder::new(FormatChoice::Plain, Some("/e".into()))).is_none());
-        assert!(FastPath::new(&Decoder::new(FormatChoice::Recording, None)).is_none());
+        assert!(FastPath::new(
+            &Decoder::new(FormatChoice::Plain, Some("/e".into())),
+            Contracts::compiled()
+        )
+        .is_none());
+        assert!(FastPath::new(
+            &Decoder::new(FormatChoice::Recording, None),
+            Contracts::compiled()
+        )
+        .is_none());
     }
 
     /// JSON pointers of every value in `value`, itself first.

@@ -19,6 +19,8 @@ mod lint012_orphan_file;
 mod lint013_missing_file;
 mod lint014_catalog_valid;
 mod lint015_bundles;
+mod lint016_placeholder_left;
+mod lint017_wrong_version_example;
 
 use std::path::{Path, PathBuf};
 
@@ -35,7 +37,7 @@ pub struct LintRule {
 }
 
 /// Every lint rule, in ID order.
-pub static LINT_RULES: [LintRule; 15] = [
+pub static LINT_RULES: [LintRule; 17] = [
     lint001_meta_schema::RULE,
     lint002_schema_header::RULE,
     lint003_contract_constants::RULE,
@@ -51,6 +53,8 @@ pub static LINT_RULES: [LintRule; 15] = [
     lint013_missing_file::RULE,
     lint014_catalog_valid::RULE,
     lint015_bundles::RULE,
+    lint016_placeholder_left::RULE,
+    lint017_wrong_version_example::RULE,
 ];
 
 /// The documentation of every lint rule, for `contracts rules` and the JUnit report.

@@ -63,8 +63,8 @@ impl std::fmt::Display for ExampleError {
 
 /// Loads every example of every contract in the catalog. Unreadable files are returned beside
 /// the examples, never skipped.
-pub fn load_all(schemas_dir: &Path) -> Result<(Vec<Example>, Vec<ExampleError>), codegen::Error> {
-    let catalog = codegen::Catalog::load(schemas_dir)?;
+pub fn load_all(schemas_dir: &Path) -> crate::Result<(Vec<Example>, Vec<ExampleError>)> {
+    let catalog = crate::Catalog::load(schemas_dir)?;
     let mut examples = Vec::new();
     let mut errors = Vec::new();
     for contract in &catalog.contracts {

@@ -1,0 +1,314 @@
+//! `cargo xtask evolve`: what a user does to add a contract version and a brand-new contract,
+//! done on a scratch copy of the tree by writing files only (the scaffold commands, then edits
+//! to the files they wrote), followed by every check that must then pass: codegen, lint,
+//! examples, breaking against the untouched tree (additions, not breaks), docs, a typed parse
+//! of both through the regenerated crate, built as a consumer builds it. Nothing else in the
+//! tree may need to change. `cargo xtask ci` runs it.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use anyhow::{bail, ensure, Context, Result};
+use codegen::catalog::{Catalog, CATALOG_FILE};
+
+use crate::ordered::Json;
+use crate::scaffold::{Version, PLACEHOLDER};
+use crate::scratch;
+
+/// The type of the brand-new contract the scratch copy gets.
+const NEW_TYPE: &str = "evolution.probe.happened";
+/// The field the new version of an existing contract requires.
+const NEW_FIELD: &str = "evolutionNote";
+
+pub fn run(root: &Path) -> Result<()> {
+    let scratch_dir = tempfile::Builder::new()
+        .prefix("contracts-evolve-")
+        .tempdir()
+        .context("creating a scratch directory")?;
+    let copy = scratch_dir.path().join("tree");
+    scratch::copy_tree(root, &copy)?;
+    let schemas = copy.join(codegen::tree::SCHEMAS_DIR);
+    let catalog = Catalog::load(&schemas).map_err(|e| anyhow::anyhow!("{e}"))?;
+    let Some(first) = catalog.contracts.first() else {
+        bail!("the catalog lists no contract to add a version to");
+    };
+    let existing_type = first.event_type.clone();
+    let latest = catalog
+        .contracts
+        .iter()
+        .filter(|c| c.event_type == existing_type)
+        .filter_map(|c| Version::parse(&c.version))
+        .max()
+        .context("the first contract's versions are MAJOR.MINOR")?;
+    let new_version = Version {
+        major: latest.major + 1,
+        minor: 0,
+    }
+    .to_string();
+    step(&format!(
+        "evolve: new-version {existing_type} {new_version}, then require {NEW_FIELD}"
+    ));
+    xtask(&copy, &["new-version", &existing_type, &new_version])?;
+    let version_dir = schemas
+        .join("contracts")
+        .join(&existing_type)
+        .join(&new_version);
+    require_new_field(&version_dir)?;
+
+    step(&format!(
+        "evolve: new-contract {NEW_TYPE}, then fill in its placeholders"
+    ));
+    xtask(
+        &copy,
+        &[
+            "new-contract",
+            NEW_TYPE,
+            "--owner",
+            &catalog.module,
+            "--direction",
+            "published",
+        ],
+    )?;
+    let contract_dir = schemas.join("contracts").join(NEW_TYPE).join("1.0");
+    fill_in_new_contract(&schemas, &contract_dir)?;
+
+    // What `cargo xtask codegen` does, but for the report schema, which depends on no schema (it
+    // would take building the whole scratch workspace to ask its binary for the same file).
+    step("evolve: codegen");
+    let rewrote = crate::codegen::generate(&copy, false, crate::codegen::WithReportSchema::No)?;
+    eprintln!(
+        "codegen: rewrote {} file(s) in the scratch copy",
+        rewrote.len()
+    );
+    for args in [
+        &["lint"][..],
+        &["examples"][..],
+        &[
+            "breaking",
+            "--against",
+            &root.join("schemas").display().to_string(),
+        ][..],
+        &["docs", "--check"][..],
+    ] {
+        step(&format!("evolve: contracts {}", args.join(" ")));
+        contracts(root, &copy, args)?;
+    }
+
+    step("evolve: only the schemas, their examples, the catalog and derived files changed");
+    let allowed = |path: &Path| {
+        path == Path::new("schemas").join(CATALOG_FILE)
+            || path.starts_with(
+                Path::new("schemas/contracts")
+                    .join(&existing_type)
+                    .join(&new_version),
+            )
+            || path.starts_with(Path::new("schemas/contracts").join(NEW_TYPE))
+            || path.starts_with("generated")
+            || path.starts_with("docs/events")
+    };
+    let changed = scratch::changed_files(root, &copy)?;
+    let outside: Vec<&PathBuf> = changed.iter().filter(|p| !allowed(p)).collect();
+    ensure!(
+        outside.is_empty(),
+        "adding a version and a contract changed other files: {outside:?}"
+    );
+
+    step("evolve: a typed parse of both through the regenerated crate, built as a consumer builds it");
+    let mut cases = Vec::new();
+    for (event_type, version, dir) in [
+        (existing_type.as_str(), new_version.as_str(), &version_dir),
+        (NEW_TYPE, "1.0", &contract_dir),
+    ] {
+        for file in json_files(&dir.join("examples/valid"))? {
+            cases.push(format!(
+                "    ({event_type:?}, {version:?}, include_bytes!({:?})),",
+                file.display().to_string()
+            ));
+        }
+    }
+    let main_rs = format!(
+        "//! Parses each valid example of the added contracts into its `Event` variant.\n\
+         const CASES: &[(&str, &str, &[u8])] = &[\n{}\n];\n\n\
+         fn main() {{\n    for (event_type, version, bytes) in CASES {{\n        \
+         let event = coder_events::Event::from_slice(bytes)\n            \
+         .unwrap_or_else(|e| panic!(\"{{event_type}} {{version}}: {{e}}\"));\n        \
+         assert_eq!((event.event_type(), event.version()), (*event_type, *version));\n    }}\n    \
+         println!(\"typed parse: {{}} examples of the added contracts parsed\", CASES.len());\n}}\n",
+        cases.join("\n")
+    );
+    scratch::run_probe_crate(
+        &scratch_dir.path().join("probe"),
+        &copy.join("generated"),
+        &root.join("Cargo.lock"),
+        &main_rs,
+        &root.join("target/probe"),
+    )?;
+    eprintln!(
+        "evolve: a new version and a new contract needed only schema, example and catalog files"
+    );
+    Ok(())
+}
+
+fn step(what: &str) {
+    eprintln!("==> {what}");
+}
+
+/// Runs this very xtask binary in the scratch tree, as `cargo xtask` would there.
+fn xtask(tree: &Path, args: &[&str]) -> Result<()> {
+    let exe = std::env::current_exe().context("finding the xtask binary")?;
+    let status = Command::new(exe).args(args).current_dir(tree).status()?;
+    ensure!(
+        status.success(),
+        "cargo xtask {} failed in {}",
+        args.join(" "),
+        tree.display()
+    );
+    Ok(())
+}
+
+/// Runs the workspace's `contracts` binary with the scratch tree as its current directory.
+fn contracts(root: &Path, tree: &Path, args: &[&str]) -> Result<()> {
+    let status = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--manifest-path"])
+        .arg(root.join("Cargo.toml"))
+        .args(["-p", "conformance", "--bin", "contracts", "--"])
+        .args(args)
+        .current_dir(tree)
+        .status()?;
+    ensure!(
+        status.success(),
+        "contracts {} exited with {status} in {}",
+        args.join(" "),
+        tree.display()
+    );
+    Ok(())
+}
+
+fn json_files(dir: &Path) -> Result<Vec<PathBuf>> {
+    let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
+        .with_context(|| format!("listing {}", dir.display()))?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    Ok(files)
+}
+
+fn edit_json(path: &Path, edit: impl FnOnce(&mut Json) -> Result<()>) -> Result<()> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("reading {}", path.display()))?;
+    let mut json = Json::parse(&text).with_context(|| format!("parsing {}", path.display()))?;
+    edit(&mut json)?;
+    std::fs::write(path, json.to_pretty()).with_context(|| format!("writing {}", path.display()))
+}
+
+/// Adds a required string field to `data` (or the event, when it has no `data` object) of the
+/// schema, and gives it a value in every example that has the object.
+fn require_new_field(version_dir: &Path) -> Result<()> {
+    let holder_of = |json: &Json| -> Option<&'static str> {
+        match json.get("properties")?.get("data") {
+            Some(data) if data.get("properties").is_some() => Some("data"),
+            _ => None,
+        }
+    };
+    let mut holder = None;
+    edit_json(&version_dir.join("schema.json"), |schema| {
+        holder = holder_of(schema);
+        let object = match holder {
+            Some(name) => schema
+                .get_mut("properties")
+                .and_then(|p| p.get_mut(name))
+                .context("the data property")?,
+            None => schema,
+        };
+        let field = Json::object([
+            ("type", Json::string("string")),
+            ("minLength", Json::Scalar(1.into())),
+            (
+                "description",
+                Json::string("A note every event of this version carries"),
+            ),
+        ]);
+        object
+            .get_mut("properties")
+            .context("properties")?
+            .set(NEW_FIELD, field);
+        match object.get_mut("required") {
+            Some(Json::Array(required)) => required.push(Json::string(NEW_FIELD)),
+            _ => object.set("required", Json::Array(vec![Json::string(NEW_FIELD)])),
+        }
+        Ok(())
+    })?;
+    for kind in ["valid", "invalid"] {
+        for file in json_files(&version_dir.join("examples").join(kind))? {
+            edit_json(&file, |example| {
+                let event = if kind == "valid" {
+                    Some(example)
+                } else {
+                    example.get_mut("event")
+                };
+                let target = match holder {
+                    Some(name) => event.and_then(|e| e.get_mut(name)),
+                    None => event,
+                };
+                if let Some(object @ Json::Object(_)) = target {
+                    object.set(NEW_FIELD, Json::string("added in the new version"));
+                }
+                Ok(())
+            })?;
+        }
+    }
+    Ok(())
+}
+
+/// Replaces every placeholder the scaffold left in the catalog and the schema with prose, and
+/// gives `data` one required field that every example carries.
+fn fill_in_new_contract(schemas: &Path, contract_dir: &Path) -> Result<()> {
+    fn fill(json: &mut Json) {
+        match json {
+            Json::Scalar(serde_json::Value::String(s)) if s.contains(PLACEHOLDER) => {
+                *s = "Filled in by cargo xtask evolve".into();
+            }
+            Json::Scalar(_) => {}
+            Json::Array(items) => items.iter_mut().for_each(fill),
+            Json::Object(pairs) => pairs.iter_mut().for_each(|(_, v)| fill(v)),
+        }
+    }
+    edit_json(&schemas.join(CATALOG_FILE), |catalog| {
+        fill(catalog);
+        Ok(())
+    })?;
+    edit_json(&contract_dir.join("schema.json"), |schema| {
+        fill(schema);
+        let data = schema
+            .get_mut("properties")
+            .and_then(|p| p.get_mut("data"))
+            .context("the scaffold writes a data property")?;
+        data.get_mut("properties").context("data.properties")?.set(
+            "count",
+            Json::object([
+                ("type", Json::string("integer")),
+                ("minimum", Json::Scalar(0.into())),
+                ("description", Json::string("How many times it happened")),
+            ]),
+        );
+        data.set("required", Json::Array(vec![Json::string("count")]));
+        Ok(())
+    })?;
+    for kind in ["valid", "invalid"] {
+        for file in json_files(&contract_dir.join("examples").join(kind))? {
+            edit_json(&file, |example| {
+                let event = if kind == "valid" {
+                    Some(example)
+                } else {
+                    example.get_mut("event")
+                };
+                if let Some(data @ Json::Object(_)) = event.and_then(|e| e.get_mut("data")) {
+                    data.set("count", Json::Scalar(1.into()));
+                }
+                Ok(())
+            })?;
+        }
+    }
+    Ok(())
+}
