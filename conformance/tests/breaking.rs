@@ -790,12 +790,17 @@ fn the_same_edits_shipped_as_new_versions_beside_the_old_pass() {
     let catalog_path = schemas.join("catalog.json");
     let mut catalog_json = read_json(&catalog_path);
     let mut added = 0;
+    let mut grown = catalog.clone();
     for (i, contract) in catalog.contracts.iter().enumerate() {
         let mut schema = read_json(&schemas.join(&contract.schema));
         if !forbidden_edit(contract.compatibility, &mut schema) {
             continue;
         }
-        let version = next_major(&catalog, &contract.event_type);
+        // After every version of the type, those added here included.
+        let version = next_major(&grown, &contract.event_type);
+        let mut new_entry = contract.clone();
+        new_entry.version = version.clone();
+        grown.contracts.push(new_entry);
         let dir = format!("contracts/{}/{version}", contract.event_type);
         schema["properties"]["version"] = json!({
             "type": "string", "const": version, "description": format!("Contract version {version}")
@@ -807,7 +812,7 @@ fn the_same_edits_shipped_as_new_versions_beside_the_old_pass() {
         );
         let mut entry = catalog_json["contracts"][i].clone();
         entry["version"] = json!(version);
-        entry["rustName"] = json!(format!("{}Next", contract.rust_name));
+        entry["rustName"] = json!(format!("{}Next{added}", contract.rust_name));
         entry["schema"] = json!(format!("{dir}/schema.json"));
         entry["examples"] = json!(format!("{dir}/examples"));
         catalog_json["contracts"]

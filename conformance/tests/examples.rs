@@ -21,44 +21,48 @@ fn all_examples() -> Vec<Example> {
 /// that rejects them. Listed one by one so a change in either direction fails this test.
 const TYPED_PARSE_GAPS: &[(&str, &str)] = &[
     (
-        "dashboard.analytics.insight.created/1.0/examples/invalid/11-confidence-above-one.json",
+        "dashboard.analytics.insight.created/*/examples/invalid/11-confidence-above-one.json",
         "maximum on a number: f64 has no bound",
     ),
     (
-        "dashboard.analytics.insight.created/1.0/examples/invalid/12-confidence-negative.json",
+        "dashboard.analytics.insight.created/*/examples/invalid/12-confidence-negative.json",
         "minimum on a number: f64 has no bound",
     ),
     (
-        "dashboard.analytics.insight.created/1.0/examples/invalid/15-no-metric-ids.json",
+        "dashboard.analytics.insight.created/*/examples/invalid/15-no-metric-ids.json",
         "minItems: typify emits a plain Vec",
     ),
     (
-        "dashboard.created/1.0/examples/invalid/14-widget-count-over-max.json",
+        "dashboard.created/*/examples/invalid/14-widget-count-over-max.json",
         "maximum on an integer: typify emits i64",
     ),
     (
-        "dashboard.created/1.0/examples/invalid/16-too-many-tags.json",
+        "dashboard.created/*/examples/invalid/16-too-many-tags.json",
         "maxItems: typify emits a plain Vec",
     ),
     (
-        "dashboard.updated/1.0/examples/invalid/11-revision-one.json",
+        "dashboard.updated/*/examples/invalid/11-revision-one.json",
         "minimum 2 on an integer: typify emits i64",
     ),
     (
-        "dashboard.updated/1.0/examples/invalid/12-no-changed-fields.json",
+        "dashboard.updated/*/examples/invalid/12-no-changed-fields.json",
         "minItems: typify emits a plain Vec",
     ),
     (
-        "dashboard.updated/1.0/examples/invalid/14-refresh-over-a-day.json",
+        "dashboard.updated/*/examples/invalid/14-refresh-over-a-day.json",
         "maximum on an integer: typify emits i64",
     ),
 ];
 
+/// An entry names the type and the file; a later version copies the file (`*`).
 fn gap_reason(example: &Example) -> Option<&'static str> {
     let path = example.path.to_string_lossy();
     TYPED_PARSE_GAPS
         .iter()
-        .find(|(suffix, _)| path.ends_with(suffix))
+        .find(|(entry, _)| {
+            let (event_type, file) = entry.split_once("/*/").expect("type/*/file");
+            path.contains(&format!("/{event_type}/")) && path.ends_with(file)
+        })
         .map(|(_, why)| *why)
 }
 
@@ -125,11 +129,15 @@ fn invalid_examples_fail_with_exactly_their_labelled_violation() {
             }
         }
     }
-    assert_eq!(
-        typed_gaps_seen.len(),
-        TYPED_PARSE_GAPS.len(),
-        "a TYPED_PARSE_GAPS entry names no example"
-    );
+    for (entry, _) in TYPED_PARSE_GAPS {
+        let (event_type, file) = entry.split_once("/*/").unwrap();
+        assert!(
+            typed_gaps_seen
+                .iter()
+                .any(|seen| seen.contains(&format!("/{event_type}/")) && seen.ends_with(file)),
+            "the TYPED_PARSE_GAPS entry {entry} names no example"
+        );
+    }
 }
 
 /// Equal as events: numbers by value, uuids case-insensitively, date-times by instant.

@@ -201,9 +201,6 @@ fn run_step(root: &Path, name: &str, args: &[String], totals: &mut TestTotals) -
         } else {
             in_failed_targets = false;
         }
-        if line.starts_with("error: test failed, to rerun pass") {
-            detail.push(line.trim_start_matches("error: ").to_string());
-        }
     }
     if !status.success() && detail.is_empty() {
         // A build or lint step: its first errors, each with where it is.

@@ -54,10 +54,10 @@ fn main() -> ExitCode {
     let result = match cli.task {
         Task::Codegen { check } => codegen::run(check),
         Task::NewVersion(args) => schemas_dir().and_then(|schemas| {
-            scaffold::new_version(&schemas, &args).map(|w| w.print(&schemas, "new version"))
+            scaffold::new_version(&schemas, &args).map(|w| w.print("new version"))
         }),
         Task::NewContract(args) => schemas_dir().and_then(|schemas| {
-            scaffold::new_contract(&schemas, &args).map(|w| w.print(&schemas, "new contract"))
+            scaffold::new_contract(&schemas, &args).map(|w| w.print("new contract"))
         }),
         Task::Verify => ci::verify(),
         Task::Ci => ci::run(),

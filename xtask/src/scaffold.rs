@@ -93,10 +93,11 @@ pub struct Written {
 }
 
 impl Written {
-    pub fn print(&self, schemas: &Path, verb: &str) {
+    pub fn print(&self, verb: &str) {
         eprintln!("{verb} {}:", self.contract);
         for file in &self.files {
-            eprintln!("  wrote {}", schemas.join(file).display());
+            let shown = Path::new(codegen::tree::SCHEMAS_DIR).join(file);
+            eprintln!("  wrote {}", shown.display());
         }
         eprintln!(
             "next: edit the schema and its examples (and every {PLACEHOLDER}), then `cargo xtask codegen` and `cargo xtask ci`"
@@ -233,6 +234,18 @@ pub fn new_version(schemas: &Path, args: &NewVersionArgs) -> Result<Written> {
             .filter(|p| p.extension().is_some_and(|e| e == "json"))
         {
             let mut example = read_json(from)?;
+            // An example of the new version is a new event: its own id, so that traffic made
+            // of both versions' examples has no id with two contents.
+            let event = if kind == "valid" {
+                Some(&mut example)
+            } else {
+                example.get_mut("event")
+            };
+            if let Some(event) = event {
+                if let Some(id) = event.get("id").and_then(Json::as_str).map(str::to_string) {
+                    event.set("id", Json::string(id_for_version(&id, &new_version)));
+                }
+            }
             if kind == "valid" {
                 example.set("version", Json::string(&new_version));
             } else {
@@ -288,6 +301,24 @@ pub fn new_version(schemas: &Path, args: &NewVersionArgs) -> Result<Written> {
         files,
         contract: format!("{} {new_version}", args.event_type),
     })
+}
+
+/// The id an example copied to `version` gets: the original's, its last twelve hex digits
+/// replaced by a hash of both, so every copy differs and the same copy is made every time. An
+/// id that is no uuid (an example of a bad id) keeps being one.
+fn id_for_version(id: &str, version: &str) -> String {
+    if id.len() != 36 || !id.bytes().all(|b| b.is_ascii_hexdigit() || b == b'-') {
+        return id.to_string();
+    }
+    // FNV-1a over the id and the version.
+    let hash = id
+        .bytes()
+        .chain(std::iter::once(b'@'))
+        .chain(version.bytes())
+        .fold(0xcbf2_9ce4_8422_2325_u64, |h, b| {
+            (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3)
+        });
+    format!("{}{:012x}", &id[..24], hash & 0xffff_ffff_ffff)
 }
 
 /// A version string that names no version of the type, for an example that must carry a wrong one.
@@ -740,6 +771,17 @@ mod tests {
         assert_eq!(Version::parse("2.1").unwrap().rust_suffix(), "V2Minor1");
         assert_eq!(upper_camel(&["metric", "recorded"]), "MetricRecorded");
         assert_eq!(upper_camel(&["big-thing_done"]), "BigThingDone");
+    }
+
+    #[test]
+    fn copied_examples_get_ids_of_their_own() {
+        let id = "550e8400-e29b-41d4-a716-446655440000";
+        let copied = id_for_version(id, "2.0");
+        assert_ne!(copied, id);
+        assert_eq!(copied, id_for_version(id, "2.0"));
+        assert_ne!(copied, id_for_version(id, "3.0"));
+        assert!(uuid::Uuid::parse_str(&copied).is_ok() && copied.len() == 36);
+        assert_eq!(id_for_version("not-a-uuid", "2.0"), "not-a-uuid");
     }
 
     #[test]
