@@ -94,6 +94,52 @@ pub fn run(root: &Path) -> Result<()> {
         contracts(root, &copy, args)?;
     }
 
+    step(
+        "evolve: gen-traffic draws from both, and check finds all of it conforming with --schemas",
+    );
+    let traffic = scratch_dir.path().join("traffic.jsonl");
+    xtask(
+        &copy,
+        &[
+            "gen-traffic",
+            "--events",
+            "3000",
+            "--problem-one-in",
+            "0",
+            "--out",
+            &traffic.display().to_string(),
+        ],
+    )?;
+    let report = contracts_output(
+        root,
+        &copy,
+        &[
+            "check",
+            "--format",
+            "json",
+            "--schemas",
+            &schemas.display().to_string(),
+            &traffic.display().to_string(),
+        ],
+    )?;
+    let report: serde_json::Value = serde_json::from_slice(&report).context("the JSON report")?;
+    for (event_type, version) in [
+        (existing_type.as_str(), new_version.as_str()),
+        (NEW_TYPE, "1.0"),
+    ] {
+        let seen = report["coverage"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|c| c["eventType"] == event_type && c["version"] == version)
+            .and_then(|c| c["messages"].as_u64())
+            .unwrap_or(0);
+        ensure!(
+            seen > 0,
+            "gen-traffic made no event of {event_type} {version}"
+        );
+    }
+
     step("evolve: only the schemas, their examples, the catalog and derived files changed");
     let allowed = |path: &Path| {
         path == Path::new("schemas").join(CATALOG_FILE)
@@ -182,6 +228,26 @@ fn contracts(root: &Path, tree: &Path, args: &[&str]) -> Result<()> {
         tree.display()
     );
     Ok(())
+}
+
+/// Runs `contracts` in the scratch tree and returns its standard output; it must exit 0.
+fn contracts_output(root: &Path, tree: &Path, args: &[&str]) -> Result<Vec<u8>> {
+    let output = Command::new(env!("CARGO"))
+        .args(["run", "--quiet", "--manifest-path"])
+        .arg(root.join("Cargo.toml"))
+        .args(["-p", "conformance", "--bin", "contracts", "--"])
+        .args(args)
+        .current_dir(tree)
+        .stderr(std::process::Stdio::inherit())
+        .output()?;
+    ensure!(
+        output.status.success(),
+        "contracts {} exited with {} in {}",
+        args.join(" "),
+        output.status,
+        tree.display()
+    );
+    Ok(output.stdout)
 }
 
 fn json_files(dir: &Path) -> Result<Vec<PathBuf>> {

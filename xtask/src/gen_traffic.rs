@@ -280,7 +280,10 @@ impl<'s> Generator<'s> {
         let body = in_order(&event, &source.key_order);
         let line = match self.format {
             Format::Plain => body,
-            Format::Recording => self.delivery(&event, body, problem),
+            Format::Recording => {
+                let routing_key = source.event_type.clone();
+                self.delivery(&event, &routing_key, body, problem)
+            }
         };
         let line = match problem {
             Some(Problem::TruncatedLine) => {
@@ -295,12 +298,15 @@ impl<'s> Generator<'s> {
         (line, problem)
     }
 
-    /// The event as a recorded delivery line, with the transport problems planted in it.
-    fn delivery(&mut self, event: &Value, body: String, problem: Option<Problem>) -> String {
-        let event_type = event
-            .get("type")
-            .and_then(Value::as_str)
-            .unwrap_or_default();
+    /// The event as a recorded delivery line, published with its contract's routing key (its
+    /// type), with the transport problems planted in it.
+    fn delivery(
+        &mut self,
+        event: &Value,
+        event_type: &str,
+        body: String,
+        problem: Option<Problem>,
+    ) -> String {
         let routing_key = match problem {
             Some(Problem::RoutingKeyMismatch) => format!("{event_type}.elsewhere"),
             _ => event_type.to_string(),
@@ -313,20 +319,18 @@ impl<'s> Generator<'s> {
             Some(Problem::ContentType) => "text/plain",
             _ => "application/json",
         };
+        // A publisher sets the message id to the event's, when it has one.
         let message_id = match problem {
-            Some(Problem::MessageIdMismatch) => self.rng.uuid(),
-            _ => event
-                .get("id")
-                .and_then(Value::as_str)
-                .unwrap_or_default()
-                .to_string(),
+            Some(Problem::MessageIdMismatch) => Some(self.rng.uuid()),
+            _ => event.get("id").and_then(Value::as_str).map(String::from),
         };
+        let message_id =
+            message_id.map_or_else(String::new, |id| format!(r#""messageId":{},"#, json!(id)));
         // Written field by field: serde_json's maps sort keys, and a recorder writes them in
         // the order recording.schema.json lists them.
         let properties = format!(
-            r#"{{"contentType":{},"messageId":{},"timestamp":{},"type":{},"deliveryMode":2,"headers":{{}}}}"#,
+            r#"{{"contentType":{},{message_id}"timestamp":{},"type":{},"deliveryMode":2,"headers":{{}}}}"#,
             json!(content_type),
-            json!(message_id),
             // `count` already counts this record.
             FIRST_TIMESTAMP + self.count - 1,
             json!(event_type),
@@ -409,8 +413,10 @@ mod tests {
                     Format::Recording => {
                         let body = &record["body"];
                         let message_id = &record["properties"]["messageId"];
+                        // A mutation may change the type (or the whole event): the routing key
+                        // is the contract's, the type property's.
                         let transport_ok = record["exchange"] == EXCHANGE
-                            && record["routingKey"] == body["type"]
+                            && record["routingKey"] == record["properties"]["type"]
                             && record["properties"]["contentType"] == "application/json"
                             && if body["id"].is_string() {
                                 *message_id == body["id"]
