@@ -410,12 +410,24 @@ fn examples_all_get_their_labelled_answer() {
 fn a_mislabelled_example_is_a_mismatch() {
     let schemas = tempfile::tempdir().unwrap();
     copy_dir(&Path::new(CRATE_DIR).join("../schemas"), schemas.path());
-    let example = schemas.path().join(
-        "contracts/dashboard.analytics.insight.created/1.0/examples/invalid/13-severity-not-in-enum.json",
-    );
-    let mut labelled: Value = serde_json::from_str(&fs::read_to_string(&example).unwrap()).unwrap();
-    labelled["expect"]["keyword"] = json!("const");
-    fs::write(&example, labelled.to_string()).unwrap();
+    // The first invalid example of the catalog, labelled with a keyword it does not break.
+    let (examples, _) = codegen::examples::load_all(schemas.path()).unwrap();
+    let (example, violation) = examples
+        .iter()
+        .find_map(|e| match &e.expected {
+            codegen::examples::Expected::Invalid { violation, .. } => Some((e, violation)),
+            codegen::examples::Expected::Valid => None,
+        })
+        .expect("an invalid example");
+    let wrong = if violation.keyword == "maxLength" {
+        "minLength"
+    } else {
+        "maxLength"
+    };
+    let mut labelled: Value =
+        serde_json::from_str(&fs::read_to_string(&example.path).unwrap()).unwrap();
+    labelled["expect"]["keyword"] = json!(wrong);
+    fs::write(&example.path, labelled.to_string()).unwrap();
 
     let output = contracts()
         .arg("examples")
@@ -425,10 +437,12 @@ fn a_mislabelled_example_is_a_mismatch() {
         .unwrap();
     let stdout = String::from_utf8(output.stdout).unwrap();
     assert_eq!(output.status.code(), Some(1), "{stdout}");
-    assert!(
-        stdout.contains("13-severity-not-in-enum.json: labelled (/data/severity, const), found [(/data/severity, enum)"),
-        "{stdout}"
+    let file = example.path.file_name().unwrap().to_string_lossy();
+    let expected = format!(
+        "{file}: labelled ({}, {wrong}), found [({}, {})",
+        violation.instance_path, violation.instance_path, violation.keyword
     );
+    assert!(stdout.contains(&expected), "{expected}\n{stdout}");
     assert!(stdout.contains(", 1 mismatched, 0 unreadable"), "{stdout}");
 }
 

@@ -215,32 +215,56 @@ fn malformed_tenant_uuid_fails_validation_and_typed_parse() {
 
 #[test]
 fn unknown_type_and_version_are_violations_and_parse_errors() {
-    let example = all_examples()
-        .into_iter()
-        .find(|e| e.path.ends_with("01-documented-example.json"))
-        .expect("documented example");
-    let mut unknown_type = example.event.clone();
-    unknown_type["type"] = json!("dashboard.analytics.metric.deleted");
-    let v = coder_events::validate(&unknown_type).unwrap_err();
-    assert_eq!(
-        (v.len(), v[0].kind, v[0].instance_path.as_str()),
-        (1, ViolationKind::UnknownType, "/type")
-    );
-    assert!(matches!(
-        Event::from_value(&unknown_type),
-        Err(ParseError::UnknownType { .. })
-    ));
+    let examples = all_examples();
+    for contract in &coder_events::CONTRACTS {
+        let example = examples
+            .iter()
+            .find(|e| {
+                e.event_type == contract.event_type
+                    && e.version == contract.version
+                    && matches!(e.expected, Expected::Valid)
+            })
+            .expect("every contract has a valid example");
+        let known: Vec<&str> = coder_events::CONTRACTS
+            .iter()
+            .filter(|c| c.event_type == contract.event_type)
+            .map(|c| c.version)
+            .collect();
 
-    let mut unknown_version = example.event.clone();
-    unknown_version["version"] = json!("9.0");
-    let v = coder_events::validate(&unknown_version).unwrap_err();
-    assert_eq!(
-        (v.len(), v[0].kind, v[0].instance_path.as_str()),
-        (1, ViolationKind::UnknownVersion, "/version")
-    );
-    match Event::from_value(&unknown_version) {
-        Err(ParseError::UnknownVersion { known, .. }) => assert_eq!(known, vec!["1.0"]),
-        other => panic!("expected UnknownVersion, got {other:?}"),
+        let mut unknown_type = example.event.clone();
+        let mut other = format!("{}.unknown", contract.event_type);
+        while coder_events::CONTRACTS
+            .iter()
+            .any(|c| c.event_type == other)
+        {
+            other.push_str(".unknown");
+        }
+        unknown_type["type"] = json!(other);
+        let v = coder_events::validate(&unknown_type).unwrap_err();
+        assert_eq!(
+            (v.len(), v[0].kind, v[0].instance_path.as_str()),
+            (1, ViolationKind::UnknownType, "/type")
+        );
+        assert!(matches!(
+            Event::from_value(&unknown_type),
+            Err(ParseError::UnknownType { .. })
+        ));
+
+        let mut unknown_version = example.event.clone();
+        let version = (0..)
+            .map(|minor| format!("0.{minor}"))
+            .find(|v| !known.contains(&v.as_str()))
+            .unwrap();
+        unknown_version["version"] = json!(version);
+        let v = coder_events::validate(&unknown_version).unwrap_err();
+        assert_eq!(
+            (v.len(), v[0].kind, v[0].instance_path.as_str()),
+            (1, ViolationKind::UnknownVersion, "/version")
+        );
+        match Event::from_value(&unknown_version) {
+            Err(ParseError::UnknownVersion { known: listed, .. }) => assert_eq!(listed, known),
+            other => panic!("expected UnknownVersion, got {other:?}"),
+        }
     }
 
     assert!(matches!(
