@@ -153,7 +153,14 @@ impl Bundler {
                 .map_err(|e| e.at_pointer(at))?
         };
         if target_file == state.sources[0] && path_part.is_empty() {
-            // A reference inside the contract itself stays as written.
+            // A reference inside the contract itself stays as written, once it is known to
+            // point at something: a dangling one would pass every tool that never follows it.
+            if self.load(file)?.pointer(fragment).is_none() {
+                return Err(err(
+                    ErrorKind::RefTarget,
+                    format!("$ref {reference:?} points at nothing in this file"),
+                ));
+            }
             return Ok(reference.to_string());
         }
         if target_file == state.sources[0] {

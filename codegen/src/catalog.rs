@@ -130,48 +130,130 @@ impl Catalog {
     }
 
     fn check(&self, schemas_dir: &Path, path: &Path) -> Result<()> {
+        match self.problems(schemas_dir, path).into_iter().next() {
+            Some(first) => Err(first),
+            None => Ok(()),
+        }
+    }
+
+    /// Every way the catalog is inconsistent, in catalog order: what the codegen refuses.
+    pub fn problems(&self, schemas_dir: &Path, path: &Path) -> Vec<Error> {
+        let mut problems = Vec::new();
         let mut keys = BTreeSet::new();
         let mut names = BTreeSet::new();
         let modules: BTreeSet<&str> = self.modules.iter().map(|m| m.name.as_str()).collect();
+        for (i, module) in self.modules.iter().enumerate() {
+            // A module's name is the file name of its documentation page.
+            if !is_plain_name(&module.name, b"-") {
+                problems.push(
+                    Error::new(
+                        ErrorKind::Catalog,
+                        path,
+                        format!(
+                            "module name {:?} is not a plain name (lowercase letters, digits and '-'): it becomes a file name",
+                            module.name
+                        ),
+                    )
+                    .at_pointer(format!("/modules/{i}/name")),
+                );
+            }
+        }
         for (i, c) in self.contracts.iter().enumerate() {
-            let at = |msg: String| {
-                Error::new(ErrorKind::Catalog, path, msg).at_pointer(format!("/contracts/{i}"))
+            let at = |field: &str, msg: String| {
+                let pointer = match field {
+                    "" => format!("/contracts/{i}"),
+                    field => format!("/contracts/{i}/{field}"),
+                };
+                Error::new(ErrorKind::Catalog, path, msg).at_pointer(pointer)
             };
+            // The type and the version become directory and file names.
+            if !is_plain_name(&c.event_type, b".-_") {
+                problems.push(at(
+                    "type",
+                    format!(
+                        "type {:?} is not a plain name (lowercase letters, digits, '.', '-', '_'): it becomes a directory name",
+                        c.event_type
+                    ),
+                ));
+            }
+            if !is_version(&c.version) {
+                problems.push(at(
+                    "version",
+                    format!("version {:?} is not MAJOR.MINOR, e.g. 1.0", c.version),
+                ));
+            }
             if !keys.insert((c.event_type.clone(), c.version.clone())) {
-                return Err(at(format!("contract {} is listed twice", c.key())));
+                problems.push(at("", format!("contract {} is listed twice", c.key())));
             }
             if !names.insert(c.rust_name.clone()) {
-                return Err(at(format!("rustName {} is used twice", c.rust_name)));
+                problems.push(at(
+                    "rustName",
+                    format!("rustName {} is used twice", c.rust_name),
+                ));
             }
             if !is_rust_type_name(&c.rust_name) {
-                return Err(at(format!(
-                    "rustName {:?} is not an UpperCamelCase Rust identifier",
-                    c.rust_name
-                )));
+                problems.push(at(
+                    "rustName",
+                    format!(
+                        "rustName {:?} is not an UpperCamelCase Rust identifier",
+                        c.rust_name
+                    ),
+                ));
             }
             if c.routing_key != c.event_type {
-                return Err(at(format!(
-                    "routingKey {:?} differs from the event type {:?}",
-                    c.routing_key, c.event_type
-                )));
+                problems.push(at(
+                    "routingKey",
+                    format!(
+                        "routingKey {:?} differs from the event type {:?}",
+                        c.routing_key, c.event_type
+                    ),
+                ));
             }
             if c.exchange != self.exchange {
-                return Err(at(format!(
-                    "exchange {:?} differs from the catalog's {:?}",
-                    c.exchange, self.exchange
-                )));
+                problems.push(at(
+                    "exchange",
+                    format!(
+                        "exchange {:?} differs from the catalog's {:?}",
+                        c.exchange, self.exchange
+                    ),
+                ));
             }
             if !modules.contains(c.owner.as_str()) {
-                return Err(at(format!("owner {:?} is not a listed module", c.owner)));
+                problems.push(at(
+                    "owner",
+                    format!("owner {:?} is not a listed module", c.owner),
+                ));
             }
-            for file in [&c.schema, &c.examples] {
+            for (field, file) in [("schema", &c.schema), ("examples", &c.examples)] {
                 if !schemas_dir.join(file).exists() {
-                    return Err(at(format!("{} does not exist", file.display())));
+                    problems.push(at(field, format!("{} does not exist", file.display())));
                 }
             }
         }
-        Ok(())
+        problems
     }
+}
+
+/// A name that is safe as a file or directory name: lowercase ASCII letters and digits, with
+/// the `separators` between them, never first or last (so never `..`, `/` or empty).
+pub fn is_plain_name(name: &str, separators: &[u8]) -> bool {
+    let bytes = name.as_bytes();
+    let word = |b: &u8| b.is_ascii_lowercase() || b.is_ascii_digit();
+    bytes.first().is_some_and(word)
+        && bytes.last().is_some_and(word)
+        && bytes.iter().all(|b| word(b) || separators.contains(b))
+        && !bytes
+            .windows(2)
+            .any(|w| separators.contains(&w[0]) && separators.contains(&w[1]))
+}
+
+/// `MAJOR.MINOR`, digits only.
+fn is_version(version: &str) -> bool {
+    version.split_once('.').is_some_and(|(major, minor)| {
+        [major, minor]
+            .iter()
+            .all(|part| !part.is_empty() && part.bytes().all(|b| b.is_ascii_digit()))
+    })
 }
 
 fn is_rust_type_name(name: &str) -> bool {

@@ -74,6 +74,18 @@ pub fn docs(options: &DocsOptions) -> Result<DocsOutcome> {
     let mut changed = Vec::new();
     let mut generated = BTreeSet::new();
     for page in &pages {
+        // Never outside the output directory, whatever the catalog says (it refuses such
+        // names already; this holds if that check is ever bypassed).
+        if !is_page_file_name(&page.file_name) {
+            return Err(Error::new(
+                ErrorKind::Catalog,
+                &options.out_dir,
+                format!(
+                    "refusing to write {:?}: not a plain file name",
+                    page.file_name
+                ),
+            ));
+        }
         let path = options.out_dir.join(&page.file_name);
         generated.insert(path.clone());
         if std::fs::read_to_string(&path).ok().as_deref() == Some(page.contents.as_str()) {
@@ -100,6 +112,12 @@ pub fn docs(options: &DocsOptions) -> Result<DocsOutcome> {
         changed,
         pages: generated.into_iter().collect(),
     })
+}
+
+/// A page's file name: one plain component, `<module>.md`.
+fn is_page_file_name(name: &str) -> bool {
+    name.strip_suffix(".md")
+        .is_some_and(|module| crate::catalog::is_plain_name(module, b"-"))
 }
 
 /// The pages this module generated earlier, recognised by their first line.
@@ -399,5 +417,26 @@ fn table(out: &mut String, headers: [&str; 3], rows: impl Iterator<Item = [Strin
     for row in rows {
         let cells: Vec<String> = row.iter().map(|c| c.replace('|', "\\|")).collect();
         let _ = writeln!(out, "| {} |", cells.join(" | "));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_page_file_name;
+
+    #[test]
+    fn pages_are_plain_file_names() {
+        assert!(is_page_file_name("dashboard-analytics.md"));
+        for escaping in [
+            "../../x.md",
+            "/tmp/x.md",
+            "a/b.md",
+            "..md",
+            ".md",
+            "x.txt",
+            "X.md",
+        ] {
+            assert!(!is_page_file_name(escaping), "{escaping}");
+        }
     }
 }

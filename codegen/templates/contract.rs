@@ -11,7 +11,6 @@ pub enum Direction {
 }
 
 /// One contract: an event type at one version, with where it travels and its bundled schema.
-#[derive(Debug)]
 pub struct Contract {
     /// The `type` field's value, e.g. `dashboard.analytics.metric.recorded`.
     pub event_type: &'static str,
@@ -28,6 +27,24 @@ pub struct Contract {
     pub deprecated: Option<&'static str>,
     /// The contract's JSON Schema (draft-07) with every `$ref` bundled in.
     pub schema: &'static str,
+}
+
+/// Everything but the schema, which is kilobytes: an error that names its contract (and is
+/// printed with `{:?}`, as `Box<dyn Error>` in `main` does) stays one line.
+impl fmt::Debug for Contract {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Contract")
+            .field("event_type", &self.event_type)
+            .field("version", &self.version)
+            .field("rust_name", &self.rust_name)
+            .field("owner", &self.owner)
+            .field("direction", &self.direction)
+            .field("exchange", &self.exchange)
+            .field("routing_key", &self.routing_key)
+            .field("deprecated", &self.deprecated)
+            .field("schema", &format_args!("<{} bytes>", self.schema.len()))
+            .finish()
+    }
 }
 
 /// Why bytes are not an [`Event`](crate::Event).

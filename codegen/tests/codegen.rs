@@ -112,16 +112,30 @@ fn a_url_ref_is_refused_and_never_fetched() {
 
 #[test]
 fn a_ref_leaving_the_schemas_directory_is_refused() {
+    // The file outside holds the definition: only the guard keeps it out.
     let e = refused(
         "outside",
         json!({"type": "object", "properties": {"a": {"$ref": "../../../../outside.json#/definitions/A"}}}),
-        &[("../outside.json", "{}")],
+        &[(
+            "../outside.json",
+            r#"{"definitions": {"A": {"type": "string"}}}"#,
+        )],
     );
-    assert!(
-        matches!(e.kind, ErrorKind::RefOutsideSchemas | ErrorKind::RefTarget),
-        "{e}"
+    assert_eq!(e.kind, ErrorKind::RefOutsideSchemas, "{e}");
+    assert_eq!(e.pointer.as_deref(), Some("/properties/a/$ref"), "{e}");
+    assert!(e.message.contains("outside the schemas directory"), "{e}");
+}
+
+#[test]
+fn a_local_ref_to_nothing_is_refused() {
+    let e = refused(
+        "dangling",
+        json!({"type": "object", "properties": {"a": {"$ref": "#/definitions/Nope"}}}),
+        &[],
     );
-    assert!(e.message.contains("outside.json"), "{e}");
+    assert_eq!(e.kind, ErrorKind::RefTarget, "{e}");
+    assert_eq!(e.pointer.as_deref(), Some("/properties/a/$ref"), "{e}");
+    assert!(e.message.contains("#/definitions/Nope"), "{e}");
 }
 
 #[test]

@@ -1589,3 +1589,117 @@ fn docs_and_asyncapi_run_as_the_binary() {
     let document: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(document["asyncapi"], json!("3.0.0"));
 }
+
+#[test]
+fn a_module_name_that_would_leave_the_docs_directory_is_refused_and_linted() {
+    let clone = second_clone();
+    let catalog_path = clone.path().join("schemas/catalog.json");
+    let mut catalog: Value =
+        serde_json::from_str(&fs::read_to_string(&catalog_path).unwrap()).unwrap();
+    let escaping = clone.path().join("escaped");
+    let name = format!("../../{}", escaping.file_name().unwrap().to_string_lossy());
+    let old = catalog["modules"][0]["name"].as_str().unwrap().to_string();
+    catalog["modules"][0]["name"] = json!(name);
+    for contract in catalog["contracts"].as_array_mut().unwrap() {
+        if contract["owner"] == json!(old) {
+            contract["owner"] = json!(name);
+        }
+    }
+    fs::write(
+        &catalog_path,
+        serde_json::to_string_pretty(&catalog).unwrap(),
+    )
+    .unwrap();
+
+    let output = contracts()
+        .current_dir(clone.path())
+        .arg("docs")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(
+        stderr.contains("/modules/0/name") && stderr.contains("not a plain name"),
+        "{stderr}"
+    );
+    assert!(!clone.path().join("escaped.md").exists());
+    assert!(!escaping.with_extension("md").exists());
+
+    let output = contracts()
+        .current_dir(clone.path())
+        .arg("lint")
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("#/modules/0/name: error[LINT014]"),
+        "{stdout}"
+    );
+}
+
+#[test]
+fn mask_values_masks_unknown_types_and_versions_in_every_format() {
+    let (dir, _) = scratch();
+    let event: Value = serde_json::from_str(&valid_event_line()).unwrap();
+    let mut unknown_type = event.clone();
+    unknown_type["type"] = json!("secret.customer.acme");
+    let mut unknown_version = event.clone();
+    unknown_version["version"] = json!("9.9-secret-tenant");
+    let file = dir.path().join("secrets.jsonl");
+    fs::write(
+        &file,
+        format!("{unknown_type}\n{unknown_version}\n{event}\n"),
+    )
+    .unwrap();
+    for format in ["text", "json", "junit", "github"] {
+        let output = contracts()
+            .args(["check", "--mask-values", "--format", format])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{format}");
+        let stdout = String::from_utf8(output.stdout).unwrap();
+        for secret in ["secret.customer.acme", "9.9-secret-tenant"] {
+            assert!(
+                !stdout.contains(secret),
+                "{format} shows {secret}:\n{stdout}"
+            );
+        }
+        // The known contract is no secret.
+        assert!(
+            stdout.contains(event["type"].as_str().unwrap()),
+            "{format}:\n{stdout}"
+        );
+    }
+}
+
+#[test]
+fn a_huge_offending_value_is_quoted_short_in_every_format() {
+    let (dir, _) = scratch();
+    let mut event: Value = serde_json::from_str(&valid_event_line()).unwrap();
+    let huge = "x".repeat(2 * 1024 * 1024);
+    event["tenantId"] = json!(huge);
+    let mut unknown = event.clone();
+    unknown["type"] = json!(huge);
+    let file = dir.path().join("huge.jsonl");
+    fs::write(&file, format!("{event}\n{unknown}\n")).unwrap();
+    for format in ["text", "json", "junit", "github"] {
+        let output = contracts()
+            .args(["check", "--format", format])
+            .arg(&file)
+            .output()
+            .unwrap();
+        assert_eq!(output.status.code(), Some(1), "{format}");
+        // Two records of 2 MB each: the report quotes neither whole.
+        assert!(
+            output.stdout.len() < 64 * 1024,
+            "{format}: a {} byte report",
+            output.stdout.len()
+        );
+        assert!(
+            String::from_utf8(output.stdout).unwrap().contains("xxxx"),
+            "{format}"
+        );
+    }
+}

@@ -491,3 +491,18 @@ fn every_embedded_schema_compiles_and_no_reference_is_fetched() {
         "a remote $ref must not be fetched"
     );
 }
+
+/// `main() -> Result<(), Box<dyn Error>>` prints a parse error with `{:?}`: one line about the
+/// event, not the contract's whole schema.
+#[test]
+fn a_parse_error_prints_short_in_debug() {
+    for contract in &coder_events::CONTRACTS {
+        let mut event =
+            serde_json::json!({"type": contract.event_type, "version": contract.version});
+        event["id"] = serde_json::json!(1);
+        let error = Event::from_value(&event).expect_err("not a whole event");
+        let debug = format!("{error:?}");
+        assert!(!debug.contains("$schema"), "{debug}");
+        assert!(debug.len() < 1000, "{} bytes: {debug}", debug.len());
+    }
+}

@@ -310,8 +310,8 @@ fn lint014_catalog_valid() {
             "LINT014",
             Error,
             "catalog.json",
-            12,
-            "/contracts/0",
+            19,
+            "/contracts/0/routingKey",
             "routingKey \"demo.made\" differs from the event type \"demo.created\""
         )]
     );
@@ -505,4 +505,30 @@ fn findings_render_as_text_json_junit_and_github_annotations() {
         format!("::error file={file},line=28,title=LINT009::/properties/source/$ref: $ref \"https://schemas.example.com/source.json#/definitions/Source\" names a URL; references must be relative paths inside schemas/ and are never fetched")
     );
     assert_eq!(report.exit_code(), finding::EXIT_FINDINGS);
+}
+
+#[test]
+fn a_dangling_local_ref_is_a_lint015_finding_and_stops_asyncapi() {
+    let temp = tempfile::tempdir().unwrap();
+    copy_dir(&fixtures().join("clean"), temp.path());
+    let file = temp.path().join(SCHEMA);
+    let mut schema: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+    schema["properties"]["id"] = serde_json::json!({"$ref": "#/definitions/Nope"});
+    std::fs::write(&file, serde_json::to_string_pretty(&schema).unwrap()).unwrap();
+
+    let found = rows(
+        temp.path(),
+        &lint(&LintOptions::new(temp.path())).unwrap().findings,
+    );
+    assert!(
+        found.iter().any(|f| f.0 == "LINT015"
+            && f.4 == "/properties/id/$ref"
+            && f.5.contains("#/definitions/Nope")),
+        "{found:#?}"
+    );
+    let error = conformance::asyncapi::document(&conformance::asyncapi::AsyncApiOptions {
+        schemas_dir: temp.path().to_path_buf(),
+    })
+    .expect_err("a dangling reference stops the document");
+    assert_eq!(error.pointer.as_deref(), Some("/properties/id/$ref"));
 }

@@ -55,6 +55,9 @@ const IN_FLIGHT: usize = 2;
 
 const MASK: &str = "<masked>";
 const SHOWN_VALUE_CHARS: usize = 120;
+/// At most this much of a message is reported (a value it quotes is cut to
+/// `SHOWN_VALUE_CHARS` first).
+const SHOWN_MESSAGE_CHARS: usize = 500;
 
 /// Checks every record of every source. Unreadable sources and records are reported in the
 /// result, never fatal.
@@ -346,12 +349,37 @@ impl<'a> Judge<'a> {
             violations,
             same_id_other_content: same_id_other_content.as_ref(),
         };
+        let (event_type, version) = self.shown(event_str("type"), event_str("version"));
         Verdict::Readable {
-            event_type: event_str("type"),
-            version: event_str("version"),
+            event_type,
+            version,
             violations: self.findings(&facts),
             fields,
         }
+    }
+
+    /// The `type` and `version` a report shows: as the event has them (cut to their first
+    /// `SHOWN_VALUE_CHARS` characters: a report stays small whatever a record holds), unless
+    /// values are masked and they name no contract of the run (a catalog's names are no
+    /// secret; anything else an event carries may be).
+    fn shown<'r>(
+        &self,
+        event_type: Option<&'r str>,
+        version: Option<&'r str>,
+    ) -> (Option<&'r str>, Option<&'r str>) {
+        if !self.settings.mask_values {
+            return (event_type.map(cut), version.map(cut));
+        }
+        let contracts = self.settings.contracts;
+        let known_type = event_type.filter(|t| contracts.iter().any(|c| c.event_type == *t));
+        let known_version = match (known_type, version) {
+            (Some(t), Some(v)) => contracts.index(t, v).map(|_| v),
+            _ => None,
+        };
+        (
+            event_type.map(|_| known_type.unwrap_or(MASK)),
+            version.map(|_| known_version.unwrap_or(MASK)),
+        )
     }
 
     /// The verdict on a plain event the fast path found conforming. No rule finds anything
@@ -542,9 +570,16 @@ fn reported(rule: &Rule, severity: Severity, finding: Finding, mask: bool) -> Re
         .map(|v| serde_json::to_string(v).expect("a Value always serializes"));
     let (message, value) = match (mask, value_json) {
         (true, Some(json)) => (mask_value_in(&finding.message, &json), Some(MASK.into())),
-        (false, Some(json)) => (finding.message, Some(shorten(json))),
+        (false, Some(json)) => {
+            // Validator messages quote the value whole: a report quotes it as `value:` does.
+            let message = finding.message.replacen(&json, &shorten(json.clone()), 1);
+            (message, Some(shorten(json)))
+        }
         (_, None) => (finding.message, None),
     };
+    // Whatever else a message quotes (an unknown type, a routing key) is capped too: a report
+    // is never much larger than the records' count.
+    let message = shorten_to(message, SHOWN_MESSAGE_CHARS);
     ReportedViolation {
         rule: rule.id.to_string(),
         severity,
@@ -563,9 +598,21 @@ fn mask_value_in(message: &str, value_json: &str) -> String {
 }
 
 fn shorten(json: String) -> String {
-    match json.char_indices().nth(SHOWN_VALUE_CHARS) {
-        Some((cut, _)) => format!("{}…", &json[..cut]),
-        None => json,
+    shorten_to(json, SHOWN_VALUE_CHARS)
+}
+
+/// The first `SHOWN_VALUE_CHARS` characters of `text`.
+fn cut(text: &str) -> &str {
+    match text.char_indices().nth(SHOWN_VALUE_CHARS) {
+        Some((at, _)) => &text[..at],
+        None => text,
+    }
+}
+
+fn shorten_to(text: String, chars: usize) -> String {
+    match text.char_indices().nth(chars) {
+        Some((cut, _)) => format!("{}…", &text[..cut]),
+        None => text,
     }
 }
 

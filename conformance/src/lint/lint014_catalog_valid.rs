@@ -1,7 +1,8 @@
 //! LINT014 catalog-valid: the catalog is read by the codegen, which refuses duplicates, bad
-//! Rust names, a routing key other than the type, a foreign exchange or an unknown owner.
+//! Rust names, a routing key other than the type, a foreign exchange, an unknown owner, and
+//! names that become paths (module names, types, versions) unless they are plain names.
 
-use codegen::catalog::{Catalog, CATALOG_FILE};
+use codegen::catalog::CATALOG_FILE;
 
 use super::{lint013_missing_file, Context, Hit, LintRule};
 use crate::finding::{RuleDoc, Severity};
@@ -29,12 +30,13 @@ fn check(context: &Context) -> Vec<Hit> {
         // The codegen's checks stop at the first missing file, which LINT013 reports already;
         // run them only once every file is there, so each problem is reported once.
         Ok(_) if !lint013_missing_file::all_present(context) => Vec::new(),
-        Ok(_) => match Catalog::load(&context.root) {
-            Ok(_) => Vec::new(),
-            Err(e) => vec![Hit {
+        Ok(catalog) => catalog
+            .problems(&context.root, &context.root.join(CATALOG_FILE))
+            .into_iter()
+            .map(|e| Hit {
                 line: e.line,
                 ..Hit::at(CATALOG_FILE, e.pointer.unwrap_or_default(), e.message)
-            }],
-        },
+            })
+            .collect(),
     }
 }

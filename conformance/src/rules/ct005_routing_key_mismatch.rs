@@ -33,3 +33,31 @@ fn check(facts: &Facts) -> Vec<Finding> {
         Some(Value::String(delivery.routing_key.clone())),
     )]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{delivery_of, judge, paths, valid_event};
+    use crate::input::Body;
+
+    #[test]
+    fn a_routing_key_other_than_the_type_is_found() {
+        let event = valid_event();
+        let delivery = delivery_of(&event);
+        assert!(judge(
+            &super::RULE,
+            Body::Json(event.clone()),
+            Some(delivery.clone()),
+            None
+        )
+        .is_empty());
+        // Without a recorded delivery there is no routing key to judge.
+        assert!(judge(&super::RULE, Body::Json(event.clone()), None, None).is_empty());
+        let elsewhere = crate::input::Delivery {
+            routing_key: "routed.elsewhere".into(),
+            ..delivery
+        };
+        let found = judge(&super::RULE, Body::Json(event), Some(elsewhere), None);
+        assert_eq!(paths(&found), ["/type"]);
+        assert_eq!(found[0].value, Some(serde_json::json!("routed.elsewhere")));
+    }
+}

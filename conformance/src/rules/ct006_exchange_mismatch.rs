@@ -27,3 +27,29 @@ fn check(facts: &Facts) -> Vec<Finding> {
         _ => Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{delivery_of, judge, valid_event};
+    use crate::input::Body;
+
+    #[test]
+    fn another_exchange_is_found() {
+        let event = valid_event();
+        let delivery = delivery_of(&event);
+        assert!(judge(
+            &super::RULE,
+            Body::Json(event.clone()),
+            Some(delivery.clone()),
+            None
+        )
+        .is_empty());
+        let other = crate::input::Delivery {
+            exchange: "amq.topic".into(),
+            ..delivery
+        };
+        let found = judge(&super::RULE, Body::Json(event), Some(other), None);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].value, Some(serde_json::json!("amq.topic")));
+    }
+}

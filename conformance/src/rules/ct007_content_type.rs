@@ -27,3 +27,29 @@ fn check(facts: &Facts) -> Vec<Finding> {
         Some(Value::String(content_type.to_string())),
     )]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{delivery_of, judge, valid_event};
+    use crate::input::Body;
+
+    #[test]
+    fn a_content_type_other_than_json_is_found() {
+        let event = valid_event();
+        let delivery = delivery_of(&event);
+        assert!(judge(
+            &super::RULE,
+            Body::Json(event.clone()),
+            Some(delivery.clone()),
+            None
+        )
+        .is_empty());
+        let text = crate::input::Delivery {
+            content_type: Some("text/plain".into()),
+            ..delivery
+        };
+        let found = judge(&super::RULE, Body::Json(event), Some(text), None);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].value, Some(serde_json::json!("text/plain")));
+    }
+}

@@ -31,3 +31,26 @@ fn check(facts: &Facts) -> Vec<Finding> {
         Some(Value::String(message_id.to_string())),
     )]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::fixtures::{delivery_of, judge, paths, valid_event};
+    use crate::input::Body;
+
+    #[test]
+    fn a_message_id_other_than_the_event_id_is_found_whatever_its_case() {
+        let event = valid_event();
+        let delivery = delivery_of(&event);
+        let upper = crate::input::Delivery {
+            message_id: delivery.message_id.as_deref().map(str::to_uppercase),
+            ..delivery.clone()
+        };
+        assert!(judge(&super::RULE, Body::Json(event.clone()), Some(upper), None).is_empty());
+        let other = crate::input::Delivery {
+            message_id: Some("another-id".into()),
+            ..delivery
+        };
+        let found = judge(&super::RULE, Body::Json(event), Some(other), None);
+        assert_eq!(paths(&found), ["/id"]);
+    }
+}

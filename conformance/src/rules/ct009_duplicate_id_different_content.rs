@@ -22,3 +22,21 @@ fn check(facts: &Facts) -> Vec<Finding> {
         None => Vec::new(),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::super::fixtures::{judge, paths, valid_event};
+    use crate::input::{Body, Location};
+
+    #[test]
+    fn an_id_first_seen_with_other_content_is_found_and_named_where() {
+        let event = valid_event();
+        assert!(judge(&super::RULE, Body::Json(event.clone()), None, None).is_empty());
+        let first = Location::line(&Arc::from("earlier.jsonl"), 7);
+        let found = judge(&super::RULE, Body::Json(event), None, Some(first));
+        assert_eq!(paths(&found), ["/id"]);
+        assert!(found[0].message.contains("earlier.jsonl:7"), "{found:?}");
+    }
+}

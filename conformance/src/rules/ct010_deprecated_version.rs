@@ -29,3 +29,39 @@ fn check(facts: &Facts) -> Vec<Finding> {
         Some(Value::String(contract.version.to_string())),
     )]
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Facts, Rule};
+    use crate::input::Body;
+
+    fn judge_with(contract: &'static coder_events::Contract) -> Vec<super::Finding> {
+        let body = Body::Json(serde_json::json!({}));
+        let rule: &Rule = &super::RULE;
+        (rule.check)(&Facts {
+            delivery: None,
+            body: &body,
+            contract: Some(contract),
+            violations: &[],
+            same_id_other_content: None,
+        })
+    }
+
+    #[test]
+    fn an_event_of_a_deprecated_version_is_found_and_of_a_current_one_is_not() {
+        let current = &coder_events::CONTRACTS[0];
+        assert!(judge_with(current).is_empty() || current.deprecated.is_some());
+        let deprecated: &'static coder_events::Contract =
+            Box::leak(Box::new(coder_events::Contract {
+                deprecated: Some("use 2.0"),
+                ..*current
+            }));
+        let found = judge_with(deprecated);
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].instance_path, "/version");
+        assert!(
+            found[0].message.ends_with("is deprecated: use 2.0"),
+            "{found:?}"
+        );
+    }
+}

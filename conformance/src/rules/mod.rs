@@ -13,6 +13,8 @@ mod ct007_content_type;
 mod ct008_message_id_mismatch;
 mod ct009_duplicate_id_different_content;
 mod ct010_deprecated_version;
+#[cfg(test)]
+mod fixtures;
 
 use std::fmt;
 use std::str::FromStr;
