@@ -6,6 +6,11 @@
 pub mod bundle;
 pub mod catalog;
 pub mod docs;
+/// The validation engine of the generated crate, compiled from the very same sources: the
+/// codegen, lint and the tools decide with the engine consumers get, without depending on the
+/// crate they generate.
+#[path = "../templates/engine/mod.rs"]
+pub mod engine;
 pub mod error;
 pub mod examples;
 pub mod render;
@@ -108,11 +113,7 @@ pub fn generate(schemas_dir: &Path) -> Result<Vec<GeneratedFile>> {
             )?,
         },
     ];
-    for (path, template) in [
-        ("src/contract.rs", include_str!("../templates/contract.rs")),
-        ("src/formats.rs", include_str!("../templates/formats.rs")),
-        ("src/validate.rs", include_str!("../templates/validate.rs")),
-    ] {
+    for (path, template) in TEMPLATES {
         files.push(GeneratedFile {
             path: path.into(),
             contents: render::rustfmt(&format!("// {PREAMBLE}.\n{template}"))?,
@@ -128,23 +129,72 @@ pub fn generate(schemas_dir: &Path) -> Result<Vec<GeneratedFile>> {
     Ok(files)
 }
 
+/// The hand-written files of the generated crate: its path there, and the template.
+const TEMPLATES: [(&str, &str); 14] = [
+    ("src/check.rs", include_str!("../templates/check.rs")),
+    ("src/contract.rs", include_str!("../templates/contract.rs")),
+    (
+        "src/engine/de.rs",
+        include_str!("../templates/engine/de.rs"),
+    ),
+    (
+        "src/engine/eval.rs",
+        include_str!("../templates/engine/eval.rs"),
+    ),
+    (
+        "src/engine/formats.rs",
+        include_str!("../templates/engine/formats.rs"),
+    ),
+    (
+        "src/engine/hash.rs",
+        include_str!("../templates/engine/hash.rs"),
+    ),
+    (
+        "src/engine/keywords.rs",
+        include_str!("../templates/engine/keywords.rs"),
+    ),
+    (
+        "src/engine/mod.rs",
+        include_str!("../templates/engine/mod.rs"),
+    ),
+    (
+        "src/engine/numbers.rs",
+        include_str!("../templates/engine/numbers.rs"),
+    ),
+    (
+        "src/engine/patterns.rs",
+        include_str!("../templates/engine/patterns.rs"),
+    ),
+    (
+        "src/engine/program.rs",
+        include_str!("../templates/engine/program.rs"),
+    ),
+    (
+        "src/engine/tape.rs",
+        include_str!("../templates/engine/tape.rs"),
+    ),
+    ("src/formats.rs", include_str!("../templates/formats.rs")),
+    ("src/validate.rs", include_str!("../templates/validate.rs")),
+];
+
 const LIB_RS: &str = r#"#![doc = include_str!("../README.md")]
 #![deny(warnings)]
 
+mod check;
 mod contract;
 mod contracts;
+pub mod engine;
 pub mod formats;
 pub mod types;
 #[cfg(feature = "validate")]
 mod validate;
 
-pub use contract::{Contract, Direction, ParseError};
+pub use check::{check_slice, validate, Checker, ContractSet, SetError, Verdict};
+pub use contract::{Contract, Direction, ParseError, Violation, ViolationKind};
 pub use contracts::*;
 pub use formats::{Timestamp, Uuid};
 #[cfg(feature = "validate")]
-pub use validate::{
-    options, validate, validator_for, ContractSet, ContractValidator, Violation, ViolationKind,
-};
+pub use validate::{options, validator_for, ContractValidator};
 "#;
 
 fn contracts_table(catalog: &Catalog) -> String {

@@ -177,13 +177,6 @@ pub fn contracts_module(catalog: &Catalog, inputs: &[Input<'_>]) -> TokenStream 
         )
     });
     let indices: Vec<_> = (0..count).collect();
-    let keys: Vec<_> = inputs
-        .iter()
-        .map(|i| {
-            let (t, v) = (&i.contract.event_type, &i.contract.version);
-            quote!((#t, #v))
-        })
-        .collect();
     let validator_fns: Vec<_> = inputs
         .iter()
         .map(|i| format_ident!("{}", snake_case(&i.contract.rust_name)))
@@ -222,7 +215,7 @@ pub fn contracts_module(catalog: &Catalog, inputs: &[Input<'_>]) -> TokenStream 
     });
 
     quote! {
-        use crate::contract::{dispatch_slice, dispatch_value, Contract, Direction, ParseError};
+        use crate::contract::{Contract, Direction, ParseError};
         use crate::types;
 
         /// The exchange every contract is published on.
@@ -244,25 +237,44 @@ pub fn contracts_module(catalog: &Catalog, inputs: &[Input<'_>]) -> TokenStream 
         }
 
         impl Event {
-            /// Parses an event from JSON bytes, choosing the contract by `type` and `version`.
+            /// Parses an event from JSON bytes, choosing the contract by `type` and `version`:
+            /// `Ok` exactly when the engine finds it conforming to that contract.
             pub fn from_slice(bytes: &[u8]) -> Result<Event, ParseError> {
-                let contract = dispatch_slice(&CONTRACTS, bytes)?;
-                let invalid = |source| ParseError::Contract { contract, source };
-                Ok(match (contract.event_type, contract.version) {
-                    #(#keys => Event::#variants(serde_json::from_slice(bytes).map_err(invalid)?),)*
-                    _ => unreachable!("dispatch only returns entries of CONTRACTS"),
+                thread_local! {
+                    static TAPE: std::cell::RefCell<crate::engine::Tape> = Default::default();
+                }
+                TAPE.with(|tape| {
+                    let mut tape = tape.borrow_mut();
+                    crate::check::read(&mut tape, bytes)?;
+                    Event::from_view(&tape.view(bytes), 0)
+                })
+            }
+
+            /// Parses the event at `at` on a tape the engine read: `Ok` exactly when it
+            /// conforms to the contract it names.
+            pub fn from_view(view: &crate::engine::View<'_>, at: usize) -> Result<Event, ParseError> {
+                let index = crate::ContractSet::compiled().judge(view, at)?;
+                let contract = &CONTRACTS[index];
+                let typed = |e: crate::engine::de::TypeError| ParseError::Contract {
+                    contract,
+                    violation: crate::Violation {
+                        kind: crate::ViolationKind::Schema,
+                        instance_path: String::new(),
+                        schema_path: String::new(),
+                        keyword: "type".into(),
+                        message: format!("the engine accepts the event, but its Rust type does not: {e}"),
+                    },
+                };
+                Ok(match index {
+                    #(#indices => Event::#variants(crate::engine::de::from_tape(view, at).map_err(typed)?),)*
+                    _ => unreachable!("judge only returns indexes of CONTRACTS"),
                 })
             }
 
             /// Parses an event from a JSON value, choosing the contract by `type` and `version`.
             pub fn from_value(value: &serde_json::Value) -> Result<Event, ParseError> {
-                use serde::Deserialize;
-                let contract = dispatch_value(&CONTRACTS, value)?;
-                let invalid = |source| ParseError::Contract { contract, source };
-                Ok(match (contract.event_type, contract.version) {
-                    #(#keys => Event::#variants(types::#variants::deserialize(value).map_err(invalid)?),)*
-                    _ => unreachable!("dispatch only returns entries of CONTRACTS"),
-                })
+                let bytes = serde_json::to_vec(value).expect("a Value always serializes");
+                Event::from_slice(&bytes)
             }
 
             /// The event's contract.

@@ -1,6 +1,5 @@
 //! What the crate knows of each contract, and the error of turning bytes into an [`Event`](crate::Event).
 
-use std::borrow::Cow;
 use std::fmt;
 
 /// Whether the module the catalog documents publishes or consumes a contract.
@@ -47,6 +46,84 @@ impl fmt::Debug for Contract {
     }
 }
 
+/// What a violation is about.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ViolationKind {
+    /// The event breaks its contract's schema.
+    Schema,
+    /// An object of the event has a key twice: JSON parsers disagree on which value counts,
+    /// so no contract accepts it.
+    DuplicateKey,
+    /// The value is not an object with string `type` and `version`.
+    NotAnEvent,
+    /// No contract has the event's `type`.
+    UnknownType,
+    /// The `type` is known, but not at this `version`.
+    UnknownVersion,
+}
+
+/// One way an event breaks its contract.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Violation {
+    pub kind: ViolationKind,
+    /// JSON pointer to the offending part of the event (`""` is the whole event).
+    pub instance_path: String,
+    /// JSON pointer to the keyword in the contract's bundled schema (`""` when no schema applies).
+    pub schema_path: String,
+    /// The JSON Schema keyword that failed (`required`, `format`, ...), `duplicateKey`, or
+    /// `type`/`version` for an unknown contract.
+    pub keyword: String,
+    pub message: String,
+}
+
+impl fmt::Display for Violation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let at = if self.instance_path.is_empty() { "/" } else { &self.instance_path };
+        write!(f, "{at}: {} ({})", self.message, self.keyword)
+    }
+}
+
+impl Violation {
+    /// The violation an unreadable or unknown event amounts to.
+    pub(crate) fn from_parse_error(error: &ParseError) -> Violation {
+        let (kind, instance_path, keyword) = match error {
+            ParseError::UnknownType { .. } => (ViolationKind::UnknownType, "/type", "type"),
+            ParseError::UnknownVersion { .. } => (ViolationKind::UnknownVersion, "/version", "version"),
+            ParseError::Contract { violation, .. } => return violation.clone(),
+            _ => (ViolationKind::NotAnEvent, "", "type"),
+        };
+        Violation {
+            kind,
+            instance_path: instance_path.to_string(),
+            schema_path: String::new(),
+            keyword: keyword.to_string(),
+            message: error.to_string(),
+        }
+    }
+
+    /// The engine's first failure, as a violation.
+    pub(crate) fn from_failure(failure: crate::engine::Failure) -> Violation {
+        Violation {
+            kind: ViolationKind::Schema,
+            instance_path: failure.instance_path,
+            schema_path: failure.schema_path,
+            keyword: failure.keyword.to_string(),
+            message: failure.message,
+        }
+    }
+
+    /// A repeated key, at the object holding it.
+    pub(crate) fn duplicate_key(pointer: String, key: &str) -> Violation {
+        Violation {
+            kind: ViolationKind::DuplicateKey,
+            instance_path: pointer,
+            schema_path: String::new(),
+            keyword: "duplicateKey".into(),
+            message: format!("the key {key:?} appears twice in the object"),
+        }
+    }
+}
+
 /// Why bytes are not an [`Event`](crate::Event).
 #[derive(Debug)]
 pub enum ParseError {
@@ -62,10 +139,11 @@ pub enum ParseError {
         version: String,
         known: Vec<&'static str>,
     },
-    /// The event names a known contract but does not match its type.
+    /// The event names a contract and breaks it: the first violation found (every one is in
+    /// [`validate`](crate::validate)'s answer).
     Contract {
         contract: &'static Contract,
-        source: serde_json::Error,
+        violation: Violation,
     },
 }
 
@@ -84,9 +162,12 @@ impl fmt::Display for ParseError {
                 "unknown version {version:?} of {event_type:?} (known: {})",
                 known.join(", ")
             ),
-            ParseError::Contract { contract, source } => write!(
+            ParseError::Contract {
+                contract,
+                violation,
+            } => write!(
                 f,
-                "does not match {}@{}: {source}",
+                "does not match {}@{}: {violation}",
                 contract.event_type, contract.version
             ),
         }
@@ -96,19 +177,10 @@ impl fmt::Display for ParseError {
 impl std::error::Error for ParseError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ParseError::Json(e) | ParseError::Contract { source: e, .. } => Some(e),
+            ParseError::Json(e) => Some(e),
             _ => None,
         }
     }
-}
-
-/// The two fields an event is dispatched on, read without building the rest.
-#[derive(serde::Deserialize)]
-struct Header<'a> {
-    #[serde(rename = "type", borrow, default)]
-    event_type: Option<Cow<'a, str>>,
-    #[serde(borrow, default)]
-    version: Option<Cow<'a, str>>,
 }
 
 /// Finds the contract for an event's `type` and `version` among `contracts`.
@@ -143,35 +215,24 @@ where
     })
 }
 
-/// Reads the dispatch fields of a JSON document.
-pub(crate) fn dispatch_slice<I>(contracts: I, bytes: &[u8]) -> Result<&'static Contract, ParseError>
-where
-    I: IntoIterator<Item = &'static Contract>,
-{
-    match serde_json::from_slice::<Header<'_>>(bytes) {
-        Ok(header) => dispatch(contracts, header.event_type.as_deref(), header.version.as_deref()),
-        Err(e) => match serde_json::from_slice::<serde::de::IgnoredAny>(bytes) {
-            Err(_) => Err(ParseError::Json(e)),
-            Ok(_) => Err(ParseError::NotAnEvent(e.to_string())),
-        },
-    }
-}
-
-/// Reads the dispatch fields of a JSON value.
-pub(crate) fn dispatch_value<I>(
+/// Reads the dispatch fields of the value at `at` on a tape.
+pub(crate) fn dispatch_view<I>(
     contracts: I,
-    value: &serde_json::Value,
+    view: &crate::engine::View<'_>,
+    at: usize,
 ) -> Result<&'static Contract, ParseError>
 where
     I: IntoIterator<Item = &'static Contract>,
 {
-    let Some(object) = value.as_object() else {
+    if !matches!(view.node(at), crate::engine::Node::Object { .. }) {
         return Err(ParseError::NotAnEvent("not a JSON object".into()));
-    };
-    let field = |name: &str| match object.get(name) {
+    }
+    let field = |name: &str| match view.get(at, name) {
         None => Ok(None),
-        Some(serde_json::Value::String(s)) => Ok(Some(s.as_str())),
-        Some(_) => Err(ParseError::NotAnEvent(format!("field {name:?} is not a string"))),
+        Some(i) => view
+            .str(i)
+            .map(Some)
+            .ok_or_else(|| ParseError::NotAnEvent(format!("field {name:?} is not a string"))),
     };
     dispatch(contracts, field("type")?, field("version")?)
 }

@@ -33,7 +33,24 @@ pub fn load(schemas_dir: &Path) -> Result<ContractSet, codegen::Error> {
             contract
         })
         .collect();
-    Ok(ContractSet::new(contracts))
+    ContractSet::new(contracts).map_err(|e| {
+        let file = bundled
+            .iter()
+            .find(|b| {
+                b.contract.event_type == e.contract.event_type
+                    && b.contract.version == e.contract.version
+            })
+            .map_or_else(
+                || schemas_dir.to_path_buf(),
+                |b| schemas_dir.join(&b.contract.schema),
+            );
+        codegen::Error::new(
+            codegen::ErrorKind::Unsupported,
+            file,
+            e.error.message.clone(),
+        )
+        .at_pointer(e.error.pointer.clone())
+    })
 }
 
 /// How the contracts of a tree differ from the compiled-in ones: `type@version` with what

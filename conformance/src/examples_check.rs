@@ -88,16 +88,16 @@ fn mismatch(example: &Example, schemas_dir: &Path, contracts: &ContractSet) -> O
         Expected::Invalid { violation, .. } => {
             // Against the example's own contract: a wrong `type` or `version` is a `const`
             // violation there, where `validate` would dispatch to another contract or none.
-            let Some(validator) = contracts
-                .position(&example.event_type, &example.version)
-                .map(|i| contracts.validator(i))
-            else {
+            let Some(index) = contracts.position(&example.event_type, &example.version) else {
                 return Some(format!(
                     "{name}: no validator for {} {}",
                     example.event_type, example.version
                 ));
             };
-            let found = validator.validate(&example.event).err().unwrap_or_default();
+            let found = contracts
+                .validate_against(index, &example.event)
+                .err()
+                .unwrap_or_default();
             let exactly_the_label = matches!(
                 found.as_slice(),
                 [only] if only.instance_path == violation.instance_path && only.keyword == violation.keyword

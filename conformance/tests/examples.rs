@@ -1,5 +1,5 @@
-//! Every documented example against the generated crate: the schema path (validators) and the
-//! typed path (`Event::from_slice`) must each give the labelled answer, and agree.
+//! Every documented example against the generated crate: the engine with its explainer and
+//! the typed path (`Event::from_slice`) must each give the labelled answer, and agree.
 
 use std::path::{Path, PathBuf};
 
@@ -15,55 +15,6 @@ fn all_examples() -> Vec<Example> {
     let (examples, errors) = examples::load_all(&schemas_dir()).expect("catalog loads");
     assert!(errors.is_empty(), "unreadable examples: {errors:#?}");
     examples
-}
-
-/// Invalid examples that the typed parse accepts, because typify 0.8 cannot express the keyword
-/// that rejects them. Listed one by one so a change in either direction fails this test.
-const TYPED_PARSE_GAPS: &[(&str, &str)] = &[
-    (
-        "dashboard.analytics.insight.created/*/examples/invalid/11-confidence-above-one.json",
-        "maximum on a number: f64 has no bound",
-    ),
-    (
-        "dashboard.analytics.insight.created/*/examples/invalid/12-confidence-negative.json",
-        "minimum on a number: f64 has no bound",
-    ),
-    (
-        "dashboard.analytics.insight.created/*/examples/invalid/15-no-metric-ids.json",
-        "minItems: typify emits a plain Vec",
-    ),
-    (
-        "dashboard.created/*/examples/invalid/14-widget-count-over-max.json",
-        "maximum on an integer: typify emits i64",
-    ),
-    (
-        "dashboard.created/*/examples/invalid/16-too-many-tags.json",
-        "maxItems: typify emits a plain Vec",
-    ),
-    (
-        "dashboard.updated/*/examples/invalid/11-revision-one.json",
-        "minimum 2 on an integer: typify emits i64",
-    ),
-    (
-        "dashboard.updated/*/examples/invalid/12-no-changed-fields.json",
-        "minItems: typify emits a plain Vec",
-    ),
-    (
-        "dashboard.updated/*/examples/invalid/14-refresh-over-a-day.json",
-        "maximum on an integer: typify emits i64",
-    ),
-];
-
-/// An entry names the type and the file; a later version copies the file (`*`).
-fn gap_reason(example: &Example) -> Option<&'static str> {
-    let path = example.path.to_string_lossy();
-    TYPED_PARSE_GAPS
-        .iter()
-        .find(|(entry, _)| {
-            let (event_type, file) = entry.split_once("/*/").expect("type/*/file");
-            path.contains(&format!("/{event_type}/")) && path.ends_with(file)
-        })
-        .map(|(_, why)| *why)
 }
 
 #[test]
@@ -92,8 +43,8 @@ fn valid_examples_pass_both_paths_and_round_trip() {
 }
 
 #[test]
-fn invalid_examples_fail_with_exactly_their_labelled_violation() {
-    let mut typed_gaps_seen = Vec::new();
+fn invalid_examples_fail_with_exactly_their_labelled_violation_on_both_paths() {
+    let contracts = coder_events::ContractSet::compiled();
     for example in all_examples() {
         let Expected::Invalid {
             violation,
@@ -105,9 +56,12 @@ fn invalid_examples_fail_with_exactly_their_labelled_violation() {
         let name = example.path.display().to_string();
         // Against the example's own contract: a wrong `type` or `version` is a `const` violation
         // there, while `validate` would dispatch it to "unknown type" (tested below).
-        let validator =
-            coder_events::validator_for(&example.event_type, &example.version).expect("contract");
-        let violations = validator.validate(&example.event).expect_err(&name);
+        let index = contracts
+            .position(&example.event_type, &example.version)
+            .expect("contract");
+        let violations = contracts
+            .validate_against(index, &example.event)
+            .expect_err(&name);
         let found: Vec<(&str, &str)> = violations
             .iter()
             .map(|v| (v.instance_path.as_str(), v.keyword.as_str()))
@@ -117,25 +71,10 @@ fn invalid_examples_fail_with_exactly_their_labelled_violation() {
             vec![(violation.instance_path.as_str(), violation.keyword.as_str())],
             "{name} ({description}): {violations:#?}"
         );
-        let typed = Event::from_slice(&example.bytes);
-        match gap_reason(&example) {
-            None => assert!(
-                typed.is_err(),
-                "{name} ({description}): the typed parse accepts it"
-            ),
-            Some(why) => {
-                assert!(typed.is_ok(), "{name}: listed as a typed-parse gap ({why}) but the typed parse rejects it; remove it from TYPED_PARSE_GAPS");
-                typed_gaps_seen.push(name);
-            }
-        }
-    }
-    for (entry, _) in TYPED_PARSE_GAPS {
-        let (event_type, file) = entry.split_once("/*/").unwrap();
+        // The typed parse is as strict as the schema: no example it lets through.
         assert!(
-            typed_gaps_seen
-                .iter()
-                .any(|seen| seen.contains(&format!("/{event_type}/")) && seen.ends_with(file)),
-            "the TYPED_PARSE_GAPS entry {entry} names no example"
+            Event::from_slice(&example.bytes).is_err(),
+            "{name} ({description}): the typed parse accepts it"
         );
     }
 }
@@ -450,7 +389,10 @@ fn metric_recorded_accepts_exactly_what_the_documented_schema_accepts() {
     let documented = coder_events::options()
         .build(&documented)
         .expect("documented schema compiles");
-    let ours = coder_events::validator_for("dashboard.analytics.metric.recorded", "1.0").unwrap();
+    let contracts = coder_events::ContractSet::compiled();
+    let ours = contracts
+        .position("dashboard.analytics.metric.recorded", "1.0")
+        .unwrap();
     let mut compared = 0;
     for example in all_examples()
         .iter()
@@ -460,7 +402,7 @@ fn metric_recorded_accepts_exactly_what_the_documented_schema_accepts() {
         instances.extend(variants(&example.event));
         for (what, instance) in instances {
             assert_eq!(
-                ours.is_valid(&instance),
+                contracts.validate_against(ours, &instance).is_ok(),
                 documented.is_valid(&instance),
                 "{} {what}: our contract and the documented schema disagree",
                 example.path.display()

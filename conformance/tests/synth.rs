@@ -35,16 +35,15 @@ fn synthesized_events_conform_and_every_mutation_is_rejected_where_it_says() {
             let mut rng = Rng::new(42);
             for _ in 0..EVENTS_PER_CONTRACT {
                 let event = synth.event(&mut rng);
-                let validator = contracts
+                let index = contracts
                     .position(&b.contract.event_type, &b.contract.version)
-                    .map(|i| contracts.validator(i))
                     .expect("compiled in");
-                if let Err(violations) = validator.validate(&event) {
+                if let Err(violations) = contracts.validate_against(index, &event) {
                     panic!("{key}: synthesized {event} is rejected: {violations:#?}");
                 }
                 for mutation in synth.mutations(&event) {
-                    let violations = validator
-                        .validate(&mutation.event)
+                    let violations = contracts
+                        .validate_against(index, &mutation.event)
                         .expect_err(&format!("{key}: {mutation:?} is accepted"));
                     assert!(
                         violations

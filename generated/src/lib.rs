@@ -2,17 +2,18 @@
 #![doc = include_str!("../README.md")]
 #![deny(warnings)]
 
+mod check;
 mod contract;
 mod contracts;
+pub mod engine;
 pub mod formats;
 pub mod types;
 #[cfg(feature = "validate")]
 mod validate;
 
-pub use contract::{Contract, Direction, ParseError};
+pub use check::{check_slice, validate, Checker, ContractSet, SetError, Verdict};
+pub use contract::{Contract, Direction, ParseError, Violation, ViolationKind};
 pub use contracts::*;
 pub use formats::{Timestamp, Uuid};
 #[cfg(feature = "validate")]
-pub use validate::{
-    options, validate, validator_for, ContractSet, ContractValidator, Violation, ViolationKind,
-};
+pub use validate::{options, validator_for, ContractValidator};

@@ -1,0 +1,635 @@
+//! Deciding an instance on a tape against a compiled program. One evaluator serves both
+//! questions: "does it conform?" (no path kept, stops at the first failure) and "where does it
+//! first fail, and on which keyword?" (the path kept), so the two answers never disagree.
+
+use super::formats;
+use super::numbers;
+use super::program::{
+    Checks, Dependency, Format, Items, Program, SchemaNode, ARRAY, BOOLEAN, INTEGER, NULL, NUMBER,
+    OBJECT, STRING,
+};
+use super::tape::{Node, View};
+
+/// How deep schema references may nest while the instance does not: a loop of references
+/// that never reaches the instance ends here, as a match (a reference cycle on the same
+/// instance adds no constraint, and validators count it valid).
+const MAX_DEPTH: usize = 512;
+
+/// The first way an instance breaks its schema.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    /// JSON pointer into the instance.
+    pub instance_path: String,
+    /// JSON pointer to the failing keyword in the schema.
+    pub schema_path: String,
+    /// The keyword that failed.
+    pub keyword: &'static str,
+    /// What is wrong, quoting the offending value (cut to a readable length).
+    pub message: String,
+}
+
+/// Where the evaluator reports what failed: nowhere (deciding), or the first failure with its
+/// path (explaining). The message is built only when explaining.
+trait Sink {
+    fn enter(&mut self, segment: Segment<'_>);
+    fn leave(&mut self);
+    fn fail(&mut self, schema_node: usize, keyword: &'static str, message: &dyn Fn() -> String);
+}
+
+#[derive(Clone, Copy)]
+enum Segment<'a> {
+    Key(&'a str),
+    Index(usize),
+}
+
+struct Decide;
+
+impl Sink for Decide {
+    fn enter(&mut self, _: Segment<'_>) {}
+    fn leave(&mut self) {}
+    fn fail(&mut self, _: usize, _: &'static str, _: &dyn Fn() -> String) {}
+}
+
+struct Explain<'p> {
+    pointers: &'p [String],
+    path: Vec<String>,
+    first: Option<Failure>,
+}
+
+impl Sink for Explain<'_> {
+    fn enter(&mut self, segment: Segment<'_>) {
+        self.path.push(match segment {
+            Segment::Key(k) => k.replace('~', "~0").replace('/', "~1"),
+            Segment::Index(i) => i.to_string(),
+        });
+    }
+    fn leave(&mut self) {
+        self.path.pop();
+    }
+    fn fail(&mut self, schema_node: usize, keyword: &'static str, message: &dyn Fn() -> String) {
+        if self.first.is_none() {
+            let instance_path = self.path.iter().map(|s| format!("/{s}")).collect();
+            let schema_path = match keyword {
+                "false" => self.pointers[schema_node].clone(),
+                keyword => format!("{}/{keyword}", self.pointers[schema_node]),
+            };
+            self.first = Some(Failure {
+                instance_path,
+                schema_path,
+                keyword,
+                message: message(),
+            });
+        }
+    }
+}
+
+impl Program {
+    /// Whether the value at `at` on the tape conforms.
+    pub fn is_valid(&self, view: &View<'_>, at: usize) -> bool {
+        Evaluator {
+            program: self,
+            view,
+        }
+        .valid(0, at, &mut Decide, 0)
+    }
+
+    /// The first way the value at `at` breaks the schema; `None` when it conforms.
+    pub fn first_failure(&self, view: &View<'_>, at: usize) -> Option<Failure> {
+        let mut explain = Explain {
+            pointers: &self.pointers,
+            path: Vec::new(),
+            first: None,
+        };
+        let valid = Evaluator {
+            program: self,
+            view,
+        }
+        .valid(0, at, &mut explain, 0);
+        match (valid, explain.first) {
+            (true, _) => None,
+            (false, Some(failure)) => Some(failure),
+            // Every failing path reports itself; this is a safety net, never reached in tests.
+            (false, None) => Some(Failure {
+                instance_path: String::new(),
+                schema_path: String::new(),
+                keyword: "schema",
+                message: "the value does not conform".into(),
+            }),
+        }
+    }
+
+    /// Which optional fields the (conforming) value at `at` has: bit `i` of word `i / 64` for
+    /// `optional_fields()[i]`.
+    pub fn fields_present(&self, view: &View<'_>, at: usize, present: &mut Vec<u64>) {
+        present.clear();
+        present.resize(self.optional_fields.len().div_ceil(64), 0);
+        mark(&self.coverage, view, at, present);
+    }
+}
+
+fn mark(tree: &super::program::CoverageTree, view: &View<'_>, at: usize, present: &mut [u64]) {
+    match view.node(at) {
+        Node::Object { .. } if !tree.properties.is_empty() => {
+            for (name, index, below) in &tree.properties {
+                if let Some(value) = view.get(at, name) {
+                    if let Some(i) = index {
+                        present[i / 64] |= 1 << (i % 64);
+                    }
+                    mark(below, view, value, present);
+                }
+            }
+        }
+        Node::Array { .. } => {
+            if let Some(items) = &tree.items {
+                for element in view.elements(at) {
+                    mark(items, view, element, present);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+struct Evaluator<'p, 'v, 'a> {
+    program: &'p Program,
+    view: &'v View<'a>,
+}
+
+impl Evaluator<'_, '_, '_> {
+    fn valid<S: Sink>(&self, node: usize, at: usize, sink: &mut S, depth: usize) -> bool {
+        if depth > MAX_DEPTH {
+            return true;
+        }
+        match &self.program.nodes[node] {
+            SchemaNode::Bool(true) => true,
+            SchemaNode::Bool(false) => {
+                sink.fail(node, "false", &|| {
+                    "False schema does not allow anything".into()
+                });
+                false
+            }
+            SchemaNode::Ref(target) => self.valid(*target, at, sink, depth + 1),
+            SchemaNode::Checks(checks) => self.checks(node, checks, at, sink, depth),
+        }
+    }
+
+    /// Decides a subschema without reporting: for combinators, whose branches may fail.
+    fn matches(&self, node: usize, at: usize, depth: usize) -> bool {
+        self.valid(node, at, &mut Decide, depth + 1)
+    }
+
+    fn checks<S: Sink>(
+        &self,
+        index: usize,
+        c: &Checks,
+        at: usize,
+        sink: &mut S,
+        depth: usize,
+    ) -> bool {
+        let view = self.view;
+        let node = view.node(at);
+        let value = || quote(view, at);
+        // In the order the keywords' failures are most telling; both deciding and explaining
+        // stop at the first.
+        macro_rules! check {
+            ($ok:expr, $keyword:literal, $($message:tt)+) => {
+                if !$ok {
+                    sink.fail(index, $keyword, &|| format!($($message)+));
+                    return false;
+                }
+            };
+        }
+        if let Some(types) = c.types {
+            check!(
+                types & type_of(node) != 0,
+                "type",
+                "{} is not of type {}",
+                value(),
+                type_names(types)
+            );
+        }
+        if let Some(value) = &c.const_ {
+            check!(
+                numbers::equals_value(view, at, value),
+                "const",
+                "{} was expected",
+                value
+            );
+        }
+        if let Some(values) = &c.enum_ {
+            check!(
+                values.iter().any(|v| numbers::equals_value(view, at, v)),
+                "enum",
+                "{} is not one of {}",
+                value(),
+                candidates(values)
+            );
+        }
+        match node {
+            Node::U64(_) | Node::I64(_) | Node::F64(_) => {
+                if let Some(limit) = &c.minimum {
+                    check!(
+                        numbers::ge(node, limit),
+                        "minimum",
+                        "{} is less than the minimum of {limit}",
+                        value()
+                    );
+                }
+                if let Some(limit) = &c.maximum {
+                    check!(
+                        numbers::le(node, limit),
+                        "maximum",
+                        "{} is greater than the maximum of {limit}",
+                        value()
+                    );
+                }
+                if let Some(limit) = &c.exclusive_minimum {
+                    check!(
+                        numbers::gt(node, limit),
+                        "exclusiveMinimum",
+                        "{} is less than or equal to the minimum of {limit}",
+                        value()
+                    );
+                }
+                if let Some(limit) = &c.exclusive_maximum {
+                    check!(
+                        numbers::lt(node, limit),
+                        "exclusiveMaximum",
+                        "{} is greater than or equal to the maximum of {limit}",
+                        value()
+                    );
+                }
+                if let Some(multiple) = c.multiple_of {
+                    check!(
+                        numbers::is_multiple_of(node, multiple),
+                        "multipleOf",
+                        "{} is not a multiple of {multiple}",
+                        value()
+                    );
+                }
+            }
+            Node::Str { .. } => {
+                let s = view.str(at).unwrap_or_default();
+                if c.min_length.is_some() || c.max_length.is_some() {
+                    let chars = s.chars().count() as u64;
+                    if let Some(min) = c.min_length {
+                        check!(
+                            chars >= min,
+                            "minLength",
+                            "{} is shorter than {min} character{}",
+                            value(),
+                            plural(min)
+                        );
+                    }
+                    if let Some(max) = c.max_length {
+                        check!(
+                            chars <= max,
+                            "maxLength",
+                            "{} is longer than {max} character{}",
+                            value(),
+                            plural(max)
+                        );
+                    }
+                }
+                if let Some((pattern, _)) = &c.pattern {
+                    check!(
+                        pattern.is_match(s),
+                        "pattern",
+                        "{} does not match {:?}",
+                        value(),
+                        c.pattern.as_ref().map_or("", |(_, p)| p.as_str())
+                    );
+                }
+                if let Some(format) = c.format {
+                    check!(
+                        format_holds(format, s),
+                        "format",
+                        "{} is not a {:?}",
+                        value(),
+                        format.name()
+                    );
+                }
+            }
+            Node::Array { len, .. } => {
+                if let Some(min) = c.min_items {
+                    check!(
+                        u64::from(len) >= min,
+                        "minItems",
+                        "{} has less than {min} item{}",
+                        value(),
+                        plural(min)
+                    );
+                }
+                if let Some(max) = c.max_items {
+                    check!(
+                        u64::from(len) <= max,
+                        "maxItems",
+                        "{} has more than {max} item{}",
+                        value(),
+                        plural(max)
+                    );
+                }
+                if c.unique_items {
+                    check!(
+                        numbers::all_unique(view, at),
+                        "uniqueItems",
+                        "{} has non-unique elements",
+                        value()
+                    );
+                }
+                if !self.items(c, at, sink, depth) {
+                    return false;
+                }
+                if let Some(contains) = c.contains {
+                    check!(
+                        view.elements(at).any(|e| self.matches(contains, e, depth)),
+                        "contains",
+                        "None of {} are valid under the given schema",
+                        value()
+                    );
+                }
+            }
+            Node::Object { len, .. } => {
+                if let Some(min) = c.min_properties {
+                    check!(
+                        u64::from(len) >= min,
+                        "minProperties",
+                        "{} has less than {min} propert{}",
+                        value(),
+                        if min == 1 { "y" } else { "ies" }
+                    );
+                }
+                if let Some(max) = c.max_properties {
+                    check!(
+                        u64::from(len) <= max,
+                        "maxProperties",
+                        "{} has more than {max} propert{}",
+                        value(),
+                        if max == 1 { "y" } else { "ies" }
+                    );
+                }
+                for name in &c.required {
+                    check!(
+                        view.get(at, name).is_some(),
+                        "required",
+                        "{name:?} is a required property"
+                    );
+                }
+                if !self.members(index, c, at, sink, depth) {
+                    return false;
+                }
+                for (name, dependency) in &c.dependencies {
+                    if view.get(at, name).is_none() {
+                        continue;
+                    }
+                    match dependency {
+                        Dependency::Names(names) => {
+                            check!(
+                                names.iter().all(|n| view.get(at, n).is_some()),
+                                "dependencies",
+                                "{name:?} needs {}",
+                                names
+                                    .iter()
+                                    .map(|n| format!("{n:?}"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            );
+                        }
+                        Dependency::Schema(schema) => {
+                            check!(
+                                self.matches(*schema, at, depth),
+                                "dependencies",
+                                "{} does not match the schema {name:?} brings",
+                                value()
+                            );
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        if let Some((condition, then, otherwise)) = c.if_then_else {
+            let branch = if self.matches(condition, at, depth) {
+                then
+            } else {
+                otherwise
+            };
+            if let Some(branch) = branch {
+                check!(
+                    self.matches(branch, at, depth),
+                    "if",
+                    "{} does not match the schema its condition selects",
+                    value()
+                );
+            }
+        }
+        for schema in &c.all_of {
+            check!(
+                self.matches(*schema, at, depth),
+                "allOf",
+                "{} is not valid under every schema of allOf",
+                value()
+            );
+        }
+        if !c.any_of.is_empty() {
+            check!(
+                c.any_of.iter().any(|s| self.matches(*s, at, depth)),
+                "anyOf",
+                "{} is not valid under any of the schemas listed in the 'anyOf' keyword",
+                value()
+            );
+        }
+        if !c.one_of.is_empty() {
+            let mut matching = c.one_of.iter().filter(|s| self.matches(**s, at, depth));
+            let one = matching.next().is_some() && matching.next().is_none();
+            check!(
+                one,
+                "oneOf",
+                "{} is not valid under exactly one of the schemas listed in the 'oneOf' keyword",
+                value()
+            );
+        }
+        if let Some(not) = c.not {
+            check!(
+                !self.matches(not, at, depth),
+                "not",
+                "{} should not be valid under the schema of 'not'",
+                value()
+            );
+        }
+        true
+    }
+
+    fn items<S: Sink>(&self, c: &Checks, at: usize, sink: &mut S, depth: usize) -> bool {
+        match &c.items {
+            Items::Any => true,
+            Items::Each(schema) => {
+                for (i, element) in self.view.elements(at).enumerate() {
+                    sink.enter(Segment::Index(i));
+                    let ok = self.valid(*schema, element, sink, depth + 1);
+                    sink.leave();
+                    if !ok {
+                        return false;
+                    }
+                }
+                true
+            }
+            Items::Positions(schemas) => {
+                for (i, element) in self.view.elements(at).enumerate() {
+                    let schema = match schemas.get(i) {
+                        Some(schema) => *schema,
+                        None => match c.additional_items {
+                            Some(schema) => schema,
+                            None => break,
+                        },
+                    };
+                    sink.enter(Segment::Index(i));
+                    let ok = self.valid(schema, element, sink, depth + 1);
+                    sink.leave();
+                    if !ok {
+                        return false;
+                    }
+                }
+                true
+            }
+        }
+    }
+
+    /// `properties`, `patternProperties`, `additionalProperties` and `propertyNames`, member
+    /// by member.
+    fn members<S: Sink>(
+        &self,
+        index: usize,
+        c: &Checks,
+        at: usize,
+        sink: &mut S,
+        depth: usize,
+    ) -> bool {
+        let has_member_checks = !c.properties.is_empty()
+            || !c.pattern_properties.is_empty()
+            || c.additional_properties.is_some()
+            || c.property_names.is_some();
+        if !has_member_checks {
+            return true;
+        }
+        let view = self.view;
+        for (key, value) in view.members(at) {
+            let name = view.str(key).unwrap_or_default();
+            if let Some(names) = c.property_names {
+                if !self.matches(names, key, depth) {
+                    sink.enter(Segment::Key(name));
+                    sink.fail(index, "propertyNames", &|| {
+                        format!("{name:?} does not match the schema of property names")
+                    });
+                    sink.leave();
+                    return false;
+                }
+            }
+            let mut matched = false;
+            sink.enter(Segment::Key(name));
+            if let Some((_, schema)) = c.properties.iter().find(|(n, _)| n == name) {
+                matched = true;
+                if !self.valid(*schema, value, sink, depth + 1) {
+                    sink.leave();
+                    return false;
+                }
+            }
+            for (pattern, _, schema) in &c.pattern_properties {
+                if pattern.is_match(name) {
+                    matched = true;
+                    if !self.valid(*schema, value, sink, depth + 1) {
+                        sink.leave();
+                        return false;
+                    }
+                }
+            }
+            if !matched {
+                if let Some(schema) = c.additional_properties {
+                    if !self.matches(schema, value, depth) {
+                        // Reported at the object, with the keyword, as validators do.
+                        sink.leave();
+                        sink.fail(index, "additionalProperties", &|| {
+                            format!(
+                                "Additional properties are not allowed ({name:?} was unexpected)"
+                            )
+                        });
+                        return false;
+                    }
+                }
+            }
+            sink.leave();
+        }
+        true
+    }
+}
+
+/// How many characters of a value a message quotes.
+const QUOTED_CHARS: usize = 120;
+
+/// The value at `at` as compact JSON, cut to [`QUOTED_CHARS`] characters.
+fn quote(view: &View<'_>, at: usize) -> String {
+    let json = view.to_value(at).to_string();
+    match json.char_indices().nth(QUOTED_CHARS) {
+        Some((cut, _)) => format!("{}…", &json[..cut]),
+        None => json,
+    }
+}
+
+fn plural(n: u64) -> &'static str {
+    if n == 1 {
+        ""
+    } else {
+        "s"
+    }
+}
+
+fn type_names(types: u8) -> String {
+    let names: Vec<String> = [
+        (NULL, "null"),
+        (BOOLEAN, "boolean"),
+        (NUMBER, "number"),
+        (INTEGER, "integer"),
+        (STRING, "string"),
+        (ARRAY, "array"),
+        (OBJECT, "object"),
+    ]
+    .into_iter()
+    // "number" covers "integer".
+    .filter(|(bit, name)| types & bit != 0 && !(*name == "integer" && types & NUMBER != 0))
+    .map(|(_, name)| format!("{name:?}"))
+    .collect();
+    names.join(", ")
+}
+
+fn candidates(values: &[serde_json::Value]) -> String {
+    let shown: Vec<String> = values.iter().take(3).map(|v| v.to_string()).collect();
+    match values.len() {
+        n if n <= 3 => shown.join(", "),
+        n => format!("{} or {} other candidates", shown.join(", "), n - 3),
+    }
+}
+
+/// The JSON type of a node, as a bit of a type set (an integral number is an integer).
+fn type_of(node: Node) -> u8 {
+    match node {
+        Node::Null => NULL,
+        Node::Bool(_) => BOOLEAN,
+        Node::U64(_) | Node::I64(_) => INTEGER,
+        Node::F64(f) if numbers::is_integral(f) => INTEGER,
+        Node::F64(_) => NUMBER,
+        Node::Str { .. } => STRING,
+        Node::Array { .. } => ARRAY,
+        Node::Object { .. } => OBJECT,
+    }
+}
+
+fn format_holds(format: Format, s: &str) -> bool {
+    match format {
+        Format::Uuid => formats::is_uuid(s),
+        Format::DateTime => formats::is_date_time(s),
+        Format::Date => formats::is_date(s),
+        Format::Time => formats::is_time(s),
+        Format::Ipv4 => formats::is_ipv4(s),
+        Format::Ipv6 => formats::is_ipv6(s),
+    }
+}

@@ -1,0 +1,149 @@
+//! The `format` checks the engine asserts, each accepting exactly the strings JSON Schema's
+//! format accepts (`uuid` as draft 2019-09 defines it, the others as RFC 3339 and the
+//! `jsonschema` crate read them): the typed parse and every validator use these.
+
+/// True when `s` is a hyphenated RFC 4122 uuid (`8-4-4-4-12` hex digits, either case).
+pub fn is_uuid(s: &str) -> bool {
+    let Ok(bytes) = <&[u8; 36]>::try_from(s.as_bytes()) else {
+        return false;
+    };
+    // Every byte is looked up and the answers and-ed, with no branch per byte: an event holds
+    // several ids, and checking them is a fair share of validating it.
+    bytes.iter().enumerate().fold(true, |ok, (i, b)| {
+        ok & (UUID_BYTE[*b as usize] & UUID_AT[i] != 0)
+    })
+}
+
+/// Bit 1: a hex digit; bit 2: a dash.
+const UUID_BYTE: [u8; 256] = {
+    let mut table = [0; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = match b as u8 {
+            b'0'..=b'9' | b'a'..=b'f' | b'A'..=b'F' => 1,
+            b'-' => 2,
+            _ => 0,
+        };
+        b += 1;
+    }
+    table
+};
+
+/// What each position of a hyphenated uuid holds, as a [`UUID_BYTE`] bit.
+const UUID_AT: [u8; 36] = {
+    let mut at = [1; 36];
+    at[8] = 2;
+    at[13] = 2;
+    at[18] = 2;
+    at[23] = 2;
+    at
+};
+
+/// True when `s` is an RFC 3339 `date-time`: `T` or `t` between date and time, seconds
+/// required, any number of fraction digits, `Z`/`z` or a `+hh:mm` offset, a leap second only
+/// at 23:59:60 UTC.
+pub fn is_date_time(s: &str) -> bool {
+    let b = s.as_bytes();
+    if b.len() < 20 || !matches!(b[10], b'T' | b't') {
+        return false;
+    }
+    is_full_date(&b[..10]) && is_full_time(&b[11..])
+}
+
+fn two_digits(b: &[u8]) -> Option<u32> {
+    match b {
+        [h @ b'0'..=b'9', l @ b'0'..=b'9'] => Some(u32::from(h - b'0') * 10 + u32::from(l - b'0')),
+        _ => None,
+    }
+}
+
+fn is_full_date(b: &[u8]) -> bool {
+    if b[4] != b'-' || b[7] != b'-' || !b[..4].iter().all(u8::is_ascii_digit) {
+        return false;
+    }
+    let year: u32 = b[..4]
+        .iter()
+        .fold(0, |acc, d| acc * 10 + u32::from(d - b'0'));
+    let (Some(month), Some(day)) = (two_digits(&b[5..7]), two_digits(&b[8..10])) else {
+        return false;
+    };
+    let leap = year.is_multiple_of(4) && (!year.is_multiple_of(100) || year.is_multiple_of(400));
+    let days_in_month = match month {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days_in_month).contains(&day)
+}
+
+fn is_full_time(b: &[u8]) -> bool {
+    if b.len() < 9 || b[2] != b':' || b[5] != b':' {
+        return false;
+    }
+    let (Some(hour), Some(minute), Some(second)) = (
+        two_digits(&b[..2]),
+        two_digits(&b[3..5]),
+        two_digits(&b[6..8]),
+    ) else {
+        return false;
+    };
+    if hour > 23 || minute > 59 || second > 60 {
+        return false;
+    }
+    let mut i = 8;
+    if b.get(i) == Some(&b'.') {
+        let digits = b[i + 1..].iter().take_while(|c| c.is_ascii_digit()).count();
+        if digits == 0 {
+            return false;
+        }
+        i += 1 + digits;
+    }
+    // Minutes east of UTC; a leap second must fall on 23:59:60 in UTC.
+    let offset_minutes: i32 = match &b[i..] {
+        [b'Z' | b'z'] => 0,
+        [sign @ (b'+' | b'-'), h1, h2, b':', m1, m2] => {
+            let (Some(oh), Some(om)) = (two_digits(&[*h1, *h2]), two_digits(&[*m1, *m2])) else {
+                return false;
+            };
+            if oh > 23 || om > 59 {
+                return false;
+            }
+            let minutes = (oh * 60 + om) as i32;
+            if *sign == b'+' {
+                minutes
+            } else {
+                -minutes
+            }
+        }
+        _ => return false,
+    };
+    if second == 60 {
+        let utc = ((hour * 60 + minute) as i32 - offset_minutes).rem_euclid(24 * 60);
+        return utc == 23 * 60 + 59;
+    }
+    true
+}
+
+/// True when `s` is an RFC 3339 `full-date`, `YYYY-MM-DD`, a real day of the Gregorian calendar.
+pub fn is_date(s: &str) -> bool {
+    s.len() == 10 && is_full_date(s.as_bytes())
+}
+
+/// True when `s` is an RFC 3339 `full-time`: `HH:MM:SS`, optional fraction digits, then `Z`,
+/// `z` or `+hh:mm`/`-hh:mm`; a leap second only at 23:59:60 UTC.
+pub fn is_time(s: &str) -> bool {
+    is_full_time(s.as_bytes())
+}
+
+/// True when `s` is a dotted-quad IPv4 address as Rust's standard library reads one (four
+/// decimal octets, no leading zeros), which is the `ipv4` format.
+pub fn is_ipv4(s: &str) -> bool {
+    s.parse::<std::net::Ipv4Addr>().is_ok()
+}
+
+/// True when `s` is an IPv6 address in RFC 4291 text form, as Rust's standard library reads one.
+pub fn is_ipv6(s: &str) -> bool {
+    s.parse::<std::net::Ipv6Addr>().is_ok()
+}
