@@ -61,6 +61,17 @@ pub fn load(schemas_dir: &Path) -> Result<(Catalog, Vec<BundledContract>)> {
 pub fn generate(schemas_dir: &Path) -> Result<Vec<GeneratedFile>> {
     let (catalog, bundled) = load(schemas_dir)?;
     let catalog_file = schemas_dir.join(catalog::CATALOG_FILE);
+    // What the engine cannot decide is refused before anything is generated.
+    for b in &bundled {
+        engine::Program::compile(&b.schema).map_err(|e| {
+            Error::new(
+                ErrorKind::Unsupported,
+                schemas_dir.join(&b.contract.schema),
+                e.message,
+            )
+            .at_pointer(e.pointer)
+        })?;
+    }
 
     let typify_inputs: Vec<typify_input::ContractSchema<'_>> = bundled
         .iter()

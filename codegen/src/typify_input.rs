@@ -5,7 +5,8 @@
 //! - A `$ref` to a plain scalar definition (a uuid, a timestamp) is inlined, so fields read
 //!   `uuid::Uuid` rather than a newtype per definition; objects and enums stay shared types.
 //! - `title` is dropped: type names come from the catalog and from definition keys only.
-//! - Keywords typify would panic on or misread are refused with a located error.
+//! - A keyword the engine cannot decide, or typify cannot express (the registry,
+//!   `engine::keywords`, says which), is refused with a located error.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -14,19 +15,6 @@ use serde_json::Value;
 
 use crate::error::{Error, ErrorKind, Result};
 use crate::walk;
-
-/// Keywords typify 0.8 panics on or drops in a way that changes which values are accepted.
-pub const UNSUPPORTED_KEYWORDS: &[&str] = &[
-    "if",
-    "then",
-    "else",
-    "dependencies",
-    "patternProperties",
-    "propertyNames",
-    "contains",
-    "allOf",
-    "not",
-];
 
 /// One contract's bundled schema, as typify input.
 pub struct ContractSchema<'a> {
@@ -127,14 +115,10 @@ fn prepare(
         *schema = target;
     }
     if let Value::Object(map) = schema {
-        for keyword in UNSUPPORTED_KEYWORDS {
-            if map.contains_key(*keyword) {
-                return Err(Error::new(
-                    ErrorKind::Unsupported,
-                    file,
-                    format!("keyword {keyword:?} cannot be expressed by the Rust generator"),
-                )
-                .at_pointer(format!("{pointer}/{keyword}")));
+        for keyword in map.keys() {
+            if let Some(why) = crate::engine::keywords::refusal(keyword) {
+                return Err(Error::new(ErrorKind::Unsupported, file, why)
+                    .at_pointer(format!("{pointer}/{}", walk::escape(keyword))));
             }
         }
         if let Some(value) = map.remove("const") {

@@ -3,21 +3,13 @@
 
 use serde_json::Value;
 
-/// Keywords whose value is one schema.
-const SINGLE: &[&str] = &[
-    "additionalItems",
-    "additionalProperties",
-    "contains",
-    "propertyNames",
-    "not",
-    "if",
-    "then",
-    "else",
-];
-/// Keywords whose value is an array of schemas.
-const ARRAY: &[&str] = &["allOf", "anyOf", "oneOf"];
-/// Keywords whose value maps names to schemas.
-const MAP: &[&str] = &["properties", "patternProperties", "definitions"];
+use crate::engine::keywords::{keyword_named, Subschemas};
+
+/// Where the keyword `name` holds subschemas: the registry's answer (`None` for an unknown
+/// keyword, whose value is not walked).
+fn subschemas(name: &str) -> Subschemas {
+    keyword_named(name).map_or(Subschemas::None, |k| k.subschemas)
+}
 
 /// Calls `f(subschema, pointer)` on every direct subschema of `schema`.
 pub fn for_each_subschema_mut<E>(
@@ -30,29 +22,24 @@ pub fn for_each_subschema_mut<E>(
     };
     for (keyword, value) in map.iter_mut() {
         let at = format!("{pointer}/{}", escape(keyword));
-        let kw = keyword.as_str();
-        if SINGLE.contains(&kw) {
-            f(value, &at)?;
-        } else if ARRAY.contains(&kw) || kw == "items" {
-            match value {
-                Value::Array(items) => {
-                    for (i, item) in items.iter_mut().enumerate() {
-                        f(item, &format!("{at}/{i}"))?;
-                    }
+        match (subschemas(keyword), value) {
+            (Subschemas::One, value) => f(value, &at)?,
+            (Subschemas::Array | Subschemas::OneOrArray, Value::Array(items)) => {
+                for (i, item) in items.iter_mut().enumerate() {
+                    f(item, &format!("{at}/{i}"))?;
                 }
-                other if kw == "items" => f(other, &at)?,
-                _ => {}
             }
-        } else if MAP.contains(&kw) || kw == "dependencies" {
-            if let Value::Object(children) = value {
+            (Subschemas::OneOrArray, value) => f(value, &at)?,
+            (Subschemas::Map | Subschemas::MapOfSchemaOrNames, Value::Object(children)) => {
                 for (name, child) in children.iter_mut() {
                     // `dependencies` values may be arrays of property names rather than schemas.
-                    if kw == "dependencies" && child.is_array() {
+                    if child.is_array() {
                         continue;
                     }
                     f(child, &format!("{at}/{}", escape(name)))?;
                 }
             }
+            _ => {}
         }
     }
     Ok(())
@@ -69,28 +56,23 @@ pub fn for_each_subschema<'a>(
     };
     for (keyword, value) in map {
         let at = format!("{pointer}/{}", escape(keyword));
-        let kw = keyword.as_str();
-        if SINGLE.contains(&kw) {
-            f(value, &at);
-        } else if ARRAY.contains(&kw) || kw == "items" {
-            match value {
-                Value::Array(items) => {
-                    for (i, item) in items.iter().enumerate() {
-                        f(item, &format!("{at}/{i}"));
-                    }
+        match (subschemas(keyword), value) {
+            (Subschemas::One, value) => f(value, &at),
+            (Subschemas::Array | Subschemas::OneOrArray, Value::Array(items)) => {
+                for (i, item) in items.iter().enumerate() {
+                    f(item, &format!("{at}/{i}"));
                 }
-                other if kw == "items" => f(other, &at),
-                _ => {}
             }
-        } else if MAP.contains(&kw) || kw == "dependencies" {
-            if let Value::Object(children) = value {
+            (Subschemas::OneOrArray, value) => f(value, &at),
+            (Subschemas::Map | Subschemas::MapOfSchemaOrNames, Value::Object(children)) => {
                 for (name, child) in children {
-                    if kw == "dependencies" && child.is_array() {
+                    if child.is_array() {
                         continue;
                     }
                     f(child, &format!("{at}/{}", escape(name)));
                 }
             }
+            _ => {}
         }
     }
 }

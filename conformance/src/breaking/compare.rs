@@ -11,6 +11,7 @@
 use std::collections::{BTreeSet, HashSet};
 use std::sync::LazyLock;
 
+use codegen::engine::keywords::{keyword_named, Breaking, KEYWORDS};
 use codegen::walk::escape;
 use serde_json::{json, Map, Value};
 
@@ -29,38 +30,19 @@ pub struct Change {
 /// property amounts to.
 static ACCEPT_ALL: LazyLock<Value> = LazyLock::new(|| json!({}));
 
-/// Keywords that carry no constraint.
-const ANNOTATIONS: &[&str] = &[
-    "title",
-    "description",
-    "$comment",
-    "$id",
-    "$schema",
-    "default",
-    "examples",
-    "readOnly",
-    "writeOnly",
-    "deprecated",
-    "definitions",
-];
+/// Whether `keyword` carries no constraint (the registry's annotations).
+fn is_annotation(keyword: &str) -> bool {
+    keyword_named(keyword).is_some_and(|k| k.annotation)
+}
 
-/// Constraint keywords compared only for equality: the codegen refuses most of them, and
+/// Constraint keywords compared only for equality (the registry's `Breaking::Equality`):
 /// telling narrowing from widening through them would need a full subschema-inclusion check.
-const COMPARED_FOR_EQUALITY: &[&str] = &[
-    "allOf",
-    "not",
-    "if",
-    "then",
-    "else",
-    "dependencies",
-    "patternProperties",
-    "propertyNames",
-    "contains",
-    "additionalItems",
-    "contentMediaType",
-    "contentEncoding",
-    "$ref",
-];
+fn compared_for_equality() -> impl Iterator<Item = &'static str> {
+    KEYWORDS
+        .iter()
+        .filter(|k| k.breaking == Breaking::Equality)
+        .map(|k| k.name)
+}
 
 const ALL_TYPES: [&str; 7] = [
     "array", "boolean", "integer", "null", "number", "object", "string",
@@ -113,7 +95,7 @@ fn resolve<'a>(root: &'a Value, mut node: &'a Value) -> (&'a Value, Option<Strin
 fn accepts_all(root: &Value, schema: &Value) -> bool {
     match resolve(root, schema).0 {
         Value::Bool(b) => *b,
-        Value::Object(map) => map.keys().all(|k| ANNOTATIONS.contains(&k.as_str())),
+        Value::Object(map) => map.keys().all(|k| is_annotation(k)),
         _ => false,
     }
 }
@@ -181,9 +163,9 @@ impl<'a> Comparer<'a> {
         self.additional_properties(o, n, at);
         self.items(o, n, at);
         self.alternatives(o, n, at);
-        for keyword in COMPARED_FOR_EQUALITY {
-            if o.get(*keyword) != n.get(*keyword) {
-                let what = match (o.contains_key(*keyword), n.contains_key(*keyword)) {
+        for keyword in compared_for_equality() {
+            if o.get(keyword) != n.get(keyword) {
+                let what = match (o.contains_key(keyword), n.contains_key(keyword)) {
                     (false, true) => "was added",
                     (true, false) => "was removed",
                     _ => "changed",

@@ -1,6 +1,7 @@
-//! LINT008 format-allowed: a `format` the validators do not assert is silently accepted, so a
-//! schema would promise a check nobody makes.
+//! LINT008 format-allowed: the engine decides only the formats it asserts (the registry's
+//! `FORMATS`); the codegen refuses any other, and this finds every one at once.
 
+use codegen::engine::keywords::FORMATS;
 use serde_json::Value;
 
 use super::{Context, Hit, LintRule};
@@ -10,33 +11,11 @@ pub const RULE: LintRule = LintRule {
     doc: RuleDoc {
         id: "LINT008",
         name: "format-allowed",
-        purpose: "`format` is one the toolkit asserts (see ALLOWED_FORMATS).",
+        purpose: "`format` is one the engine asserts (uuid, date-time, date, time, ipv4, ipv6).",
         default_severity: Severity::Error,
     },
     check,
 };
-
-/// The formats the toolkit's validators assert: `uuid` and `date-time` (checked by the
-/// generated crate's own functions, and typed by the codegen), and those the jsonschema crate
-/// asserts under draft-07 as this workspace builds it (without `idn-*`: no `idna` feature).
-pub const ALLOWED_FORMATS: &[&str] = &[
-    "uuid",
-    "date-time",
-    "date",
-    "time",
-    "email",
-    "hostname",
-    "ipv4",
-    "ipv6",
-    "uri",
-    "uri-reference",
-    "iri",
-    "iri-reference",
-    "uri-template",
-    "json-pointer",
-    "relative-json-pointer",
-    "regex",
-];
 
 fn check(context: &Context) -> Vec<Hit> {
     let mut hits = Vec::new();
@@ -44,13 +23,13 @@ fn check(context: &Context) -> Vec<Hit> {
         let Some(format) = node.get("format").and_then(Value::as_str) else {
             return;
         };
-        if !ALLOWED_FORMATS.contains(&format) {
+        if !FORMATS.contains(&format) {
             hits.push(Hit::at(
                 &file.path,
                 format!("{pointer}/format"),
                 format!(
-                    "format {format:?} is not asserted by the validators; use one of {}",
-                    ALLOWED_FORMATS.join(", ")
+                    "format {format:?} is not asserted by the engine; use one of {}",
+                    FORMATS.join(", ")
                 ),
             ));
         }

@@ -1,7 +1,9 @@
-//! LINT010 codegen-keyword: `cargo xtask codegen` refuses a keyword typify cannot express;
-//! finding it here points at every use at once, before anyone runs the codegen.
+//! LINT010 codegen-keyword: `cargo xtask codegen` refuses a keyword the engine cannot decide or
+//! typify cannot express, and anything that is no draft-07 keyword (the registry,
+//! `codegen::engine::keywords`, says which); finding them here points at every use at once,
+//! before anyone runs the codegen.
 
-use codegen::typify_input::UNSUPPORTED_KEYWORDS;
+use codegen::engine::keywords::refusal;
 
 use super::{Context, Hit, LintRule};
 use crate::finding::{RuleDoc, Severity};
@@ -10,7 +12,7 @@ pub const RULE: LintRule = LintRule {
     doc: RuleDoc {
         id: "LINT010",
         name: "codegen-keyword",
-        purpose: "No keyword the Rust codegen cannot express (if/then/else, allOf, not, ...).",
+        purpose: "Every keyword is one the engine decides and the Rust codegen expresses (see `contracts rules`' keyword table).",
         default_severity: Severity::Error,
     },
     check,
@@ -20,12 +22,12 @@ fn check(context: &Context) -> Vec<Hit> {
     let mut hits = Vec::new();
     context.for_each_node(&mut |file, node, pointer| {
         let Some(map) = node.as_object() else { return };
-        for keyword in UNSUPPORTED_KEYWORDS {
-            if map.contains_key(*keyword) {
+        for keyword in map.keys() {
+            if let Some(why) = refusal(keyword) {
                 hits.push(Hit::at(
                     &file.path,
-                    format!("{pointer}/{keyword}"),
-                    format!("keyword {keyword:?} cannot be expressed by the Rust codegen"),
+                    format!("{pointer}/{}", codegen::walk::escape(keyword)),
+                    why,
                 ));
             }
         }
