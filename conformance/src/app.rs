@@ -138,7 +138,37 @@ fn write_rules(out: &mut dyn Write) -> io::Result<()> {
             rule.purpose
         )?;
     }
-    Ok(())
+    write_keywords(out)
+}
+
+/// The keyword registry: which draft-07 keyword the engine decides, the Rust codegen expresses,
+/// and `breaking` classifies (LINT010 refuses what is not supported).
+fn write_keywords(out: &mut dyn Write) -> io::Result<()> {
+    use codegen::engine::keywords::{Breaking, FORMATS, KEYWORDS};
+    writeln!(
+        out,
+        "\nkeywords (draft-07; a contract may use a keyword marked yes in both columns):"
+    )?;
+    let width = KEYWORDS.iter().map(|k| k.name.len()).max().unwrap_or(0);
+    writeln!(out, "{:<width$}  engine  codegen  breaking    what", "keyword")?;
+    let yes = |b: bool| if b { "yes" } else { "no" };
+    for k in KEYWORDS {
+        let breaking = match k.breaking {
+            Breaking::Annotation => "annotation",
+            Breaking::Classified => "classified",
+            Breaking::Equality => "any change",
+        };
+        writeln!(
+            out,
+            "{:<width$}  {:<6}  {:<7}  {:<10}  {}",
+            k.name,
+            yes(k.engine),
+            yes(k.codegen),
+            breaking,
+            k.purpose
+        )?;
+    }
+    writeln!(out, "formats the engine asserts: {}", FORMATS.join(", "))
 }
 
 /// Reports name files as they were given; the default path is absolute, so it is shown
