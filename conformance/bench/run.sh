@@ -56,7 +56,7 @@ SOURCEMETA=$(find "$WORK/venv" -name 'jsonschema-linux-*' -type f | head -1)
 npm install --silent --no-audit --no-fund --prefix "$WORK/node" ajv@8 ajv-formats@3 >/dev/null
 # sourcemeta validates against one schema: this one sends each event to its contract's
 # bundled schema by type and version, and rejects any other type or version.
-python3 - "$ROOT/generated/schemas" > "$WORK/any-contract.json" <<'EOF'
+python3 - "$ROOT/generated/rust/schemas" > "$WORK/any-contract.json" <<'EOF'
 import json, pathlib, sys
 known, branches = [], []
 for path in sorted(pathlib.Path(sys.argv[1]).glob("*/*.json")):
@@ -85,8 +85,8 @@ LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 run floor env PARSE_FLOOR_FILE="$TRAFFIC" "$FLOOR"
 run contracts_1 "$CONTRACTS" check --threads 1 "$TRAFFIC"
 run contracts_all "$CONTRACTS" check "$TRAFFIC"
-run ajv env NODE_PATH="$WORK/node/node_modules" node "$ROOT/conformance/bench/ajv_validate.js" "$ROOT/generated/schemas" "$TRAFFIC"
-run sourcemeta "$SOURCEMETA" validate "$WORK/any-contract.json" "$TRAFFIC" --resolve "$ROOT/generated/schemas" --fast --format-assertion --continue
+run ajv env NODE_PATH="$WORK/node/node_modules" node "$ROOT/conformance/bench/ajv_validate.js" "$ROOT/generated/rust/schemas" "$TRAFFIC"
+run sourcemeta "$SOURCEMETA" validate "$WORK/any-contract.json" "$TRAFFIC" --resolve "$ROOT/generated/rust/schemas" --fast --format-assertion --continue
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }

@@ -105,7 +105,7 @@ pub fn run() -> Result<()> {
     outcomes.push(in_process("evolution of a scratch copy", || {
         crate::evolve::run(&root)
     }));
-    eprintln!("==> README's Rust block, built as a standalone crate against generated/");
+    eprintln!("==> README's Rust block, built as a standalone crate against generated/rust/");
     outcomes.push(in_process("README's consumer snippet", || {
         crate::readme::run_consumer_snippet(&root)
     }));

@@ -10,7 +10,7 @@ use anyhow::{bail, Context, Result};
 pub const COMMAND: &str = "cargo xtask codegen";
 
 /// Where the generated crate goes, relative to the tree's root.
-const CRATE_DIR: &str = "generated";
+const CRATE_DIR: &str = "generated/rust";
 /// Where the event documentation goes, relative to the tree's root.
 const DOCS_DIR: &str = "docs/events";
 

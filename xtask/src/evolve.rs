@@ -149,7 +149,7 @@ pub fn run(root: &Path) -> Result<()> {
                     .join(&new_version),
             )
             || path.starts_with(Path::new("schemas/contracts").join(NEW_TYPE))
-            || path.starts_with("generated")
+            || path.starts_with("generated/rust")
             || path.starts_with("docs/events")
     };
     let changed = scratch::changed_files(root, &copy)?;
@@ -184,7 +184,7 @@ pub fn run(root: &Path) -> Result<()> {
     );
     scratch::run_probe_crate(
         &scratch_dir.path().join("probe"),
-        &copy.join("generated"),
+        &copy.join("generated/rust"),
         &root.join("Cargo.lock"),
         &main_rs,
         &root.join("target/probe"),

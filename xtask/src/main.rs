@@ -22,7 +22,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
-    /// Regenerate every file derived from schemas/: the `coder-events` crate in generated/, the
+    /// Regenerate every file derived from schemas/: the `coder-events` crate in generated/rust/, the
     /// event documentation in docs/events/, the JSON report's schema.
     Codegen {
         /// Write nothing; fail naming every derived file that differs from what the schemas

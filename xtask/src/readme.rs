@@ -51,7 +51,7 @@ pub fn run_consumer_snippet(root: &Path) -> Result<()> {
     for (i, block) in blocks.iter().enumerate() {
         crate::scratch::run_probe_crate(
             &scratch.path().join(format!("block-{i}")),
-            &root.join("generated"),
+            &root.join("generated/rust"),
             &root.join("Cargo.lock"),
             &as_main(block),
             &root.join("target/probe"),
