@@ -5,6 +5,10 @@
 //! The framing is told from the first bytes: `[` starts an array; otherwise a first line that
 //! is a whole JSON value starts JSON Lines, and a first line that opens an object and breaks
 //! where a pretty printer would starts a stream of documents.
+//!
+//! Binary data is found line by line, not guessed from the start of a file: a line holding a
+//! NUL byte, and the lines after it that are not JSON, are one unreadable record, so a binary
+//! file is reported once and a text file with one corrupt line loses only that line.
 
 use std::io::{self, BufRead, Cursor, Read};
 use std::sync::Arc;
@@ -26,13 +30,6 @@ pub fn read_records(mut reader: impl BufRead, file: &Arc<str>, max_bytes: usize,
         }
         Ok(Start::At { line, first_byte }) => match first_byte {
             b'[' => return read_array(reader, file, max_bytes, emit),
-            _ if holds_binary(&mut reader) => {
-                let why = "binary data (a NUL byte near the start), not JSON text";
-                return emit(
-                    Location::line(file, line),
-                    RawRecord::Unreadable(why.into()),
-                );
-            }
             _ => line,
         },
         Err(e) => {
@@ -85,13 +82,6 @@ fn skip_whitespace(reader: &mut impl BufRead) -> io::Result<Start> {
     }
 }
 
-/// Whether the buffered start of the input holds a NUL byte, which JSON text never does.
-fn holds_binary(reader: &mut impl BufRead) -> bool {
-    reader
-        .fill_buf()
-        .is_ok_and(|available| available.contains(&0))
-}
-
 fn read_lines<R: BufRead>(
     mut lines: BoundedLines<R>,
     file: &Arc<str>,
@@ -99,11 +89,15 @@ fn read_lines<R: BufRead>(
     emit: &mut Emit,
 ) {
     let mut first = true;
+    let mut binary: Option<BinaryRun> = None;
     loop {
         let line = match lines.next_line() {
             Ok(Some(line)) => line,
-            Ok(None) => return,
+            Ok(None) => break,
             Err(e) => {
+                if let Some(run) = binary.take() {
+                    emit(Location::line(file, run.first), run.record());
+                }
                 let why = format!("read error: {e}; the rest of the file is not read");
                 return emit(
                     Location::line(file, lines.next_number()),
@@ -111,7 +105,33 @@ fn read_lines<R: BufRead>(
                 );
             }
         };
+        match (&line, &mut binary) {
+            (Line::Text { bytes, .. }, _) if bytes.iter().all(u8::is_ascii_whitespace) => continue,
+            (Line::Binary { number, .. }, Some(run)) => {
+                run.last = *number;
+                continue;
+            }
+            (Line::Binary { number, nul_column }, None) => {
+                first = false;
+                binary = Some(BinaryRun {
+                    first: *number,
+                    last: *number,
+                    nul_column: *nul_column,
+                });
+                continue;
+            }
+            // Parsed here, not on a worker: only lines that follow binary data are.
+            (Line::Text { number, bytes }, Some(run)) if !is_json(bytes) => {
+                run.last = *number;
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(run) = binary.take() {
+            emit(Location::line(file, run.first), run.record());
+        }
         match line {
+            Line::Binary { .. } => unreachable!("binary lines are runs"),
             Line::TooLong { number, size } => {
                 first = false;
                 emit(
@@ -121,7 +141,6 @@ fn read_lines<R: BufRead>(
                     )),
                 )
             }
-            Line::Text { bytes, .. } if bytes.iter().all(u8::is_ascii_whitespace) => {}
             Line::Text { number, bytes } if first => {
                 first = false;
                 match serde_json::from_slice::<Value>(&bytes) {
@@ -139,6 +158,38 @@ fn read_lines<R: BufRead>(
             }
         }
     }
+    if let Some(run) = binary {
+        emit(Location::line(file, run.first), run.record());
+    }
+}
+
+/// Binary data in a line-based file: a line holding a NUL byte (which JSON text never holds)
+/// and the lines after it up to the next that is JSON. They are one unreadable record, so that a
+/// binary file is reported once, while a text file with one corrupt line loses only that line:
+/// a line that is JSON is always read.
+struct BinaryRun {
+    first: u64,
+    last: u64,
+    /// Where the first line's first NUL byte is.
+    nul_column: u64,
+}
+
+impl BinaryRun {
+    fn record(&self) -> RawRecord {
+        let nul = format!("a NUL byte at column {}", self.nul_column);
+        RawRecord::Unreadable(if self.first == self.last {
+            format!("binary data, not JSON text: {nul}")
+        } else {
+            format!(
+                "binary data, not JSON text: {nul}; lines {}-{} hold no JSON and are this one record",
+                self.first, self.last
+            )
+        })
+    }
+}
+
+fn is_json(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok()
 }
 
 /// Whether a first line that is not a whole JSON value starts a pretty-printed object.
@@ -683,6 +734,33 @@ mod tests {
         assert_eq!(
             records("{ \"a\": 1,\n  \"b\": 2 }", 100),
             pairs(&[("f:1", "line { \"a\": 1,\n  \"b\": 2 }")])
+        );
+    }
+
+    #[test]
+    fn binary_lines_are_one_record_up_to_the_next_json_line() {
+        assert_eq!(
+            records("{\"a\":1}\nx\0y\n\nnot json\n\u{7f}\0\n{\"b\":2}\ncut {\n", 100),
+            pairs(&[
+                ("f:1", "value {\"a\":1}"),
+                (
+                    "f:2",
+                    "unreadable binary data, not JSON text: a NUL byte at column 2; lines 2-5 hold no JSON and are this one record"
+                ),
+                ("f:6", "line {\"b\":2}"),
+                ("f:7", "line cut {"),
+            ])
+        );
+        assert_eq!(
+            records("1\n\0\n2", 100),
+            pairs(&[
+                ("f:1", "value 1"),
+                (
+                    "f:2",
+                    "unreadable binary data, not JSON text: a NUL byte at column 1"
+                ),
+                ("f:3", "line 2"),
+            ])
         );
     }
 

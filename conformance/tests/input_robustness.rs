@@ -1,0 +1,158 @@
+//! Input that a capture tool, a pipe or a disk got wrong, through the `contracts` binary: every
+//! record is still accounted for, each bad one is named with its file, line and cause, and the
+//! run goes on reading.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use assert_cmd::cargo::cargo_bin_cmd;
+use assert_cmd::Command;
+use serde_json::{json, Value};
+use tempfile::TempDir;
+
+const CRATE_DIR: &str = env!("CARGO_MANIFEST_DIR");
+
+/// The binary, run from the crate directory so that reports name files relative to it.
+fn contracts() -> Command {
+    let mut command = cargo_bin_cmd!("contracts");
+    command.current_dir(CRATE_DIR);
+    command
+}
+
+/// Runs `command` with a JSON report: its exit code and the report, whose totals add up.
+fn json_report(command: &mut Command) -> (i32, Value) {
+    let output = command.arg("--format").arg("json").output().expect("runs");
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not a JSON report ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let summary = &report["summary"];
+    let count = |name: &str| summary[name].as_u64().expect(name);
+    assert_eq!(
+        count("records"),
+        count("conforming") + count("violating") + count("unreadable"),
+        "{summary}"
+    );
+    assert_eq!(
+        report["results"].as_array().expect("results").len() as u64,
+        count("records")
+    );
+    (output.status.code().expect("exit code"), report)
+}
+
+fn summary(records: u64, conforming: u64, violating: u64, unreadable: u64) -> Value {
+    json!({"records": records, "conforming": conforming, "violating": violating, "unreadable": unreadable})
+}
+
+/// A valid event, one JSON line.
+fn valid_event_line() -> String {
+    let events = fs::read_to_string(Path::new(CRATE_DIR).join("recordings/events.jsonl"))
+        .expect("sample events");
+    events.lines().next().expect("an event").to_string()
+}
+
+/// An event of no contract: readable, and violating.
+const VIOLATING_LINE: &str = r#"{"type":"no.such.event"}"#;
+
+/// A scratch directory with `good.jsonl`, one valid event: checked after a bad input, that it
+/// is read proves the run went on.
+fn scratch() -> (TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let good = dir.path().join("good.jsonl");
+    fs::write(&good, valid_event_line() + "\n").expect("write");
+    (dir, good)
+}
+
+/// The unreadable results of a report, as (where, why): `file:line`, `file#index` or `file`.
+fn unreadable(report: &Value) -> Vec<(String, String)> {
+    report["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter_map(|result| {
+            let why = result.get("unreadable")?.as_str().expect("a reason");
+            let source = &result["source"];
+            let mut at = source["file"].as_str().expect("a file").to_string();
+            if let Some(line) = source["line"].as_u64() {
+                at += &format!(":{line}");
+            }
+            if let Some(index) = source["index"].as_u64() {
+                at += &format!("#{index}");
+            }
+            Some((at, why.to_string()))
+        })
+        .collect()
+}
+
+// --- A NUL byte is one bad line, not a binary file --------------------------------------------
+
+#[test]
+fn a_nul_byte_in_one_line_makes_that_line_unreadable_and_the_rest_is_read() {
+    let (dir, good) = scratch();
+    let bad = dir.path().join("events.jsonl");
+    let mut text = format!("{}\n{{\"a\":\"\0\"}}\n", valid_event_line());
+    text += &format!("{VIOLATING_LINE}\n").repeat(1000);
+    fs::write(&bad, text).unwrap();
+    let (code, report) = json_report(contracts().arg("check").arg(&bad).arg(&good));
+    assert_eq!(code, 2);
+    assert_eq!(report["summary"], summary(1003, 2, 1000, 1));
+    let bad_line = format!("{}:2", bad.display());
+    let found = unreadable(&report);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, bad_line);
+    assert!(
+        found[0].1.contains("binary data") && found[0].1.contains("a NUL byte at column 7"),
+        "{found:?}"
+    );
+}
+
+#[test]
+fn a_binary_file_is_reported_once_and_json_lines_after_it_are_read() {
+    let (dir, good) = scratch();
+    // An executable's header, a protocol's text lines and zeroed padding: binary, with some
+    // lines in it that are text but not JSON.
+    let mut binary = b"\x7fELF\x02\x01\x01\0\0\0\0\0\0\0\0\0\x03\0>\0\x01\0\0\0\n".to_vec();
+    binary.extend_from_slice(b"GET /events HTTP/1.1\r\nHost: broker\r\n\r\n");
+    binary.extend((0..=255u8).cycle().take(4096));
+    binary.extend_from_slice(b"\n\0\0\0\n");
+    let elf = dir.path().join("core.bin");
+    fs::write(&elf, &binary).unwrap();
+    let (code, report) = json_report(contracts().arg("check").arg(&elf).arg(&good));
+    assert_eq!(code, 2);
+    assert_eq!(report["summary"], summary(2, 1, 0, 1), "{report:#}");
+    let found = unreadable(&report);
+    assert_eq!(found[0].0, format!("{}:1", elf.display()));
+    assert!(found[0].1.starts_with("binary data"), "{found:?}");
+
+    // What follows the binary part and is JSON is read: no readable line is lost.
+    let mut mixed = binary.clone();
+    mixed.extend_from_slice(format!("{}\n{VIOLATING_LINE}\n", valid_event_line()).as_bytes());
+    let mixed_file = dir.path().join("mixed.bin");
+    fs::write(&mixed_file, &mixed).unwrap();
+    let (code, report) = json_report(contracts().arg("check").arg(&mixed_file));
+    assert_eq!(code, 2);
+    assert_eq!(report["summary"], summary(3, 1, 1, 1), "{report:#}");
+
+    // No newline at all, longer than --max-message-bytes: still binary, reported once.
+    let blob = dir.path().join("blob.bin");
+    let no_newlines: Vec<u8> = (0..=255u8)
+        .filter(|&b| b != b'\n')
+        .cycle()
+        .take(8192)
+        .collect();
+    fs::write(&blob, no_newlines).unwrap();
+    let (code, report) = json_report(
+        contracts()
+            .args(["check", "--max-message-bytes", "1024"])
+            .arg(&blob)
+            .arg(&good),
+    );
+    assert_eq!(code, 2);
+    assert_eq!(report["summary"], summary(2, 1, 0, 1));
+    let found = unreadable(&report);
+    assert_eq!(found[0].0, format!("{}:1", blob.display()));
+    assert!(found[0].1.starts_with("binary data"), "{found:?}");
+}
