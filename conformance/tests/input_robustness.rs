@@ -156,3 +156,28 @@ fn a_binary_file_is_reported_once_and_json_lines_after_it_are_read() {
     assert_eq!(found[0].0, format!("{}:1", blob.display()));
     assert!(found[0].1.starts_with("binary data"), "{found:?}");
 }
+
+// --- A top-level array cut short -------------------------------------------------------------
+
+#[test]
+fn a_top_level_array_without_its_closing_bracket_is_unreadable_at_its_end() {
+    let (dir, good) = scratch();
+    let event = valid_event_line();
+    for (name, text) in [
+        ("cut.json", format!("[{event},{event}")),
+        ("cut-newline.json", format!("[\n  {event},\n  {event}\n")),
+    ] {
+        let bad = dir.path().join(name);
+        fs::write(&bad, text).unwrap();
+        let (code, report) = json_report(contracts().arg("check").arg(&bad).arg(&good));
+        assert_eq!(code, 2, "{name}");
+        assert_eq!(report["summary"], summary(4, 3, 0, 1), "{name}");
+        assert_eq!(
+            unreadable(&report),
+            vec![(
+                format!("{}#2", bad.display()),
+                "truncated JSON: the array ends without its closing `]`".to_string()
+            )]
+        );
+    }
+}

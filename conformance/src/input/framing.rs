@@ -226,7 +226,7 @@ fn read_documents(
 trait Splitter {
     /// Takes one byte; returns a record, and where it is, when the byte completes one.
     fn push(&mut self, byte: u8) -> Option<(u64, RawRecord)>;
-    /// At the end of the input: what is left, unfinished.
+    /// At the end of the input: what is left, unfinished; called until it returns `None`.
     fn finish(&mut self) -> Option<(u64, RawRecord)>;
     /// Where the next byte is (a line, an element index), to report a read error at.
     fn position(&self) -> u64;
@@ -259,7 +259,7 @@ fn split(
         let consumed = available.len();
         reader.consume(consumed);
     }
-    if let Some((at, record)) = splitter.finish() {
+    while let Some((at, record)) = splitter.finish() {
         emit(locate(at), record);
     }
 }
@@ -534,11 +534,16 @@ impl Splitter for ArraySplitter {
         }
     }
 
-    /// An element cut short, or an array never closed.
+    /// The last element, then the missing `]`: an array cut after a whole element would
+    /// otherwise read as a whole array.
     fn finish(&mut self) -> Option<(u64, RawRecord)> {
         match self.state {
-            ArrayState::Element => Some(self.take()),
+            ArrayState::Element => {
+                self.state = ArrayState::Between { after_comma: false };
+                Some(self.take())
+            }
             ArrayState::Between { .. } => {
+                self.state = ArrayState::Closed;
                 Some(self.problem("truncated JSON: the array ends without its closing `]`"))
             }
             ArrayState::Open | ArrayState::Closed | ArrayState::Trailing => None,
@@ -621,11 +626,19 @@ mod tests {
                 ("f#2", "line null"),
             ])
         );
-        // An element that does not parse is handed on as it is, for the parser to explain.
+        // An element that does not parse is handed on as it is, for the parser to explain;
+        // the `]` it took leaves the array unclosed.
         let broken = records("[{\"a\":1}, {\"b\": ]", 100);
         assert_eq!(
             broken,
-            pairs(&[("f#0", "line {\"a\":1}"), ("f#1", "line {\"b\": ]")])
+            pairs(&[
+                ("f#0", "line {\"a\":1}"),
+                ("f#1", "line {\"b\": ]"),
+                (
+                    "f#2",
+                    "unreadable truncated JSON: the array ends without its closing `]`"
+                )
+            ])
         );
         assert!(serde_json::from_str::<Value>("{\"b\": ]").is_err());
         assert_eq!(records("[]", 100), pairs(&[]));
@@ -677,7 +690,14 @@ mod tests {
         );
         assert_eq!(
             records("[1, 2", 100),
-            pairs(&[("f#0", "line 1"), ("f#1", "line 2")])
+            pairs(&[
+                ("f#0", "line 1"),
+                ("f#1", "line 2"),
+                (
+                    "f#2",
+                    "unreadable truncated JSON: the array ends without its closing `]`"
+                )
+            ])
         );
         assert_eq!(
             records("[1, ", 100),
