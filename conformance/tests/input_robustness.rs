@@ -181,3 +181,68 @@ fn a_top_level_array_without_its_closing_bracket_is_unreadable_at_its_end() {
         );
     }
 }
+
+// --- Messages that say what is wrong ---------------------------------------------------------
+
+const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
+
+#[test]
+fn a_utf8_byte_order_mark_at_the_start_of_a_file_is_skipped() {
+    let (dir, _) = scratch();
+    let event = valid_event_line();
+    for (name, text) in [
+        ("lines.jsonl", format!("{event}\n{event}\n")),
+        ("array.json", format!("[{event},{event}]")),
+        ("blank-first.jsonl", format!("\n{event}\n{event}")),
+    ] {
+        let file = dir.path().join(name);
+        fs::write(&file, [UTF8_BOM, text.as_bytes()].concat()).unwrap();
+        let (code, report) = json_report(contracts().arg("check").arg(&file));
+        assert_eq!(
+            (code, &report["summary"]),
+            (0, &summary(2, 2, 0, 0)),
+            "{name}"
+        );
+    }
+    let (code, report) = json_report(
+        contracts()
+            .args(["check", "-"])
+            .write_stdin([UTF8_BOM, event.as_bytes()].concat()),
+    );
+    assert_eq!((code, &report["summary"]), (0, &summary(1, 1, 0, 0)));
+}
+
+#[test]
+fn a_byte_order_mark_that_cannot_be_skipped_is_named() {
+    let (dir, good) = scratch();
+    let event = valid_event_line();
+    // Files concatenated with `cat`: the second one's mark is in the middle.
+    let joined = dir.path().join("joined.jsonl");
+    fs::write(
+        &joined,
+        [event.as_bytes(), b"\n", UTF8_BOM, event.as_bytes(), b"\n"].concat(),
+    )
+    .unwrap();
+    let (code, report) = json_report(contracts().arg("check").arg(&joined).arg(&good));
+    assert_eq!(code, 2);
+    let found = unreadable(&report);
+    assert_eq!(found.len(), 1, "{found:?}");
+    assert_eq!(found[0].0, format!("{}:2", joined.display()));
+    assert!(
+        found[0].1.contains("byte order mark") && !found[0].1.contains("expected value"),
+        "{found:?}"
+    );
+
+    // UTF-16, as some Windows tools write: named once, not read as binary line by line.
+    let utf16 = dir.path().join("utf16.jsonl");
+    let mut bytes = vec![0xff, 0xfe];
+    for unit in format!("{event}\n{event}\n").encode_utf16() {
+        bytes.extend_from_slice(&unit.to_le_bytes());
+    }
+    fs::write(&utf16, bytes).unwrap();
+    let (code, report) = json_report(contracts().arg("check").arg(&utf16).arg(&good));
+    assert_eq!(code, 2);
+    assert_eq!(report["summary"], summary(2, 1, 0, 1));
+    let found = unreadable(&report);
+    assert!(found[0].1.contains("UTF-16"), "{found:?}");
+}

@@ -23,6 +23,88 @@ pub type Emit<'a> = dyn FnMut(Location, RawRecord) + 'a;
 
 /// Reads every record of one file, reporting what cannot be read as unreadable records.
 pub fn read_records(mut reader: impl BufRead, file: &Arc<str>, max_bytes: usize, emit: &mut Emit) {
+    match take_byte_order_mark(&mut reader) {
+        Ok((None | Some(Mark::Utf8), read_ahead)) if read_ahead.is_empty() => {
+            read_text(reader, file, max_bytes, emit)
+        }
+        Ok((None | Some(Mark::Utf8), read_ahead)) => {
+            read_text(Cursor::new(read_ahead).chain(reader), file, max_bytes, emit)
+        }
+        Ok((Some(Mark::Utf16(mark)), _)) => emit(
+            Location::file(file),
+            RawRecord::Unreadable(format!(
+                "UTF-16 text (the file starts with the byte order mark {mark}), not UTF-8: \
+                 convert it (iconv -f UTF-16 -t UTF-8) to check it"
+            )),
+        ),
+        Err(e) => emit(
+            Location::line(file, 1),
+            RawRecord::Unreadable(format!("read error: {e}")),
+        ),
+    }
+}
+
+/// A byte order mark a file may start with: the UTF-8 one some editors write, which is
+/// skipped, or a UTF-16 one, whose text is no line this reader could read.
+#[derive(Debug, PartialEq, Eq)]
+enum Mark {
+    Utf8,
+    Utf16(&'static str),
+}
+
+const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
+
+impl Mark {
+    fn at_start_of(bytes: &[u8]) -> Option<(Mark, usize)> {
+        if bytes.starts_with(UTF8_BOM) {
+            Some((Mark::Utf8, UTF8_BOM.len()))
+        } else if bytes.starts_with(b"\xff\xfe") {
+            Some((Mark::Utf16("FF FE"), 2))
+        } else if bytes.starts_with(b"\xfe\xff") {
+            Some((Mark::Utf16("FE FF"), 2))
+        } else {
+            None
+        }
+    }
+}
+
+/// Consumes the byte order mark `reader` starts with. Returns it, and the bytes it had to read
+/// past the buffer to tell (only when the buffer held fewer than a mark's bytes: a pipe's
+/// first write may), which are the text's first bytes.
+fn take_byte_order_mark(reader: &mut impl BufRead) -> io::Result<(Option<Mark>, Vec<u8>)> {
+    let longest = UTF8_BOM.len();
+    let mut start = Vec::new();
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if start.is_empty() && available.len() >= longest {
+            let mark = Mark::at_start_of(available).map(|(mark, length)| {
+                reader.consume(length);
+                mark
+            });
+            return Ok((mark, start));
+        }
+        if available.is_empty() {
+            break;
+        }
+        let taken = available.len().min(longest - start.len());
+        start.extend_from_slice(&available[..taken]);
+        reader.consume(taken);
+        if start.len() == longest {
+            break;
+        }
+    }
+    let mark = Mark::at_start_of(&start).map(|(mark, length)| {
+        start.drain(..length);
+        mark
+    });
+    Ok((mark, start))
+}
+
+fn read_text(mut reader: impl BufRead, file: &Arc<str>, max_bytes: usize, emit: &mut Emit) {
     let first_line = match skip_whitespace(&mut reader) {
         Ok(Start::Empty) => {
             let why = "the file holds no record (it is empty or only whitespace)";
@@ -782,6 +864,38 @@ mod tests {
                 ("f:3", "line 2"),
             ])
         );
+    }
+
+    #[test]
+    fn a_utf8_byte_order_mark_is_skipped_and_a_utf16_one_named() {
+        let read = |bytes: &[u8], buffer: usize| {
+            let file: Arc<str> = "f".into();
+            let mut out = Vec::new();
+            read_records(
+                io::BufReader::with_capacity(buffer, bytes),
+                &file,
+                100,
+                &mut |location, record| out.push(format!("{location} {record:?}")),
+            );
+            out
+        };
+        // A buffer smaller than the mark, as a pipe's first write may leave it, reads the same.
+        for buffer in [1, 2, 3, 64] {
+            assert_eq!(
+                read(b"\xef\xbb\xbf{\"a\":1}\n2", buffer),
+                ["f:1 Value(Object {\"a\": Number(1)})", "f:2 Line([50])"],
+                "{buffer}"
+            );
+            assert_eq!(read(b"\xef\xbb\xbf[1]", buffer), ["f#0 Line([49])"]);
+            assert_eq!(read(b"\xef[1]", buffer), ["f:1 Line([239, 91, 49, 93])"]);
+            assert_eq!(read(b"1", buffer), ["f:1 Value(Number(1))"]);
+            let utf16 = read(b"\xff\xfe{\0}\0", buffer);
+            assert_eq!(utf16.len(), 1);
+            assert!(
+                utf16[0].starts_with("f Unreadable(\"UTF-16 text"),
+                "{utf16:?}"
+            );
+        }
     }
 
     #[test]
