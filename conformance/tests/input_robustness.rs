@@ -246,3 +246,51 @@ fn a_byte_order_mark_that_cannot_be_skipped_is_named() {
     let found = unreadable(&report);
     assert!(found[0].1.contains("UTF-16"), "{found:?}");
 }
+
+#[test]
+fn a_fifo_named_on_the_command_line_is_read() {
+    let (dir, _) = scratch();
+    let fifo = dir.path().join("events.fifo");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .expect("mkfifo runs");
+    assert!(made.success());
+    let event = valid_event_line();
+    let writer = {
+        let (fifo, text) = (fifo.clone(), format!("{event}\n{VIOLATING_LINE}\n"));
+        // Opening a FIFO to write waits for its reader: if `contracts` never opens it, this
+        // thread waits until the test process ends, and the assertions below say why.
+        std::thread::spawn(move || fs::write(fifo, text))
+    };
+    let (code, report) = json_report(contracts().arg("check").arg(&fifo));
+    assert_eq!(code, 1, "{report:#}");
+    assert_eq!(report["summary"], summary(2, 1, 1, 0));
+    writer.join().unwrap().unwrap();
+
+    // A walk does not open one: nothing may be writing to it.
+    let (code, report) = json_report(contracts().arg("check").arg(dir.path()));
+    assert_eq!(code, 2);
+    assert_eq!(report["summary"], summary(2, 1, 0, 1));
+    let found = unreadable(&report);
+    assert_eq!(found[0].0, fifo.display().to_string());
+    assert!(
+        found[0].1.contains("name it on the command line"),
+        "{found:?}"
+    );
+
+    // What `check <(cmd)` passes: /dev/fd/N, a pipe.
+    let mut shell = std::process::Command::new("bash");
+    shell.current_dir(CRATE_DIR).arg("-c").arg(format!(
+        "exec {} check --format json <(cat recordings/events.jsonl)",
+        assert_cmd::cargo::cargo_bin!("contracts").display()
+    ));
+    let output = shell.output().expect("bash runs");
+    let report: Value = serde_json::from_slice(&output.stdout).expect("a JSON report");
+    assert_eq!(output.status.code(), Some(0), "{report:#}");
+    let events = fs::read_to_string(Path::new(CRATE_DIR).join("recordings/events.jsonl")).unwrap();
+    assert_eq!(
+        report["summary"]["conforming"],
+        json!(events.lines().count())
+    );
+}
