@@ -294,3 +294,23 @@ fn a_fifo_named_on_the_command_line_is_read() {
         json!(events.lines().count())
     );
 }
+
+#[test]
+fn a_recording_line_without_a_body_is_named_as_such() {
+    let (dir, good) = scratch();
+    let bad = dir.path().join("session.jsonl");
+    let line = json!({
+        "exchange": "coder.events", "routingKey": "dashboard.created",
+        "properties": {"contentType": "application/json"}
+    });
+    fs::write(&bad, format!("{line}\n")).unwrap();
+    let (code, report) = json_report(contracts().arg("check").arg(&bad).arg(&good));
+    assert_eq!(code, 2);
+    let found = unreadable(&report);
+    assert_eq!(found.len(), 1, "{report:#}");
+    assert_eq!(found[0].0, format!("{}:1", bad.display()));
+    assert!(
+        found[0].1.contains("a recording line without a body"),
+        "{found:?}"
+    );
+}
