@@ -314,3 +314,21 @@ fn a_recording_line_without_a_body_is_named_as_such() {
         "{found:?}"
     );
 }
+
+#[test]
+fn an_empty_file_and_an_empty_array_are_both_no_record_and_exit_2() {
+    let (dir, good) = scratch();
+    for (name, text) in [("empty.json", ""), ("empty-array.json", " [ ]\n")] {
+        let bad = dir.path().join(name);
+        fs::write(&bad, text).unwrap();
+        let (code, report) = json_report(contracts().arg("check").arg(&bad).arg(&good));
+        assert_eq!(code, 2, "{name}");
+        assert_eq!(report["summary"], summary(2, 1, 0, 1), "{name}");
+        let found = unreadable(&report);
+        assert_eq!(found[0].0, bad.display().to_string());
+        assert!(
+            found[0].1.starts_with("the file holds no record"),
+            "{found:?}"
+        );
+    }
+}

@@ -107,8 +107,10 @@ fn take_byte_order_mark(reader: &mut impl BufRead) -> io::Result<(Option<Mark>, 
 fn read_text(mut reader: impl BufRead, file: &Arc<str>, max_bytes: usize, emit: &mut Emit) {
     let first_line = match skip_whitespace(&mut reader) {
         Ok(Start::Empty) => {
-            let why = "the file holds no record (it is empty or only whitespace)";
-            return emit(Location::file(file), RawRecord::Unreadable(why.into()));
+            return emit(
+                Location::file(file),
+                no_record("it is empty or only whitespace"),
+            );
         }
         Ok(Start::At { line, first_byte }) => match first_byte {
             b'[' => return read_array(reader, file, max_bytes, emit),
@@ -314,20 +316,22 @@ trait Splitter {
     fn position(&self) -> u64;
 }
 
-/// Feeds all of `reader` to `splitter`, emitting each record it cuts at `locate(position)`.
-fn split(
+/// Feeds all of `reader` to `splitter`, emitting each record it cuts at `locate(position)`;
+/// returns the splitter, for what it saw.
+fn split<S: Splitter>(
     mut reader: impl BufRead,
-    mut splitter: impl Splitter,
+    mut splitter: S,
     locate: &dyn Fn(u64) -> Location,
     emit: &mut Emit,
-) {
+) -> S {
     loop {
         let available = match reader.fill_buf() {
             Ok(available) => available,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => {
                 let why = format!("read error: {e}; the rest of the file is not read");
-                return emit(locate(splitter.position()), RawRecord::Unreadable(why));
+                emit(locate(splitter.position()), RawRecord::Unreadable(why));
+                return splitter;
             }
         };
         if available.is_empty() {
@@ -344,6 +348,7 @@ fn split(
     while let Some((at, record)) = splitter.finish() {
         emit(locate(at), record);
     }
+    splitter
 }
 
 /// A record's bytes as they are cut, held only up to `max_bytes` and counted beyond.
@@ -509,12 +514,27 @@ impl Splitter for DocumentSplitter {
 /// counting brackets outside strings, and parsed on the workers like lines; one longer than
 /// `max_bytes` is measured as it streams past, never held.
 fn read_array(reader: impl BufRead, file: &Arc<str>, max_bytes: usize, emit: &mut Emit) {
-    split(
+    let splitter = split(
         reader,
         ArraySplitter::new(max_bytes),
         &|index| Location::index(file, index),
         emit,
     );
+    if splitter.state == ArrayState::Closed && splitter.index == 0 {
+        emit(
+            Location::file(file),
+            no_record("it is an empty array, `[]`"),
+        );
+    }
+}
+
+/// A file with nothing to check, said the same way whatever its framing. It is unreadable
+/// input (exit 2), not a pass: a capture that caught nothing, or a file cut at its start,
+/// must not let a run that checked nothing succeed.
+fn no_record(what: &str) -> RawRecord {
+    RawRecord::Unreadable(format!(
+        "the file holds no record ({what}): a file with nothing to check is unreadable input"
+    ))
 }
 
 /// Cuts a top-level JSON array into its elements.
@@ -723,7 +743,13 @@ mod tests {
             ])
         );
         assert!(serde_json::from_str::<Value>("{\"b\": ]").is_err());
-        assert_eq!(records("[]", 100), pairs(&[]));
+        assert_eq!(
+            records(" [ \n]", 100),
+            pairs(&[(
+                "f",
+                "unreadable the file holds no record (it is an empty array, `[]`): a file with nothing to check is unreadable input"
+            )])
+        );
     }
 
     #[test]
@@ -904,7 +930,7 @@ mod tests {
             records(" \n\n", 100),
             pairs(&[(
                 "f",
-                "unreadable the file holds no record (it is empty or only whitespace)"
+                "unreadable the file holds no record (it is empty or only whitespace): a file with nothing to check is unreadable input"
             )])
         );
         let binary = records("\u{7f}ELF\0\0\0", 100);
