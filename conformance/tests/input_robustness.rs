@@ -332,3 +332,65 @@ fn an_empty_file_and_an_empty_array_are_both_no_record_and_exit_2() {
         );
     }
 }
+
+#[test]
+fn an_unknown_top_level_key_in_the_configuration_is_an_error() {
+    let (dir, good) = scratch();
+    let config = dir.path().join("contracts.json");
+    fs::write(
+        &config,
+        "{\n  \"check\": {\"rules\": {\"CT007\": \"off\"}},\n  \"chekc\": {}\n}\n",
+    )
+    .unwrap();
+    let output = contracts()
+        .arg("check")
+        .arg("--config")
+        .arg(&config)
+        .arg(&good)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("{}:3:", config.display())) && stderr.contains("`chekc`"),
+        "{stderr}"
+    );
+
+    let output = contracts()
+        .arg("lint")
+        .arg("--schemas")
+        .arg(Path::new(CRATE_DIR).join("tests/fixtures/lint/clean"))
+        .arg("--config")
+        .arg(&config)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains(&format!("{}:3:", config.display())) && stderr.contains("`chekc`"),
+        "{stderr}"
+    );
+
+    // Each command reads its own section and leaves the other's alone.
+    fs::write(
+        &config,
+        r#"{"check": {"rules": {"CT007": "off"}}, "lint": {"ignore": {}}}"#,
+    )
+    .unwrap();
+    let (code, _) = json_report(
+        contracts()
+            .arg("check")
+            .arg("--config")
+            .arg(&config)
+            .arg(&good),
+    );
+    assert_eq!(code, 0);
+    contracts()
+        .arg("lint")
+        .arg("--schemas")
+        .arg(Path::new(CRATE_DIR).join("tests/fixtures/lint/clean"))
+        .arg("--config")
+        .arg(&config)
+        .assert()
+        .code(0);
+}
