@@ -104,6 +104,7 @@ fn take_byte_order_mark(reader: &mut impl BufRead) -> io::Result<(Option<Mark>, 
     Ok((mark, start))
 }
 
+/// Reads the records of a file's text, past its byte order mark: framing is told here.
 fn read_text(mut reader: impl BufRead, file: &Arc<str>, max_bytes: usize, emit: &mut Emit) {
     let first_line = match skip_whitespace(&mut reader) {
         Ok(Start::Empty) => {
