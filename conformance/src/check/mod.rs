@@ -556,6 +556,11 @@ fn parse_line(bytes: &[u8]) -> Result<Value, String> {
             "not UTF-8: invalid byte at column {}",
             utf8.valid_up_to() + 1
         ),
+        // Where files that start with one were joined (`cat`), a line does; the parser
+        // would only say that it expected a value at column 1.
+        Ok(text) if text.starts_with('\u{feff}') => "not JSON: the line starts with a byte \
+            order mark (EF BB BF), as the first line of a file joined onto another may"
+            .to_string(),
         Ok(_) => describe_json_error(&e),
     })
 }

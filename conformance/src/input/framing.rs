@@ -5,6 +5,10 @@
 //! The framing is told from the first bytes: `[` starts an array; otherwise a first line that
 //! is a whole JSON value starts JSON Lines, and a first line that opens an object and breaks
 //! where a pretty printer would starts a stream of documents.
+//!
+//! Binary data is found line by line, not guessed from the start of a file: a line holding a
+//! NUL byte, and the lines after it that are not JSON, are one unreadable record, so a binary
+//! file is reported once and a text file with one corrupt line loses only that line.
 
 use std::io::{self, BufRead, Cursor, Read};
 use std::sync::Arc;
@@ -19,20 +23,98 @@ pub type Emit<'a> = dyn FnMut(Location, RawRecord) + 'a;
 
 /// Reads every record of one file, reporting what cannot be read as unreadable records.
 pub fn read_records(mut reader: impl BufRead, file: &Arc<str>, max_bytes: usize, emit: &mut Emit) {
+    match take_byte_order_mark(&mut reader) {
+        Ok((None | Some(Mark::Utf8), read_ahead)) if read_ahead.is_empty() => {
+            read_text(reader, file, max_bytes, emit)
+        }
+        Ok((None | Some(Mark::Utf8), read_ahead)) => {
+            read_text(Cursor::new(read_ahead).chain(reader), file, max_bytes, emit)
+        }
+        Ok((Some(Mark::Utf16(mark)), _)) => emit(
+            Location::file(file),
+            RawRecord::Unreadable(format!(
+                "UTF-16 text (the file starts with the byte order mark {mark}), not UTF-8: \
+                 convert it (iconv -f UTF-16 -t UTF-8) to check it"
+            )),
+        ),
+        Err(e) => emit(
+            Location::line(file, 1),
+            RawRecord::Unreadable(format!("read error: {e}")),
+        ),
+    }
+}
+
+/// A byte order mark a file may start with: the UTF-8 one some editors write, which is
+/// skipped, or a UTF-16 one, whose text is no line this reader could read.
+#[derive(Debug, PartialEq, Eq)]
+enum Mark {
+    Utf8,
+    Utf16(&'static str),
+}
+
+const UTF8_BOM: &[u8] = b"\xef\xbb\xbf";
+
+impl Mark {
+    fn at_start_of(bytes: &[u8]) -> Option<(Mark, usize)> {
+        if bytes.starts_with(UTF8_BOM) {
+            Some((Mark::Utf8, UTF8_BOM.len()))
+        } else if bytes.starts_with(b"\xff\xfe") {
+            Some((Mark::Utf16("FF FE"), 2))
+        } else if bytes.starts_with(b"\xfe\xff") {
+            Some((Mark::Utf16("FE FF"), 2))
+        } else {
+            None
+        }
+    }
+}
+
+/// Consumes the byte order mark `reader` starts with. Returns it, and the bytes it had to read
+/// past the buffer to tell (only when the buffer held fewer than a mark's bytes: a pipe's
+/// first write may), which are the text's first bytes.
+fn take_byte_order_mark(reader: &mut impl BufRead) -> io::Result<(Option<Mark>, Vec<u8>)> {
+    let longest = UTF8_BOM.len();
+    let mut start = Vec::new();
+    loop {
+        let available = match reader.fill_buf() {
+            Ok(available) => available,
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
+            Err(e) => return Err(e),
+        };
+        if start.is_empty() && available.len() >= longest {
+            let mark = Mark::at_start_of(available).map(|(mark, length)| {
+                reader.consume(length);
+                mark
+            });
+            return Ok((mark, start));
+        }
+        if available.is_empty() {
+            break;
+        }
+        let taken = available.len().min(longest - start.len());
+        start.extend_from_slice(&available[..taken]);
+        reader.consume(taken);
+        if start.len() == longest {
+            break;
+        }
+    }
+    let mark = Mark::at_start_of(&start).map(|(mark, length)| {
+        start.drain(..length);
+        mark
+    });
+    Ok((mark, start))
+}
+
+/// Reads the records of a file's text, past its byte order mark: framing is told here.
+fn read_text(mut reader: impl BufRead, file: &Arc<str>, max_bytes: usize, emit: &mut Emit) {
     let first_line = match skip_whitespace(&mut reader) {
         Ok(Start::Empty) => {
-            let why = "the file holds no record (it is empty or only whitespace)";
-            return emit(Location::file(file), RawRecord::Unreadable(why.into()));
+            return emit(
+                Location::file(file),
+                no_record("it is empty or only whitespace"),
+            );
         }
         Ok(Start::At { line, first_byte }) => match first_byte {
             b'[' => return read_array(reader, file, max_bytes, emit),
-            _ if holds_binary(&mut reader) => {
-                let why = "binary data (a NUL byte near the start), not JSON text";
-                return emit(
-                    Location::line(file, line),
-                    RawRecord::Unreadable(why.into()),
-                );
-            }
             _ => line,
         },
         Err(e) => {
@@ -85,13 +167,6 @@ fn skip_whitespace(reader: &mut impl BufRead) -> io::Result<Start> {
     }
 }
 
-/// Whether the buffered start of the input holds a NUL byte, which JSON text never does.
-fn holds_binary(reader: &mut impl BufRead) -> bool {
-    reader
-        .fill_buf()
-        .is_ok_and(|available| available.contains(&0))
-}
-
 fn read_lines<R: BufRead>(
     mut lines: BoundedLines<R>,
     file: &Arc<str>,
@@ -99,11 +174,15 @@ fn read_lines<R: BufRead>(
     emit: &mut Emit,
 ) {
     let mut first = true;
+    let mut binary: Option<BinaryRun> = None;
     loop {
         let line = match lines.next_line() {
             Ok(Some(line)) => line,
-            Ok(None) => return,
+            Ok(None) => break,
             Err(e) => {
+                if let Some(run) = binary.take() {
+                    emit(Location::line(file, run.first), run.record());
+                }
                 let why = format!("read error: {e}; the rest of the file is not read");
                 return emit(
                     Location::line(file, lines.next_number()),
@@ -111,7 +190,33 @@ fn read_lines<R: BufRead>(
                 );
             }
         };
+        match (&line, &mut binary) {
+            (Line::Text { bytes, .. }, _) if bytes.iter().all(u8::is_ascii_whitespace) => continue,
+            (Line::Binary { number, .. }, Some(run)) => {
+                run.last = *number;
+                continue;
+            }
+            (Line::Binary { number, nul_column }, None) => {
+                first = false;
+                binary = Some(BinaryRun {
+                    first: *number,
+                    last: *number,
+                    nul_column: *nul_column,
+                });
+                continue;
+            }
+            // Parsed here, not on a worker: only lines that follow binary data are.
+            (Line::Text { number, bytes }, Some(run)) if !is_json(bytes) => {
+                run.last = *number;
+                continue;
+            }
+            _ => {}
+        }
+        if let Some(run) = binary.take() {
+            emit(Location::line(file, run.first), run.record());
+        }
         match line {
+            Line::Binary { .. } => unreachable!("binary lines are runs"),
             Line::TooLong { number, size } => {
                 first = false;
                 emit(
@@ -121,7 +226,6 @@ fn read_lines<R: BufRead>(
                     )),
                 )
             }
-            Line::Text { bytes, .. } if bytes.iter().all(u8::is_ascii_whitespace) => {}
             Line::Text { number, bytes } if first => {
                 first = false;
                 match serde_json::from_slice::<Value>(&bytes) {
@@ -139,6 +243,38 @@ fn read_lines<R: BufRead>(
             }
         }
     }
+    if let Some(run) = binary {
+        emit(Location::line(file, run.first), run.record());
+    }
+}
+
+/// Binary data in a line-based file: a line holding a NUL byte (which JSON text never holds)
+/// and the lines after it up to the next that is JSON. They are one unreadable record, so that a
+/// binary file is reported once, while a text file with one corrupt line loses only that line:
+/// a line that is JSON is always read.
+struct BinaryRun {
+    first: u64,
+    last: u64,
+    /// Where the first line's first NUL byte is.
+    nul_column: u64,
+}
+
+impl BinaryRun {
+    fn record(&self) -> RawRecord {
+        let nul = format!("a NUL byte at column {}", self.nul_column);
+        RawRecord::Unreadable(if self.first == self.last {
+            format!("binary data, not JSON text: {nul}")
+        } else {
+            format!(
+                "binary data, not JSON text: {nul}; lines {}-{} hold no JSON and are this one record",
+                self.first, self.last
+            )
+        })
+    }
+}
+
+fn is_json(bytes: &[u8]) -> bool {
+    serde_json::from_slice::<serde::de::IgnoredAny>(bytes).is_ok()
 }
 
 /// Whether a first line that is not a whole JSON value starts a pretty-printed object.
@@ -175,26 +311,28 @@ fn read_documents(
 trait Splitter {
     /// Takes one byte; returns a record, and where it is, when the byte completes one.
     fn push(&mut self, byte: u8) -> Option<(u64, RawRecord)>;
-    /// At the end of the input: what is left, unfinished.
+    /// At the end of the input: what is left, unfinished; called until it returns `None`.
     fn finish(&mut self) -> Option<(u64, RawRecord)>;
     /// Where the next byte is (a line, an element index), to report a read error at.
     fn position(&self) -> u64;
 }
 
-/// Feeds all of `reader` to `splitter`, emitting each record it cuts at `locate(position)`.
-fn split(
+/// Feeds all of `reader` to `splitter`, emitting each record it cuts at `locate(position)`;
+/// returns the splitter, for what it saw.
+fn split<S: Splitter>(
     mut reader: impl BufRead,
-    mut splitter: impl Splitter,
+    mut splitter: S,
     locate: &dyn Fn(u64) -> Location,
     emit: &mut Emit,
-) {
+) -> S {
     loop {
         let available = match reader.fill_buf() {
             Ok(available) => available,
             Err(e) if e.kind() == io::ErrorKind::Interrupted => continue,
             Err(e) => {
                 let why = format!("read error: {e}; the rest of the file is not read");
-                return emit(locate(splitter.position()), RawRecord::Unreadable(why));
+                emit(locate(splitter.position()), RawRecord::Unreadable(why));
+                return splitter;
             }
         };
         if available.is_empty() {
@@ -208,9 +346,10 @@ fn split(
         let consumed = available.len();
         reader.consume(consumed);
     }
-    if let Some((at, record)) = splitter.finish() {
+    while let Some((at, record)) = splitter.finish() {
         emit(locate(at), record);
     }
+    splitter
 }
 
 /// A record's bytes as they are cut, held only up to `max_bytes` and counted beyond.
@@ -376,12 +515,27 @@ impl Splitter for DocumentSplitter {
 /// counting brackets outside strings, and parsed on the workers like lines; one longer than
 /// `max_bytes` is measured as it streams past, never held.
 fn read_array(reader: impl BufRead, file: &Arc<str>, max_bytes: usize, emit: &mut Emit) {
-    split(
+    let splitter = split(
         reader,
         ArraySplitter::new(max_bytes),
         &|index| Location::index(file, index),
         emit,
     );
+    if splitter.state == ArrayState::Closed && splitter.index == 0 {
+        emit(
+            Location::file(file),
+            no_record("it is an empty array, `[]`"),
+        );
+    }
+}
+
+/// A file with nothing to check, said the same way whatever its framing. It is unreadable
+/// input (exit 2), not a pass: a capture that caught nothing, or a file cut at its start,
+/// must not let a run that checked nothing succeed.
+fn no_record(what: &str) -> RawRecord {
+    RawRecord::Unreadable(format!(
+        "the file holds no record ({what}): a file with nothing to check is unreadable input"
+    ))
 }
 
 /// Cuts a top-level JSON array into its elements.
@@ -483,11 +637,16 @@ impl Splitter for ArraySplitter {
         }
     }
 
-    /// An element cut short, or an array never closed.
+    /// The last element, then the missing `]`: an array cut after a whole element would
+    /// otherwise read as a whole array.
     fn finish(&mut self) -> Option<(u64, RawRecord)> {
         match self.state {
-            ArrayState::Element => Some(self.take()),
+            ArrayState::Element => {
+                self.state = ArrayState::Between { after_comma: false };
+                Some(self.take())
+            }
             ArrayState::Between { .. } => {
+                self.state = ArrayState::Closed;
                 Some(self.problem("truncated JSON: the array ends without its closing `]`"))
             }
             ArrayState::Open | ArrayState::Closed | ArrayState::Trailing => None,
@@ -570,14 +729,28 @@ mod tests {
                 ("f#2", "line null"),
             ])
         );
-        // An element that does not parse is handed on as it is, for the parser to explain.
+        // An element that does not parse is handed on as it is, for the parser to explain;
+        // the `]` it took leaves the array unclosed.
         let broken = records("[{\"a\":1}, {\"b\": ]", 100);
         assert_eq!(
             broken,
-            pairs(&[("f#0", "line {\"a\":1}"), ("f#1", "line {\"b\": ]")])
+            pairs(&[
+                ("f#0", "line {\"a\":1}"),
+                ("f#1", "line {\"b\": ]"),
+                (
+                    "f#2",
+                    "unreadable truncated JSON: the array ends without its closing `]`"
+                )
+            ])
         );
         assert!(serde_json::from_str::<Value>("{\"b\": ]").is_err());
-        assert_eq!(records("[]", 100), pairs(&[]));
+        assert_eq!(
+            records(" [ \n]", 100),
+            pairs(&[(
+                "f",
+                "unreadable the file holds no record (it is an empty array, `[]`): a file with nothing to check is unreadable input"
+            )])
+        );
     }
 
     #[test]
@@ -626,7 +799,14 @@ mod tests {
         );
         assert_eq!(
             records("[1, 2", 100),
-            pairs(&[("f#0", "line 1"), ("f#1", "line 2")])
+            pairs(&[
+                ("f#0", "line 1"),
+                ("f#1", "line 2"),
+                (
+                    "f#2",
+                    "unreadable truncated JSON: the array ends without its closing `]`"
+                )
+            ])
         );
         assert_eq!(
             records("[1, ", 100),
@@ -687,12 +867,71 @@ mod tests {
     }
 
     #[test]
+    fn binary_lines_are_one_record_up_to_the_next_json_line() {
+        assert_eq!(
+            records("{\"a\":1}\nx\0y\n\nnot json\n\u{7f}\0\n{\"b\":2}\ncut {\n", 100),
+            pairs(&[
+                ("f:1", "value {\"a\":1}"),
+                (
+                    "f:2",
+                    "unreadable binary data, not JSON text: a NUL byte at column 2; lines 2-5 hold no JSON and are this one record"
+                ),
+                ("f:6", "line {\"b\":2}"),
+                ("f:7", "line cut {"),
+            ])
+        );
+        assert_eq!(
+            records("1\n\0\n2", 100),
+            pairs(&[
+                ("f:1", "value 1"),
+                (
+                    "f:2",
+                    "unreadable binary data, not JSON text: a NUL byte at column 1"
+                ),
+                ("f:3", "line 2"),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_utf8_byte_order_mark_is_skipped_and_a_utf16_one_named() {
+        let read = |bytes: &[u8], buffer: usize| {
+            let file: Arc<str> = "f".into();
+            let mut out = Vec::new();
+            read_records(
+                io::BufReader::with_capacity(buffer, bytes),
+                &file,
+                100,
+                &mut |location, record| out.push(format!("{location} {record:?}")),
+            );
+            out
+        };
+        // A buffer smaller than the mark, as a pipe's first write may leave it, reads the same.
+        for buffer in [1, 2, 3, 64] {
+            assert_eq!(
+                read(b"\xef\xbb\xbf{\"a\":1}\n2", buffer),
+                ["f:1 Value(Object {\"a\": Number(1)})", "f:2 Line([50])"],
+                "{buffer}"
+            );
+            assert_eq!(read(b"\xef\xbb\xbf[1]", buffer), ["f#0 Line([49])"]);
+            assert_eq!(read(b"\xef[1]", buffer), ["f:1 Line([239, 91, 49, 93])"]);
+            assert_eq!(read(b"1", buffer), ["f:1 Value(Number(1))"]);
+            let utf16 = read(b"\xff\xfe{\0}\0", buffer);
+            assert_eq!(utf16.len(), 1);
+            assert!(
+                utf16[0].starts_with("f Unreadable(\"UTF-16 text"),
+                "{utf16:?}"
+            );
+        }
+    }
+
+    #[test]
     fn empty_and_binary_files_are_unreadable() {
         assert_eq!(
             records(" \n\n", 100),
             pairs(&[(
                 "f",
-                "unreadable the file holds no record (it is empty or only whitespace)"
+                "unreadable the file holds no record (it is empty or only whitespace): a file with nothing to check is unreadable input"
             )])
         );
         let binary = records("\u{7f}ELF\0\0\0", 100);

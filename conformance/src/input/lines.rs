@@ -1,5 +1,7 @@
 //! A line reader that never holds more than a set number of bytes of one line: a longer line
-//! is measured and discarded as it streams past, so one huge line cannot exhaust memory.
+//! is measured and discarded as it streams past, so one huge line cannot exhaust memory. A line
+//! holding a NUL byte, which JSON text never does, is told apart as binary data, whatever its
+//! length, and not kept either.
 
 use std::io::{self, BufRead};
 
@@ -10,6 +12,8 @@ pub enum Line {
     Text { number: u64, bytes: Vec<u8> },
     /// The line was longer than the limit; `size` is its length in bytes without the newline.
     TooLong { number: u64, size: u64 },
+    /// The line holds a NUL byte, the first at 1-based `nul_column`.
+    Binary { number: u64, nul_column: u64 },
 }
 
 pub struct BoundedLines<R> {
@@ -42,6 +46,7 @@ impl<R: BufRead> BoundedLines<R> {
         let mut bytes = Vec::new();
         let mut size: u64 = 0;
         let mut too_long = false;
+        let mut nul_column = None;
         let mut read_anything = false;
         loop {
             let available = match self.reader.fill_buf() {
@@ -56,10 +61,20 @@ impl<R: BufRead> BoundedLines<R> {
                 break;
             }
             read_anything = true;
-            let newline = memchr::memchr(b'\n', available);
+            // One pass finds the line's end and, on the way, a NUL byte before it.
+            let newline = match nul_column {
+                Some(_) => memchr::memchr(b'\n', available),
+                None => match memchr::memchr2(b'\n', 0, available) {
+                    Some(nul) if available[nul] == 0 => {
+                        nul_column = Some(size + nul as u64 + 1);
+                        memchr::memchr(b'\n', &available[nul..]).map(|end| nul + end)
+                    }
+                    newline => newline,
+                },
+            };
             let chunk = &available[..newline.unwrap_or(available.len())];
             size += chunk.len() as u64;
-            if !too_long {
+            if !too_long && nul_column.is_none() {
                 if bytes.len() + chunk.len() > self.max_bytes {
                     too_long = true;
                     // Give the memory back now: the rest of this line is only counted.
@@ -76,6 +91,9 @@ impl<R: BufRead> BoundedLines<R> {
         }
         let number = self.next_number;
         self.next_number += 1;
+        if let Some(nul_column) = nul_column {
+            return Ok(Some(Line::Binary { number, nul_column }));
+        }
         if too_long {
             return Ok(Some(Line::TooLong { number, size }));
         }
@@ -126,6 +144,37 @@ mod tests {
                 },
                 text(3, "123")
             ]
+        );
+    }
+
+    #[test]
+    fn tells_a_line_holding_a_nul_byte_whatever_its_length() {
+        assert_eq!(
+            lines(b"ok\nab\0c\n\0\nx\0yyyyyyyy\nok", 5),
+            vec![
+                text(1, "ok"),
+                Line::Binary {
+                    number: 2,
+                    nul_column: 3
+                },
+                Line::Binary {
+                    number: 3,
+                    nul_column: 1
+                },
+                Line::Binary {
+                    number: 4,
+                    nul_column: 2
+                },
+                text(5, "ok"),
+            ]
+        );
+        // Past the limit, and past the reader's buffer, the NUL is still found.
+        assert_eq!(
+            lines(b"1234567\08\n", 5),
+            vec![Line::Binary {
+                number: 1,
+                nul_column: 8
+            }]
         );
     }
 }

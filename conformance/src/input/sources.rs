@@ -4,7 +4,9 @@
 //! A directory walk skips what is never a capture of its own: hidden entries, documentation
 //! (`*.md`, e.g. a README beside the samples), and a `NAME.dat` beside a `NAME.json`, which is
 //! the body of that message in rabtap's raw mode and is read with it. A file named on the
-//! command line is always read.
+//! command line is always read, whatever kind of file it is: a FIFO (`check <(cmd)` names
+//! `/dev/fd/63`) or a device too. A walk reads only regular files: a FIFO or a device it comes
+//! across could block or never end, and is reported instead.
 
 use std::collections::HashSet;
 use std::fs::{self, File};
@@ -46,13 +48,25 @@ pub fn expand(paths: &[PathBuf]) -> Vec<Source> {
                 kind: SourceKind::Stdin,
             });
         } else {
-            add_path(path, &mut sources, &mut visited_directories);
+            add_path(
+                path,
+                Named::OnTheCommandLine,
+                &mut sources,
+                &mut visited_directories,
+            );
         }
     }
     sources
 }
 
-fn add_path(path: &Path, sources: &mut Vec<Source>, visited: &mut HashSet<PathBuf>) {
+/// How a path came to be read.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Named {
+    OnTheCommandLine,
+    InADirectory,
+}
+
+fn add_path(path: &Path, named: Named, sources: &mut Vec<Source>, visited: &mut HashSet<PathBuf>) {
     let name: Arc<str> = path.display().to_string().into();
     let unreadable = |why: String| Source {
         name: Arc::clone(&name),
@@ -63,15 +77,18 @@ fn add_path(path: &Path, sources: &mut Vec<Source>, visited: &mut HashSet<PathBu
         Ok(metadata) => metadata,
         Err(e) => return sources.push(unreadable(format!("cannot open: {e}"))),
     };
-    if metadata.is_file() {
+    if metadata.is_file() || (named == Named::OnTheCommandLine && !metadata.is_dir()) {
         return sources.push(Source {
             name,
             kind: SourceKind::File(path.to_path_buf()),
         });
     }
     if !metadata.is_dir() {
-        // Opening a FIFO or a device could block or never end.
-        return sources.push(unreadable("not a regular file or a directory".into()));
+        return sources.push(unreadable(
+            "not a regular file or a directory: a directory walk does not open it (name it on \
+             the command line to read it)"
+                .into(),
+        ));
     }
     // A symbolic link back up the tree would otherwise be walked forever.
     if let Ok(canonical) = fs::canonicalize(path) {
@@ -94,7 +111,7 @@ fn add_path(path: &Path, sources: &mut Vec<Source>, visited: &mut HashSet<PathBu
     let listed: HashSet<PathBuf> = children.iter().cloned().collect();
     for child in children {
         if !skipped_in_a_walk(&child, &listed) {
-            add_path(&child, sources, visited);
+            add_path(&child, Named::InADirectory, sources, visited);
         }
     }
 }

@@ -15,11 +15,19 @@ use serde::Deserialize;
 
 use crate::finding::RunError;
 
+/// The whole file: a top-level key that is no section is a typo (`"chekc"`), an error rather
+/// than settings silently not applied.
 #[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ConfigFile {
-    // Other sections belong to other commands; only `lint` is read here.
     #[serde(default)]
     lint: LintSection,
+    #[serde(default)]
+    #[allow(
+        dead_code,
+        reason = "the section `check`, `validate` and `tap` read (`rules::config`)"
+    )]
+    check: serde::de::IgnoredAny,
 }
 
 #[derive(Debug, Default, Deserialize)]

@@ -15,11 +15,19 @@ use serde::Deserialize;
 
 use super::RuleOverride;
 
+/// The whole file: a top-level key that is no section is a typo (`"chekc"`), an error rather
+/// than settings silently not applied.
 #[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct ConfigFile {
-    // Other sections belong to other commands; only `check` is read here.
     #[serde(default)]
     check: CheckSection,
+    #[serde(default)]
+    #[allow(
+        dead_code,
+        reason = "the section `contracts lint` reads (`lint::config`)"
+    )]
+    lint: serde::de::IgnoredAny,
 }
 
 #[derive(Debug, Default, Deserialize)]
