@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead as _, BufReader, Read};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread;
@@ -127,6 +127,18 @@ fn wait_until(limit: Duration, what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
+/// Gathers what a pipe carries, line by line, as it comes.
+fn collect(pipe: Box<dyn Read + Send>, into: &Arc<Mutex<String>>) -> thread::JoinHandle<()> {
+    let into = Arc::clone(into);
+    thread::spawn(move || {
+        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+            let mut text = into.lock().unwrap();
+            text.push_str(&line);
+            text.push('\n');
+        }
+    })
+}
+
 /// A child process whose stdout and stderr are collected as they come.
 struct Process {
     child: Child,
@@ -137,6 +149,14 @@ struct Process {
 
 impl Process {
     fn spawn(command: &mut Command) -> Process {
+        let (mut process, stdout) = Process::spawn_keeping_stdout(command);
+        let reader = collect(Box::new(stdout), &process.stdout);
+        process.readers.push(reader);
+        process
+    }
+
+    /// Like `spawn`, but standard output is the caller's to read, or to close.
+    fn spawn_keeping_stdout(command: &mut Command) -> (Process, ChildStdout) {
         let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -145,26 +165,15 @@ impl Process {
             .expect("the process starts");
         let stdout = Arc::new(Mutex::new(String::new()));
         let stderr = Arc::new(Mutex::new(String::new()));
-        let collect = |pipe: Box<dyn Read + Send>, into: &Arc<Mutex<String>>| {
-            let into = Arc::clone(into);
-            thread::spawn(move || {
-                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                    let mut text = into.lock().unwrap();
-                    text.push_str(&line);
-                    text.push('\n');
-                }
-            })
-        };
-        let readers = vec![
-            collect(Box::new(child.stdout.take().unwrap()), &stdout),
-            collect(Box::new(child.stderr.take().unwrap()), &stderr),
-        ];
-        Process {
+        let readers = vec![collect(Box::new(child.stderr.take().unwrap()), &stderr)];
+        let pipe = child.stdout.take().unwrap();
+        let process = Process {
             child,
             stdout,
             stderr,
             readers,
-        }
+        };
+        (process, pipe)
     }
 
     /// `contracts` with `args`.
@@ -831,4 +840,121 @@ fn two_taps_on_one_queue_share_the_traffic_between_them() {
         shares[0].len(),
         shares[1].len()
     );
+}
+
+/// A durable queue bound (`#`) to a new exchange, holding `count` numbered messages that no
+/// one has consumed yet.
+fn queue_holding(topology: &mut Topology, count: usize) -> (String, String) {
+    let exchange = topology.exchange();
+    let queue = topology.queue();
+    let (status, _, stderr) = run_bounded(
+        publisher().args([
+            "declare",
+            "--url",
+            URL,
+            "--exchange",
+            &exchange,
+            "--queue",
+            &queue,
+        ]),
+        Duration::from_secs(20),
+    );
+    assert!(status.success(), "{stderr}");
+    let (status, _, stderr) =
+        publish_small(&exchange, count, 100_000).wait(Duration::from_secs(60));
+    assert!(status.success(), "{stderr}");
+    assert_eq!(queue_depth(&queue), count as u64, "published and queued");
+    (exchange, queue)
+}
+
+/// How many messages a recorder that stopped on a write error says it acknowledged (each
+/// once it was written).
+fn acknowledged_before_the_write_error(stderr: &str) -> u64 {
+    let count = stderr
+        .split_once("stopped by a write error after acknowledging ")
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .and_then(|number| number.parse().ok());
+    count.unwrap_or_else(|| panic!("no count of acknowledged messages on stderr:\n{stderr}"))
+}
+
+#[test]
+fn a_recording_whose_reader_goes_away_stops_and_leaves_the_unwritten_messages_queued() {
+    let _broker = broker();
+    let mut topology = Topology::new();
+    let (exchange, queue) = queue_holding(&mut topology, NUMBERED);
+    // `contracts record --out - | head -n 1`: the reader takes one line and goes.
+    let (recorder, stdout) = Process::spawn_keeping_stdout(Command::new(CONTRACTS).args([
+        "record",
+        "--url",
+        URL,
+        "--exchange",
+        &exchange,
+        "--queue",
+        &queue,
+        "--out",
+        "-",
+        "--duration",
+        "10s",
+    ]));
+    let mut reader = BufReader::new(stdout);
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    let line: Value = serde_json::from_str(&first)
+        .unwrap_or_else(|e| panic!("{e}: {first:?}\n{}", recorder.stderr()));
+    assert_eq!(line["exchange"], exchange.as_str());
+    drop(reader);
+
+    let (status, _, stderr) = recorder.wait(Duration::from_secs(30));
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("standard output"), "{stderr}");
+    let acknowledged = acknowledged_before_the_write_error(&stderr);
+    assert!(acknowledged < NUMBERED as u64, "it stopped early: {stderr}");
+    assert_eq!(
+        queue_depth(&queue),
+        NUMBERED as u64 - acknowledged,
+        "every message not acknowledged is still queued: {stderr}"
+    );
+}
+
+#[test]
+fn a_recording_file_that_cannot_be_written_stops_the_consumer_and_leaves_the_queue_whole() {
+    let _broker = broker();
+    for command in ["record", "tap"] {
+        let mut topology = Topology::new();
+        let count = 500;
+        let (exchange, queue) = queue_holding(&mut topology, count);
+        // Every write to /dev/full fails with ENOSPC, as on a full disk.
+        let (status, _, stderr) = run_bounded(
+            Command::new(CONTRACTS).args([
+                command,
+                "--url",
+                URL,
+                "--exchange",
+                &exchange,
+                "--queue",
+                &queue,
+                "--out",
+                "/dev/full",
+                "--duration",
+                "10s",
+            ]),
+            Duration::from_secs(30),
+        );
+        assert_eq!(status.code(), Some(2), "{command}: {stderr}");
+        assert!(stderr.contains("/dev/full"), "{command}: {stderr}");
+        assert!(
+            stderr.contains("No space left on device"),
+            "{command}: {stderr}"
+        );
+        assert_eq!(
+            acknowledged_before_the_write_error(&stderr),
+            0,
+            "{command}: {stderr}"
+        );
+        assert_eq!(
+            queue_depth(&queue),
+            count as u64,
+            "{command}: nothing was acknowledged"
+        );
+    }
 }

@@ -68,19 +68,19 @@ impl Settings {
 pub trait Observer {
     /// `line` is the recording line (no newline); `number` its line number in the recording
     /// (or, with no recording, the delivery's position in this run, from 1).
-    fn delivered(&mut self, line: &[u8], number: u64) -> io::Result<()>;
+    fn delivered(&mut self, line: &[u8], number: u64) -> anyhow::Result<()>;
     /// Called after each batch, before it is acknowledged.
-    fn batch_done(&mut self) -> io::Result<()>;
+    fn batch_done(&mut self) -> anyhow::Result<()>;
 }
 
 /// `record`: nothing to do beyond writing.
 struct Nobody;
 
 impl Observer for Nobody {
-    fn delivered(&mut self, _: &[u8], _: u64) -> io::Result<()> {
+    fn delivered(&mut self, _: &[u8], _: u64) -> anyhow::Result<()> {
         Ok(())
     }
-    fn batch_done(&mut self) -> io::Result<()> {
+    fn batch_done(&mut self) -> anyhow::Result<()> {
         Ok(())
     }
 }
@@ -99,6 +99,8 @@ pub enum Stop {
 }
 
 /// Consumes until stopped, then says what it did on stderr. `stdout` is the `-` recording.
+/// An `Err` is a failure to write (the recording, or what the observer writes): the run stops
+/// at once, having acknowledged only what was written before it, and says how much that was.
 pub async fn run(
     settings: &Settings,
     stdout: &mut dyn Write,
@@ -154,7 +156,27 @@ pub async fn run(
             &mut signals,
             deadline,
         )
-        .await?;
+        .await;
+        let ended = match ended {
+            Ok(ended) => ended,
+            Err(write_error) => {
+                session.close().await;
+                eprintln!(
+                    "{name}: stopped by a write error after acknowledging {} message{}, each \
+                     once it was written; {}",
+                    tally.acknowledged,
+                    if tally.acknowledged == 1 { "" } else { "s" },
+                    match &settings.queue {
+                        Some(queue) =>
+                            format!("every message not acknowledged stays on queue {queue}"),
+                        None => "the messages not acknowledged were on this process's own queue, \
+                                 which goes with it (--queue NAME keeps them)"
+                            .into(),
+                    }
+                );
+                return Err(write_error);
+            }
+        };
         match ended {
             Ended::Stopped(stop) => {
                 session.close().await;
@@ -172,7 +194,7 @@ pub async fn run(
             }
         }
     };
-    output.commit()?;
+    output.commit().with_context(|| output.cannot_write())?;
     eprintln!(
         "{name}: {}; stopped by {}",
         tally.describe(),
@@ -193,7 +215,9 @@ impl Stop {
 
 #[derive(Default)]
 struct Tally {
+    /// Lines written, acknowledged or not yet.
     messages: u64,
+    acknowledged: u64,
     redelivered: u64,
     reconnects: u64,
     first: Option<Instant>,
@@ -230,7 +254,8 @@ enum Ended {
     Lost(String),
 }
 
-/// Takes deliveries until stopped or the connection is lost. An `Err` is a failure to write.
+/// Takes deliveries until stopped or the connection is lost. An `Err` is a failure to write:
+/// nothing of the batch in hand is acknowledged.
 async fn consume(
     session: &mut Session,
     settings: &Settings,
@@ -286,12 +311,14 @@ async fn consume(
                 &delivery.properties,
                 &delivery.data,
             );
-            let number = output.write_line(&line)?;
+            let number = output
+                .write_line(&line)
+                .with_context(|| output.cannot_write())?;
             observer.delivered(&line, number)?;
             tally.messages += 1;
             tally.redelivered += u64::from(delivery.redelivered);
         }
-        output.commit()?;
+        output.commit().with_context(|| output.cannot_write())?;
         observer.batch_done()?;
         tally.last = Some(Instant::now());
         let last_tag = batch.last().expect("a batch has a delivery").delivery_tag;
@@ -300,6 +327,7 @@ async fn consume(
             // The batch is written; the broker delivers it again, which duplicates it.
             return Ok(Ended::Lost(e.to_string()));
         }
+        tally.acknowledged += batch.len() as u64;
         if let Some(why) = lost {
             return Ok(Ended::Lost(why));
         }
@@ -479,6 +507,8 @@ fn is_not_found(e: &lapin::Error) -> bool {
 /// Where lines go: a file appended to, standard output, or nowhere (`tap` without `--out`).
 struct Output<'a> {
     sink: Sink<'a>,
+    /// The file's path, or `standard output`, for messages.
+    name: String,
     fsync: bool,
     /// The number the next line gets.
     next_line: u64,
@@ -497,17 +527,21 @@ impl<'a> Output<'a> {
         fsync: bool,
         command: &str,
     ) -> anyhow::Result<Output<'a>> {
-        let (sink, lines) = match path {
-            None => (Sink::Nowhere, 0),
-            Some(path) if path == Path::new("-") => (Sink::Stdout(stdout), 0),
+        let (sink, lines, name) = match path {
+            None => (Sink::Nowhere, 0, String::new()),
+            Some(path) if path == Path::new("-") => {
+                (Sink::Stdout(stdout), 0, "standard output".into())
+            }
             Some(path) => {
                 let (file, lines) = open_for_append(path, command)
                     .with_context(|| format!("opening {}", path.display()))?;
-                (Sink::File(BufWriter::with_capacity(1 << 16, file)), lines)
+                let sink = Sink::File(BufWriter::with_capacity(1 << 16, file));
+                (sink, lines, path.display().to_string())
             }
         };
         Ok(Output {
             sink,
+            name,
             fsync,
             next_line: lines + 1,
         })
@@ -527,6 +561,10 @@ impl<'a> Output<'a> {
         }
         self.next_line += 1;
         Ok(self.next_line - 1)
+    }
+
+    fn cannot_write(&self) -> String {
+        format!("cannot write the recording to {}", self.name)
     }
 
     /// Flushes what was written to the operating system (and to the disk with `--fsync`).
@@ -549,6 +587,12 @@ impl<'a> Output<'a> {
 /// line without its newline was being written when a recorder was killed; it was never
 /// acknowledged, so its message will be delivered again, and it is cut off.
 fn open_for_append(path: &Path, command: &str) -> io::Result<(File, u64)> {
+    let regular = std::fs::metadata(path).map_or(true, |m| m.is_file());
+    if !regular {
+        // A pipe or a device (/dev/stdout, a FIFO) has no lines to count and may never end
+        // when read (/dev/full reads as zeros).
+        return Ok((OpenOptions::new().append(true).open(path)?, 0));
+    }
     let mut file = OpenOptions::new()
         .read(true)
         .append(true)
