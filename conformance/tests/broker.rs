@@ -958,3 +958,193 @@ fn a_recording_file_that_cannot_be_written_stops_the_consumer_and_leaves_the_que
         );
     }
 }
+
+/// An AMQP short string can hold 255 bytes: this is one that cannot.
+fn too_long(letter: char) -> String {
+    std::iter::repeat_n(letter, 300).collect()
+}
+
+#[test]
+fn names_too_long_for_amqp_are_usage_errors_that_name_the_argument() {
+    let _broker = broker();
+    let dir = tempfile::tempdir().unwrap();
+    let mut topology = Topology::new();
+    // Should a name slip through, nothing is declared on an exchange the other tests use.
+    let exchange = topology.exchange();
+    let out = dir.path().join("out.jsonl");
+    let recording = dir.path().join("one.jsonl");
+    std::fs::write(
+        &recording,
+        serde_json::json!({"exchange": exchange, "routingKey": "k", "body": 1}).to_string() + "\n",
+    )
+    .unwrap();
+    let long = too_long('n');
+    let long_vhost = format!("amqp://guest:guest@127.0.0.1:5672/{long}");
+    let record = ["record", "--out", path(&out)];
+    let tap = ["tap"];
+    let replay = ["replay", path(&recording)];
+    let mut cases: Vec<(Vec<&str>, &str)> = Vec::new();
+    for command in [&record[..], &tap[..]] {
+        for flag in ["--exchange", "--queue", "--binding"] {
+            let mut args = command.to_vec();
+            if flag != "--exchange" {
+                args.extend(["--exchange", exchange.as_str()]);
+            }
+            args.extend([flag, long.as_str()]);
+            cases.push((args, flag));
+        }
+        let mut args = command.to_vec();
+        args.extend(["--exchange", exchange.as_str(), "--url", &long_vhost]);
+        cases.push((args, "--url"));
+    }
+    cases.push((
+        replay
+            .iter()
+            .copied()
+            .chain(["--exchange", &long])
+            .collect(),
+        "--exchange",
+    ));
+    cases.push((
+        replay
+            .iter()
+            .copied()
+            .chain(["--url", &long_vhost])
+            .collect(),
+        "--url",
+    ));
+    for (args, flag) in cases {
+        let (status, _, stderr) =
+            run_bounded(Command::new(CONTRACTS).args(&args), Duration::from_secs(20));
+        let case = format!("{} {flag}", args[0]);
+        assert_eq!(status.code(), Some(2), "{case}: {stderr}");
+        assert!(stderr.contains(flag), "{case}: {stderr}");
+        assert!(stderr.contains("300 bytes"), "{case}: {stderr}");
+        assert!(
+            !stderr.contains("guest:guest"),
+            "{case}: no password: {stderr}"
+        );
+    }
+    assert!(!out.exists(), "nothing was recorded");
+}
+
+/// A recording line to `exchange` with routing key `key` and these properties.
+fn recording_line(exchange: &str, key: &str, properties: Value) -> String {
+    serde_json::json!({
+        "exchange": exchange, "routingKey": key, "properties": properties, "body": {"n": 1}
+    })
+    .to_string()
+}
+
+#[test]
+fn replay_checks_every_short_string_of_the_file_before_publishing_and_check_flags_the_same_lines() {
+    let _broker = broker();
+    let dir = tempfile::tempdir().unwrap();
+    let mut topology = Topology::new();
+    let exchange = topology.exchange();
+    let queue = topology.queue();
+    let (status, _, stderr) = run_bounded(
+        publisher().args([
+            "declare",
+            "--url",
+            URL,
+            "--exchange",
+            &exchange,
+            "--queue",
+            &queue,
+        ]),
+        Duration::from_secs(20),
+    );
+    assert!(status.success(), "{stderr}");
+    let long = too_long('k');
+    let mut lines = vec![recording_line(&exchange, "fine", serde_json::json!({}))];
+    // Each bad line, with what its message must name.
+    let mut bad: Vec<(usize, &str)> = Vec::new();
+    let mut push_bad = |lines: &mut Vec<String>, line: String, names: &'static str| {
+        lines.push(line);
+        bad.push((lines.len(), names));
+    };
+    push_bad(
+        &mut lines,
+        recording_line(&exchange, &long, serde_json::json!({})),
+        "routingKey",
+    );
+    push_bad(
+        &mut lines,
+        recording_line(&long, "fine", serde_json::json!({})),
+        "exchange",
+    );
+    for property in [
+        "contentType",
+        "contentEncoding",
+        "messageId",
+        "appId",
+        "type",
+        "userId",
+        "correlationId",
+        "replyTo",
+        "expiration",
+        "clusterId",
+    ] {
+        push_bad(
+            &mut lines,
+            recording_line(&exchange, "fine", serde_json::json!({ property: long })),
+            property,
+        );
+    }
+    push_bad(
+        &mut lines,
+        recording_line(
+            &exchange,
+            "fine",
+            serde_json::json!({"headers": {&long: 1}}),
+        ),
+        "header",
+    );
+    push_bad(
+        &mut lines,
+        recording_line(
+            &exchange,
+            "fine",
+            serde_json::json!({"headers": {"outer": [{"$amqp": "table", "value": {&long: true}}]}}),
+        ),
+        "header",
+    );
+    lines.push(recording_line(
+        &exchange,
+        "fine",
+        serde_json::json!({"headers": {"ok": 1}}),
+    ));
+    let file = dir.path().join("long-names.jsonl");
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+
+    let (status, _, stderr) = run_bounded(
+        Command::new(CONTRACTS).args(["replay", path(&file), "--url", URL]),
+        Duration::from_secs(30),
+    );
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    for (number, names) in &bad {
+        let at = format!("{}:{number}: ", path(&file));
+        let reported = stderr.lines().find(|line| line.contains(&at));
+        let reported = reported.unwrap_or_else(|| panic!("no {at:?} in\n{stderr}"));
+        assert!(reported.contains(names), "{names}: {reported}");
+        assert!(reported.contains("300 bytes"), "{reported}");
+    }
+    for good in [1, lines.len()] {
+        let at = format!("{}:{good}: ", path(&file));
+        assert!(!stderr.contains(&at), "line {good} is fine:\n{stderr}");
+    }
+    assert!(stderr.contains("nothing was published"), "{stderr}");
+    assert_eq!(queue_depth(&queue), 0, "nothing was published");
+
+    let (code, report) = check_json(&[path(&file)]);
+    assert_eq!(code, 1);
+    let flagged: Vec<usize> = rules_per_record(&report)
+        .iter()
+        .enumerate()
+        .filter(|(_, rules)| rules.contains("CT011"))
+        .map(|(i, _)| i + 1)
+        .collect();
+    let refused: Vec<usize> = bad.iter().map(|(number, _)| *number).collect();
+    assert_eq!(flagged, refused, "check flags the lines replay refuses");
+}

@@ -9,6 +9,7 @@ pub mod line;
 pub mod recorder;
 pub mod replay;
 pub mod tap;
+pub mod unpublishable;
 
 use std::io::Write;
 use std::time::Duration;

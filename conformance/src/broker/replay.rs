@@ -1,7 +1,9 @@
 //! `contracts replay`: publishes a recording back to the broker, each message with its
 //! original routing key, properties, typed headers and exact body bytes, with publisher
 //! confirms, to drive a consumer under test. Every line is read before anything is published
-//! (except from standard input), so a bad line does not leave half a recording published.
+//! (except from standard input), so a bad line does not leave half a recording published: a
+//! malformed one, or one holding what RabbitMQ refuses to carry (`unpublishable`). Each bad
+//! line is reported, not just the first.
 
 use std::collections::VecDeque;
 use std::io::BufRead;
@@ -9,6 +11,7 @@ use std::time::Duration;
 
 use anyhow::{anyhow, Context as _};
 use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
+use lapin::types::ShortString;
 use lapin::{Confirmation, PublisherConfirm};
 use tokio::time::{sleep_until, Instant};
 
@@ -27,9 +30,23 @@ pub async fn replay(args: &ReplayArgs) -> anyhow::Result<u8> {
     let from_stdin = sources.iter().any(|s| matches!(s.kind, SourceKind::Stdin));
     if !from_stdin {
         let mut lines = 0u64;
+        let mut problems = 0u64;
         for publication in Publications::new(&sources) {
-            publication.context("nothing was published")?;
-            lines += 1;
+            match publication {
+                Ok(_) => lines += 1,
+                Err(problem) => {
+                    problems += 1;
+                    eprintln!("replay: {problem:#}");
+                }
+            }
+        }
+        if problems > 0 {
+            eprintln!(
+                "replay: {problems} problem{} in {}; nothing was published",
+                if problems == 1 { "" } else { "s" },
+                args.path.display()
+            );
+            return Ok(EXIT_TROUBLE);
         }
         if lines == 0 {
             eprintln!("replay: {} holds no message", args.path.display());
@@ -50,7 +67,10 @@ pub async fn replay(args: &ReplayArgs) -> anyhow::Result<u8> {
         if let Some(rate) = args.rate {
             sleep_until(start + Duration::from_secs_f64(tally.published as f64 / rate)).await;
         }
-        let exchange = args.exchange.as_deref().unwrap_or(&publication.exchange);
+        let exchange = match &args.exchange {
+            Some(exchange) => ShortString::try_new(exchange.as_str())?,
+            None => publication.exchange,
+        };
         // Mandatory: a message no queue takes comes back, and is counted, not lost quietly.
         let options = BasicPublishOptions {
             mandatory: true,
@@ -58,8 +78,8 @@ pub async fn replay(args: &ReplayArgs) -> anyhow::Result<u8> {
         };
         let confirm = channel
             .basic_publish(
-                exchange.into(),
-                publication.routing_key.as_str().into(),
+                exchange,
+                publication.routing_key,
                 options,
                 &publication.body,
                 publication.properties,
@@ -168,6 +188,8 @@ impl Iterator for Publications<'_> {
                 }
                 Err(e) => {
                     let at = format!("{}:{line_number}", source.name);
+                    // A reader that failed may fail again forever: the rest of it is skipped.
+                    self.current = None;
                     return Some(Err(anyhow!("{at}: read error: {e}")));
                 }
             }
