@@ -259,10 +259,22 @@ struct Recorded {
 }
 
 fn read_recording(path: &Path) -> Vec<Recorded> {
+    read_recording_but(path, None)
+}
+
+/// The complete lines of a recording (not a last one still being written), but for the line
+/// `unfinished` (numbered from 1), which a killed recorder left unfinished and the next one
+/// kept.
+fn read_recording_but(path: &Path, unfinished: Option<usize>) -> Vec<Recorded> {
     let text = std::fs::read(path).unwrap_or_default();
-    text.split(|b| *b == b'\n')
-        .filter(|line| !line.is_empty())
+    let complete = &text[..text
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |end| end + 1)];
+    complete
+        .split(|b| *b == b'\n')
         .enumerate()
+        .filter(|(i, line)| !line.is_empty() && Some(i + 1) != unfinished)
         .map(|(i, bytes)| {
             let line: Value = serde_json::from_slice(bytes)
                 .unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), i + 1));
@@ -653,9 +665,9 @@ fn publish_small(exchange: &str, count: usize, rate: u32) -> Process {
     ]))
 }
 
-/// The `seq` header of each line: which numbered message it is.
-fn sequence_numbers(path: &Path) -> Vec<u64> {
-    read_recording(path)
+/// The `seq` header of each line (but the `unfinished` one): which numbered message it is.
+fn sequence_numbers(path: &Path, unfinished: Option<usize>) -> Vec<u64> {
+    read_recording_but(path, unfinished)
         .iter()
         .map(|r| {
             let seq = &r.line["properties"]["headers"]["seq"];
@@ -666,8 +678,8 @@ fn sequence_numbers(path: &Path) -> Vec<u64> {
 }
 
 /// How many different messages of a numbered stream a recording holds so far.
-fn distinct_sequence_numbers(path: &Path) -> usize {
-    sequence_numbers(path)
+fn distinct_sequence_numbers(path: &Path, unfinished: Option<usize>) -> usize {
+    sequence_numbers(path, unfinished)
         .into_iter()
         .collect::<BTreeSet<u64>>()
         .len()
@@ -718,18 +730,31 @@ fn a_recorder_killed_mid_stream_loses_nothing_from_a_durable_queue() {
     let (status, _, _) = recorder.wait(Duration::from_secs(5));
     assert_eq!(status.code(), None, "killed by a signal");
     let at_kill = line_count(&out);
+    let written_at_kill = std::fs::read(&out).unwrap();
+    // The kill may have cut the last line short; the next recorder keeps it, as line N + 1.
+    let unfinished = (!written_at_kill.ends_with(b"\n")).then_some(at_kill + 1);
 
     let restarted = start_recording(&exchange, &out, &["--queue", &queue, "--prefetch", "200"]);
     restarted.wait_bound();
     let (status, published, stderr) = publishing.wait(Duration::from_secs(60));
     assert!(status.success(), "{stderr}");
     wait_until(Duration::from_secs(30), "every message recorded", || {
-        distinct_sequence_numbers(&out) == NUMBERED
+        distinct_sequence_numbers(&out, unfinished) == NUMBERED
     });
     let (status, _, stderr) = restarted.terminate();
     assert!(status.success(), "{stderr}");
     assert!(stderr.contains("stopped by SIGTERM"), "{stderr}");
-    let duplicates = assert_none_lost(&sequence_numbers(&out), NUMBERED);
+    assert_eq!(
+        stderr.contains("unfinished"),
+        unfinished.is_some(),
+        "{stderr}"
+    );
+    let after = std::fs::read(&out).unwrap();
+    assert!(
+        after.starts_with(&written_at_kill),
+        "what the killed recorder wrote is kept"
+    );
+    let duplicates = assert_none_lost(&sequence_numbers(&out, unfinished), NUMBERED);
     assert_eq!(
         queue_depth(&queue),
         0,
@@ -767,11 +792,11 @@ fn a_connection_closed_by_the_broker_is_reopened_and_nothing_is_lost() {
     let (status, published, stderr) = publishing.wait(Duration::from_secs(60));
     assert!(status.success(), "{stderr}");
     wait_until(Duration::from_secs(30), "every message recorded", || {
-        distinct_sequence_numbers(&out) == NUMBERED
+        distinct_sequence_numbers(&out, None) == NUMBERED
     });
     let (status, _, stderr) = recorder.terminate();
     assert!(status.success(), "{stderr}");
-    let duplicates = assert_none_lost(&sequence_numbers(&out), NUMBERED);
+    let duplicates = assert_none_lost(&sequence_numbers(&out, None), NUMBERED);
     assert_eq!(queue_depth(&queue), 0);
     eprintln!(
         "connection closed after {at_close} lines of {NUMBERED}: lost 0, duplicates \
@@ -822,7 +847,7 @@ fn two_taps_on_one_queue_share_the_traffic_between_them() {
     let mut shares = Vec::new();
     for (tap, out) in taps.into_iter().zip(&outs) {
         let (status, stdout, stderr) = tap.terminate();
-        let seqs: BTreeSet<u64> = sequence_numbers(out).into_iter().collect();
+        let seqs: BTreeSet<u64> = sequence_numbers(out, None).into_iter().collect();
         assert_eq!(status.code(), Some(0), "{stdout}\n{stderr}");
         let totals = format!("{0} records: {0} conforming", seqs.len());
         assert!(stdout.contains(&totals), "{totals:?} not in\n{stdout}");
@@ -1147,4 +1172,67 @@ fn replay_checks_every_short_string_of_the_file_before_publishing_and_check_flag
         .collect();
     let refused: Vec<usize> = bad.iter().map(|(number, _)| *number).collect();
     assert_eq!(flagged, refused, "check flags the lines replay refuses");
+}
+
+#[test]
+fn record_leaves_a_file_that_is_not_a_recording_as_it_is() {
+    let _broker = broker();
+    let dir = tempfile::tempdir().unwrap();
+    let mut topology = Topology::new();
+    let exchange = topology.exchange();
+    for (name, content) in [
+        ("settings.conf", "retries = 3"),
+        ("notes.txt", "first line\nsecond line\n"),
+        ("events.jsonl", "{\"id\":1}\n{\"id\":2}\n"),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, content).unwrap();
+        let recorder = start_recording(&exchange, &file, &["--duration", "2s"]);
+        let (status, _, stderr) = recorder.wait(Duration::from_secs(20));
+        assert_eq!(status.code(), Some(2), "{name}: {stderr}");
+        assert!(stderr.contains(path(&file)), "{name}: {stderr}");
+        assert!(stderr.contains("not a recording"), "{name}: {stderr}");
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            content,
+            "{name} is untouched"
+        );
+    }
+}
+
+#[test]
+fn record_appends_after_an_unfinished_last_line_and_keeps_it() {
+    let _broker = broker();
+    let dir = tempfile::tempdir().unwrap();
+    let mut topology = Topology::new();
+    let exchange = topology.exchange();
+    let complete = recording_line(&exchange, "earlier", serde_json::json!({})) + "\n";
+    let unfinished = format!("{{\"exchange\":\"{exchange}\",\"routingKey\":\"cut");
+    // A recording whose last line a killed recorder left unfinished, and one with nothing but
+    // such a line.
+    for (name, before) in [
+        ("two-lines.jsonl", format!("{complete}{unfinished}")),
+        ("cut-first-line.jsonl", unfinished.clone()),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, &before).unwrap();
+        let count = 3;
+        let recorder = start_recording(&exchange, &file, &["--limit", &count.to_string()]);
+        recorder.wait_bound();
+        let (status, _, stderr) =
+            publish_small(&exchange, count, 1000).wait(Duration::from_secs(30));
+        assert!(status.success(), "{stderr}");
+        let (status, _, stderr) = recorder.wait(Duration::from_secs(20));
+        assert!(status.success(), "{name}: {stderr}");
+        assert!(stderr.contains("unfinished"), "{name}: {stderr}");
+        let after = std::fs::read_to_string(&file).unwrap();
+        let appended = after
+            .strip_prefix(&format!("{before}\n"))
+            .unwrap_or_else(|| panic!("{name}: what was there is kept, then a newline:\n{after}"));
+        assert_eq!(appended.lines().count(), count, "{name}: {appended}");
+        for line in appended.lines() {
+            let line: Value = serde_json::from_str(line).unwrap();
+            assert_eq!(line["exchange"], exchange.as_str());
+        }
+    }
 }
