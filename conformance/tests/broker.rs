@@ -1236,3 +1236,171 @@ fn record_appends_after_an_unfinished_last_line_and_keeps_it() {
         }
     }
 }
+
+#[test]
+fn replay_to_an_exchange_that_does_not_exist_says_so_and_publishes_nothing() {
+    let _broker = broker();
+    let dir = tempfile::tempdir().unwrap();
+    let mut topology = Topology::new();
+    let exchange = topology.exchange();
+    let queue = topology.queue();
+    let (status, _, stderr) = run_bounded(
+        publisher().args([
+            "declare",
+            "--url",
+            URL,
+            "--exchange",
+            &exchange,
+            "--queue",
+            &queue,
+        ]),
+        Duration::from_secs(20),
+    );
+    assert!(status.success(), "{stderr}");
+    let missing = topology.exchange();
+    // Far more lines than the confirms in flight: the refusal must not drown in the
+    // publications after it.
+    let lines: Vec<String> = (0..NUMBERED)
+        .map(|i| {
+            let to = if i < NUMBERED / 2 {
+                &exchange
+            } else {
+                &missing
+            };
+            recording_line(to, "k", serde_json::json!({}))
+        })
+        .collect();
+    let file = dir.path().join("two-exchanges.jsonl");
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let said = format!("exchange {missing} does not exist on the broker");
+
+    let (status, _, stderr) = run_bounded(
+        Command::new(CONTRACTS).args(["replay", path(&file), "--url", URL]),
+        Duration::from_secs(30),
+    );
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&said), "{stderr}");
+    assert_eq!(queue_depth(&queue), 0, "nothing was published");
+
+    let (status, _, stderr) = run_bounded(
+        Command::new(CONTRACTS).args(["replay", path(&file), "--url", URL, "--exchange", &missing]),
+        Duration::from_secs(30),
+    );
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&said), "{stderr}");
+}
+
+#[test]
+fn replay_refuses_nan_and_infinite_float_headers_before_publishing_and_check_flags_them() {
+    let _broker = broker();
+    let dir = tempfile::tempdir().unwrap();
+    let mut topology = Topology::new();
+    let exchange = topology.exchange();
+    let queue = topology.queue();
+    let (status, _, stderr) = run_bounded(
+        publisher().args([
+            "declare",
+            "--url",
+            URL,
+            "--exchange",
+            &exchange,
+            "--queue",
+            &queue,
+        ]),
+        Duration::from_secs(20),
+    );
+    assert!(status.success(), "{stderr}");
+    let headers = |headers: Value| serde_json::json!({ "headers": headers });
+    let lines = [
+        recording_line(
+            &exchange,
+            "k",
+            headers(serde_json::json!({"f": {"$amqp": "f64", "value": 1.5}})),
+        ),
+        recording_line(
+            &exchange,
+            "k",
+            headers(serde_json::json!({"ratio": {"$amqp": "f64", "value": "NaN"}})),
+        ),
+        recording_line(
+            &exchange,
+            "k",
+            headers(
+                serde_json::json!({"nested": [{"limit": {"$amqp": "f32", "value": "-Infinity"}}]}),
+            ),
+        ),
+        recording_line(
+            &exchange,
+            "k",
+            headers(
+                serde_json::json!({"odd": {"$amqp": "f64", "value": "NaN:0x7ff8000000000001"}}),
+            ),
+        ),
+        recording_line(&exchange, "k", serde_json::json!({})),
+    ];
+    let file = dir.path().join("floats.jsonl");
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+
+    let (status, _, stderr) = run_bounded(
+        Command::new(CONTRACTS).args(["replay", path(&file), "--url", URL]),
+        Duration::from_secs(30),
+    );
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    for (number, header, value) in [
+        (2, "ratio", "NaN"),
+        (3, "limit", "-Infinity"),
+        (4, "odd", "NaN"),
+    ] {
+        let at = format!("{}:{number}: ", path(&file));
+        let reported = stderr.lines().find(|line| line.contains(&at));
+        let reported = reported.unwrap_or_else(|| panic!("no {at:?} in\n{stderr}"));
+        assert!(
+            reported.contains(header) && reported.contains(value),
+            "{reported}"
+        );
+    }
+    for fine in [1, 5] {
+        assert!(
+            !stderr.contains(&format!("{}:{fine}: ", path(&file))),
+            "{stderr}"
+        );
+    }
+    assert_eq!(queue_depth(&queue), 0, "nothing was published");
+
+    let (_, report) = check_json(&[path(&file)]);
+    let flagged: Vec<usize> = rules_per_record(&report)
+        .iter()
+        .enumerate()
+        .filter(|(_, rules)| rules.contains("CT011"))
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert_eq!(flagged, [2, 3, 4], "check flags the lines replay refuses");
+}
+
+#[test]
+fn replay_says_why_the_broker_closed_its_channel() {
+    let _broker = broker();
+    let dir = tempfile::tempdir().unwrap();
+    let mut topology = Topology::new();
+    let exchange = topology.exchange();
+    let (status, _, stderr) = run_bounded(
+        publisher().args(["declare", "--url", URL, "--exchange", &exchange]),
+        Duration::from_secs(20),
+    );
+    assert!(status.success(), "{stderr}");
+    // RabbitMQ closes the channel of a publisher that claims to be another user.
+    let line = recording_line(
+        &exchange,
+        "k",
+        serde_json::json!({"userId": "someone-else"}),
+    );
+    let file = dir.path().join("other-user.jsonl");
+    std::fs::write(&file, format!("{line}\n").repeat(NUMBERED)).unwrap();
+    let (status, _, stderr) = run_bounded(
+        Command::new(CONTRACTS).args(["replay", path(&file), "--url", URL]),
+        Duration::from_secs(30),
+    );
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("PRECONDITION_FAILED"), "{stderr}");
+    assert!(stderr.contains("someone-else"), "{stderr}");
+}

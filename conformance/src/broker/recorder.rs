@@ -17,14 +17,13 @@ use lapin::options::{
     BasicAckOptions, BasicConsumeOptions, BasicQosOptions, ExchangeDeclareOptions,
     QueueBindOptions, QueueDeclareOptions,
 };
-use lapin::protocol::{AMQPErrorKind, AMQPSoftError};
 use lapin::types::FieldTable;
-use lapin::{Channel, Connection, Consumer, ErrorKind, ExchangeKind};
+use lapin::{Channel, Connection, Consumer, ExchangeKind};
 use serde::de::IgnoredAny;
 use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::time::{sleep, sleep_until, Instant};
 
-use super::{connect, line};
+use super::{connect, is_not_found, line};
 use crate::cli::ConsumeArgs;
 use crate::input::recording::RecordedDelivery;
 
@@ -499,11 +498,6 @@ async fn ensure_exchange(connection: &Connection, settings: &Settings) -> anyhow
         }
         Err(e) => Err(e).with_context(|| format!("checking exchange {name}")),
     }
-}
-
-fn is_not_found(e: &lapin::Error) -> bool {
-    matches!(e.kind(), ErrorKind::ProtocolError(amqp)
-        if *amqp.kind() == AMQPErrorKind::Soft(AMQPSoftError::NOTFOUND))
 }
 
 /// Where lines go: a file appended to, standard output, or nowhere (`tap` without `--out`).

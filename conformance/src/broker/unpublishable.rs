@@ -1,13 +1,15 @@
 //! What RabbitMQ refuses to carry, found in a recording line before anything is published:
 //! an AMQP short string over 255 bytes (the exchange, the routing key, a string property, a
-//! header name), which the AMQP client cannot even encode. `replay` publishes no file with
-//! such a line, and `check` reports it (CT011), so the two agree on every line.
+//! header name), which the AMQP client cannot even encode, and a NaN or infinite float header,
+//! for which RabbitMQ closes the publisher's connection (541 INTERNAL_ERROR). `replay`
+//! publishes no file with such a line, and `check` reports it (CT011), so the two agree on
+//! every line.
 
 use std::fmt;
 
-use lapin::types::MAX_SHORT_STRING_LENGTH;
+use lapin::types::{AMQPValue, FieldTable, MAX_SHORT_STRING_LENGTH};
 
-use super::fields::object_to_table_listing_long_names;
+use super::fields::{object_to_table_listing_long_names, shown};
 use crate::input::recording::Properties;
 
 /// One thing in a line that RabbitMQ would refuse.
@@ -16,6 +18,9 @@ pub enum Unpublishable {
     /// A short string longer than one can be: what it is (`routingKey`, `contentType`, the
     /// name of a header) and its length in bytes.
     TooLong { what: String, bytes: usize },
+    /// A float header that is NaN or infinite: its path in the headers, and its value as the
+    /// recording spells it.
+    NotFinite { header: String, value: String },
 }
 
 impl fmt::Display for Unpublishable {
@@ -25,6 +30,11 @@ impl fmt::Display for Unpublishable {
                 f,
                 "{what} is {bytes} bytes, over the {MAX_SHORT_STRING_LENGTH} of an AMQP short \
                  string"
+            ),
+            Unpublishable::NotFinite { header, value } => write!(
+                f,
+                "header {header} is {value}, a float RabbitMQ refuses (it closes the connection \
+                 of a publisher that sends one)"
             ),
         }
     }
@@ -64,13 +74,56 @@ pub(crate) fn find(
         short(what, value.as_deref());
     }
     if let Some(headers) = &p.headers {
-        let (_, long_names) = object_to_table_listing_long_names(headers)?;
+        let (table, long_names) = object_to_table_listing_long_names(headers)?;
         found.extend(long_names.into_iter().map(|long| Unpublishable::TooLong {
             what: format!("the name of header {}", long.path),
             bytes: long.bytes,
         }));
+        not_finite_in_table(&table, &mut String::new(), &mut found);
     }
     Ok(found)
+}
+
+fn not_finite_in_table(table: &FieldTable, path: &mut String, found: &mut Vec<Unpublishable>) {
+    for (name, value) in table {
+        let parent = path.len();
+        path.push_str(&format!("[{:?}]", shown(name.as_str())));
+        not_finite(value, path, found);
+        path.truncate(parent);
+    }
+}
+
+fn not_finite(value: &AMQPValue, path: &mut String, found: &mut Vec<Unpublishable>) {
+    let value = match value {
+        AMQPValue::Float(f) if !f.is_finite() => format!("{} (f32)", spelled(f64::from(*f))),
+        AMQPValue::Double(d) if !d.is_finite() => format!("{} (f64)", spelled(*d)),
+        AMQPValue::FieldTable(table) => return not_finite_in_table(table, path, found),
+        AMQPValue::FieldArray(array) => {
+            for (i, item) in array.as_slice().iter().enumerate() {
+                let parent = path.len();
+                path.push_str(&format!("[{i}]"));
+                not_finite(item, path, found);
+                path.truncate(parent);
+            }
+            return;
+        }
+        _ => return,
+    };
+    found.push(Unpublishable::NotFinite {
+        header: path.clone(),
+        value,
+    });
+}
+
+/// A float that is not finite, as the recording spells it (`fields`), its NaN bits aside.
+fn spelled(value: f64) -> &'static str {
+    if value.is_nan() {
+        "NaN"
+    } else if value > 0.0 {
+        "Infinity"
+    } else {
+        "-Infinity"
+    }
 }
 
 #[cfg(test)]
@@ -100,6 +153,7 @@ mod tests {
                     assert_eq!(*bytes, 256);
                     what.clone()
                 }
+                other => panic!("{other:?}"),
             })
             .collect();
         let cut = format!("{}…", "x".repeat(40));
@@ -123,5 +177,28 @@ mod tests {
         assert_eq!(find("x", "k", &Properties::default()).unwrap(), []);
         let bad_headers = properties(json!({"headers": {"f": 1.5}}));
         assert!(find("x", "k", &bad_headers).is_err());
+    }
+
+    #[test]
+    fn nan_and_infinite_floats_are_found_wherever_they_are() {
+        let p = properties(json!({"headers": {
+            "ok": {"$amqp": "f64", "value": 1.5},
+            "nan": {"$amqp": "f64", "value": "NaN:0x7ff8000000000001"},
+            "deep": [{"inf": {"$amqp": "f32", "value": "-Infinity"}}],
+            "big": {"$amqp": "f64", "value": "Infinity"},
+        }}));
+        let found = find("x", "k", &p).unwrap();
+        let not_finite = |header: &str, value: &str| Unpublishable::NotFinite {
+            header: header.into(),
+            value: value.into(),
+        };
+        assert_eq!(
+            found,
+            [
+                not_finite("[\"big\"]", "Infinity (f64)"),
+                not_finite("[\"deep\"][0][\"inf\"]", "-Infinity (f32)"),
+                not_finite("[\"nan\"]", "NaN (f64)"),
+            ]
+        );
     }
 }

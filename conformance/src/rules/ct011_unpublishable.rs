@@ -6,7 +6,7 @@ use super::{Facts, Finding, Rule, Severity};
 pub const RULE: Rule = Rule {
     id: "CT011",
     name: "unpublishable",
-    doc: "A recording line holds what RabbitMQ refuses to carry (an AMQP short string over 255 bytes), so replay refuses it.",
+    doc: "A recording line holds what RabbitMQ refuses to carry (an AMQP short string over 255 bytes, a NaN or infinite float header), so replay refuses it.",
     default_severity: Severity::Error,
     check,
 };
@@ -70,6 +70,22 @@ mod tests {
         assert!(found
             .iter()
             .all(|f| f.value.is_none() && f.instance_path.is_empty()));
+    }
+
+    #[test]
+    fn a_nan_or_infinite_float_header_is_a_finding() {
+        let found = findings(json!({
+            "exchange": "coder.events", "routingKey": "k", "body": {},
+            "properties": {"headers": {"ratio": {"$amqp": "f64", "value": "NaN"}}}
+        }));
+        assert_eq!(found.len(), 1, "{found:#?}");
+        assert!(
+            found[0]
+                .message
+                .starts_with("header [\"ratio\"] is NaN (f64)"),
+            "{}",
+            found[0].message
+        );
     }
 
     #[test]
