@@ -61,6 +61,14 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<u8> {
     }
 }
 
+/// Whether the command acknowledges broker messages once it has written them (`record`,
+/// `tap`): then no write error may go unnoticed, a closed standard output included, or it
+/// would acknowledge what nobody received. Every other command may go quiet when its reader
+/// goes away (`contracts check | head`).
+pub fn acknowledges_what_it_writes(command: &Command) -> bool {
+    matches!(command, Command::Record(_) | Command::Tap(_))
+}
+
 fn run_check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
     let paths = if args.paths.is_empty() {
         let samples = codegen::Tree::find()
@@ -150,7 +158,11 @@ fn write_keywords(out: &mut dyn Write) -> io::Result<()> {
         "\nkeywords (draft-07; a contract may use a keyword marked yes in both columns):"
     )?;
     let width = KEYWORDS.iter().map(|k| k.name.len()).max().unwrap_or(0);
-    writeln!(out, "{:<width$}  engine  codegen  breaking    what", "keyword")?;
+    writeln!(
+        out,
+        "{:<width$}  engine  codegen  breaking    what",
+        "keyword"
+    )?;
     let yes = |b: bool| if b { "yes" } else { "no" };
     for k in KEYWORDS {
         let breaking = match k.breaking {

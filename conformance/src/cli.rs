@@ -1,8 +1,12 @@
 //! The command line: every subcommand and flag of `contracts`, defined here and nowhere else.
 
+use std::ffi::OsStr;
 use std::path::PathBuf;
 
+use clap::builder::{StringValueParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use lapin::types::MAX_SHORT_STRING_LENGTH;
+use lapin::uri::AMQPUri;
 
 use crate::input::FormatChoice;
 use crate::rules::{RuleOverride, RuleSettings};
@@ -212,18 +216,18 @@ pub enum ReportFormat {
 #[derive(Debug, Args)]
 pub struct ConsumeArgs {
     /// The broker, as an AMQP URI (the vhost percent-encoded: %2f is /).
-    #[arg(long, default_value = crate::broker::DEFAULT_URL)]
+    #[arg(long, default_value = crate::broker::DEFAULT_URL, value_parser = AmqpUrl)]
     pub url: String,
     /// The exchange to bind to; declared as a durable topic exchange if it does not exist.
-    #[arg(long, default_value = coder_events::EXCHANGE)]
+    #[arg(long, default_value = coder_events::EXCHANGE, value_parser = AmqpShortString)]
     pub exchange: String,
     /// A binding key (repeatable); `#` is every routing key.
-    #[arg(long = "binding", value_name = "KEY", default_value = "#")]
+    #[arg(long = "binding", value_name = "KEY", default_value = "#", value_parser = AmqpShortString)]
     pub bindings: Vec<String>,
     /// Consume from a durable queue of this name, which keeps what arrives while no process
     /// consumes and is shared by every process given the name (default: a server-named
     /// exclusive queue, deleted on exit).
-    #[arg(long)]
+    #[arg(long, value_parser = AmqpShortString)]
     pub queue: Option<String>,
     /// How many unacknowledged messages the broker sends ahead.
     #[arg(long, default_value_t = 1000, value_parser = clap::value_parser!(u16).range(1..))]
@@ -265,14 +269,87 @@ pub struct ReplayArgs {
     /// The recording to publish (`-`: standard input; gzip is decompressed).
     pub path: PathBuf,
     /// The broker, as an AMQP URI.
-    #[arg(long, default_value = crate::broker::DEFAULT_URL)]
+    #[arg(long, default_value = crate::broker::DEFAULT_URL, value_parser = AmqpUrl)]
     pub url: String,
     /// Publish every message to this exchange instead of the one it was recorded from.
-    #[arg(long)]
+    #[arg(long, value_parser = AmqpShortString)]
     pub exchange: Option<String>,
     /// At most this many messages a second, e.g. 100/s (default: as fast as confirms come).
     #[arg(long, value_parser = crate::broker::parse_rate)]
     pub rate: Option<f64>,
+}
+
+/// A name the broker takes as an AMQP short string (exchange, queue, binding key): at most 255
+/// bytes. A longer one is a usage error here, naming the argument and the length, rather than
+/// a panic in the AMQP client. The value is not repeated: it is long, by definition.
+#[derive(Clone)]
+struct AmqpShortString;
+
+impl TypedValueParser for AmqpShortString {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<String, clap::Error> {
+        let text = StringValueParser::new().parse_ref(cmd, arg, value)?;
+        if text.len() > MAX_SHORT_STRING_LENGTH {
+            return Err(invalid(
+                cmd,
+                arg,
+                format!(
+                    "it is {} bytes; AMQP carries it in a short string, which holds at most \
+                     {MAX_SHORT_STRING_LENGTH}",
+                    text.len()
+                ),
+            ));
+        }
+        Ok(text)
+    }
+}
+
+/// An AMQP URI whose vhost fits in the AMQP short string the broker takes it as. A URI that
+/// does not parse is left for the connection to report, with its password hidden; so is this
+/// error, which does not repeat the URI.
+#[derive(Clone)]
+struct AmqpUrl;
+
+impl TypedValueParser for AmqpUrl {
+    type Value = String;
+
+    fn parse_ref(
+        &self,
+        cmd: &clap::Command,
+        arg: Option<&clap::Arg>,
+        value: &OsStr,
+    ) -> Result<String, clap::Error> {
+        let text = StringValueParser::new().parse_ref(cmd, arg, value)?;
+        if let Ok(uri) = text.parse::<AMQPUri>() {
+            if uri.vhost.len() > MAX_SHORT_STRING_LENGTH {
+                return Err(invalid(
+                    cmd,
+                    arg,
+                    format!(
+                        "its vhost is {} bytes; AMQP carries it in a short string, which \
+                         holds at most {MAX_SHORT_STRING_LENGTH}",
+                        uri.vhost.len()
+                    ),
+                ));
+            }
+        }
+        Ok(text)
+    }
+}
+
+fn invalid(cmd: &clap::Command, arg: Option<&clap::Arg>, why: String) -> clap::Error {
+    let name = arg.map_or_else(|| "an argument".to_string(), |arg| format!("'{arg}'"));
+    clap::Error::raw(
+        clap::error::ErrorKind::ValueValidation,
+        format!("invalid value for {name}: {why}\n"),
+    )
+    .with_cmd(cmd)
 }
 
 fn parse_json_pointer(s: &str) -> Result<String, String> {

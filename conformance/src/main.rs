@@ -6,7 +6,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 use conformance::app::{self, EXIT_TROUBLE};
-use conformance::cli::Cli;
+use conformance::cli::{Cli, Command};
 use conformance::output::QuietOnBrokenPipe;
 
 /// `check` builds and frees a JSON tree per record on several threads; mimalloc does that far
@@ -16,11 +16,13 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let mut stdout = QuietOnBrokenPipe::new(io::BufWriter::new(io::stdout().lock()));
-    let outcome = app::run(cli.command, &mut stdout).and_then(|code| {
-        stdout.flush()?;
-        Ok(code)
-    });
+    let mut stdout = io::BufWriter::new(io::stdout().lock());
+    let outcome = if app::acknowledges_what_it_writes(&cli.command) {
+        // A reader gone away is a write error like any other: it must stop the acks.
+        run(cli.command, &mut stdout)
+    } else {
+        run(cli.command, &mut QuietOnBrokenPipe::new(&mut stdout))
+    };
     match outcome {
         Ok(code) => ExitCode::from(code),
         Err(e) => {
@@ -28,4 +30,10 @@ fn main() -> ExitCode {
             ExitCode::from(EXIT_TROUBLE)
         }
     }
+}
+
+fn run(command: Command, stdout: &mut impl Write) -> anyhow::Result<u8> {
+    let code = app::run(command, stdout)?;
+    stdout.flush()?;
+    Ok(code)
 }

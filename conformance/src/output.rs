@@ -1,5 +1,7 @@
 //! Standard output that goes quiet when its reader goes away (`contracts check | head`): the
 //! first broken pipe stops further writes, and the run still ends with its verdict's exit code.
+//! Not for `record` and `tap` (`app::acknowledges_what_it_writes`): what they write unread
+//! they must not acknowledge.
 
 use std::io::{self, Write};
 

@@ -10,7 +10,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead as _, BufReader, Read};
 use std::net::{SocketAddr, TcpStream};
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, ExitStatus, Stdio};
+use std::process::{Child, ChildStdout, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread;
@@ -127,6 +127,18 @@ fn wait_until(limit: Duration, what: &str, mut done: impl FnMut() -> bool) {
     }
 }
 
+/// Gathers what a pipe carries, line by line, as it comes.
+fn collect(pipe: Box<dyn Read + Send>, into: &Arc<Mutex<String>>) -> thread::JoinHandle<()> {
+    let into = Arc::clone(into);
+    thread::spawn(move || {
+        for line in BufReader::new(pipe).lines().map_while(Result::ok) {
+            let mut text = into.lock().unwrap();
+            text.push_str(&line);
+            text.push('\n');
+        }
+    })
+}
+
 /// A child process whose stdout and stderr are collected as they come.
 struct Process {
     child: Child,
@@ -137,6 +149,14 @@ struct Process {
 
 impl Process {
     fn spawn(command: &mut Command) -> Process {
+        let (mut process, stdout) = Process::spawn_keeping_stdout(command);
+        let reader = collect(Box::new(stdout), &process.stdout);
+        process.readers.push(reader);
+        process
+    }
+
+    /// Like `spawn`, but standard output is the caller's to read, or to close.
+    fn spawn_keeping_stdout(command: &mut Command) -> (Process, ChildStdout) {
         let mut child = command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -145,26 +165,15 @@ impl Process {
             .expect("the process starts");
         let stdout = Arc::new(Mutex::new(String::new()));
         let stderr = Arc::new(Mutex::new(String::new()));
-        let collect = |pipe: Box<dyn Read + Send>, into: &Arc<Mutex<String>>| {
-            let into = Arc::clone(into);
-            thread::spawn(move || {
-                for line in BufReader::new(pipe).lines().map_while(Result::ok) {
-                    let mut text = into.lock().unwrap();
-                    text.push_str(&line);
-                    text.push('\n');
-                }
-            })
-        };
-        let readers = vec![
-            collect(Box::new(child.stdout.take().unwrap()), &stdout),
-            collect(Box::new(child.stderr.take().unwrap()), &stderr),
-        ];
-        Process {
+        let readers = vec![collect(Box::new(child.stderr.take().unwrap()), &stderr)];
+        let pipe = child.stdout.take().unwrap();
+        let process = Process {
             child,
             stdout,
             stderr,
             readers,
-        }
+        };
+        (process, pipe)
     }
 
     /// `contracts` with `args`.
@@ -250,10 +259,22 @@ struct Recorded {
 }
 
 fn read_recording(path: &Path) -> Vec<Recorded> {
+    read_recording_but(path, None)
+}
+
+/// The complete lines of a recording (not a last one still being written), but for the line
+/// `unfinished` (numbered from 1), which a killed recorder left unfinished and the next one
+/// kept.
+fn read_recording_but(path: &Path, unfinished: Option<usize>) -> Vec<Recorded> {
     let text = std::fs::read(path).unwrap_or_default();
-    text.split(|b| *b == b'\n')
-        .filter(|line| !line.is_empty())
+    let complete = &text[..text
+        .iter()
+        .rposition(|b| *b == b'\n')
+        .map_or(0, |end| end + 1)];
+    complete
+        .split(|b| *b == b'\n')
         .enumerate()
+        .filter(|(i, line)| !line.is_empty() && Some(i + 1) != unfinished)
         .map(|(i, bytes)| {
             let line: Value = serde_json::from_slice(bytes)
                 .unwrap_or_else(|e| panic!("{}:{}: {e}", path.display(), i + 1));
@@ -644,9 +665,9 @@ fn publish_small(exchange: &str, count: usize, rate: u32) -> Process {
     ]))
 }
 
-/// The `seq` header of each line: which numbered message it is.
-fn sequence_numbers(path: &Path) -> Vec<u64> {
-    read_recording(path)
+/// The `seq` header of each line (but the `unfinished` one): which numbered message it is.
+fn sequence_numbers(path: &Path, unfinished: Option<usize>) -> Vec<u64> {
+    read_recording_but(path, unfinished)
         .iter()
         .map(|r| {
             let seq = &r.line["properties"]["headers"]["seq"];
@@ -657,8 +678,8 @@ fn sequence_numbers(path: &Path) -> Vec<u64> {
 }
 
 /// How many different messages of a numbered stream a recording holds so far.
-fn distinct_sequence_numbers(path: &Path) -> usize {
-    sequence_numbers(path)
+fn distinct_sequence_numbers(path: &Path, unfinished: Option<usize>) -> usize {
+    sequence_numbers(path, unfinished)
         .into_iter()
         .collect::<BTreeSet<u64>>()
         .len()
@@ -709,18 +730,31 @@ fn a_recorder_killed_mid_stream_loses_nothing_from_a_durable_queue() {
     let (status, _, _) = recorder.wait(Duration::from_secs(5));
     assert_eq!(status.code(), None, "killed by a signal");
     let at_kill = line_count(&out);
+    let written_at_kill = std::fs::read(&out).unwrap();
+    // The kill may have cut the last line short; the next recorder keeps it, as line N + 1.
+    let unfinished = (!written_at_kill.ends_with(b"\n")).then_some(at_kill + 1);
 
     let restarted = start_recording(&exchange, &out, &["--queue", &queue, "--prefetch", "200"]);
     restarted.wait_bound();
     let (status, published, stderr) = publishing.wait(Duration::from_secs(60));
     assert!(status.success(), "{stderr}");
     wait_until(Duration::from_secs(30), "every message recorded", || {
-        distinct_sequence_numbers(&out) == NUMBERED
+        distinct_sequence_numbers(&out, unfinished) == NUMBERED
     });
     let (status, _, stderr) = restarted.terminate();
     assert!(status.success(), "{stderr}");
     assert!(stderr.contains("stopped by SIGTERM"), "{stderr}");
-    let duplicates = assert_none_lost(&sequence_numbers(&out), NUMBERED);
+    assert_eq!(
+        stderr.contains("unfinished"),
+        unfinished.is_some(),
+        "{stderr}"
+    );
+    let after = std::fs::read(&out).unwrap();
+    assert!(
+        after.starts_with(&written_at_kill),
+        "what the killed recorder wrote is kept"
+    );
+    let duplicates = assert_none_lost(&sequence_numbers(&out, unfinished), NUMBERED);
     assert_eq!(
         queue_depth(&queue),
         0,
@@ -758,11 +792,11 @@ fn a_connection_closed_by_the_broker_is_reopened_and_nothing_is_lost() {
     let (status, published, stderr) = publishing.wait(Duration::from_secs(60));
     assert!(status.success(), "{stderr}");
     wait_until(Duration::from_secs(30), "every message recorded", || {
-        distinct_sequence_numbers(&out) == NUMBERED
+        distinct_sequence_numbers(&out, None) == NUMBERED
     });
     let (status, _, stderr) = recorder.terminate();
     assert!(status.success(), "{stderr}");
-    let duplicates = assert_none_lost(&sequence_numbers(&out), NUMBERED);
+    let duplicates = assert_none_lost(&sequence_numbers(&out, None), NUMBERED);
     assert_eq!(queue_depth(&queue), 0);
     eprintln!(
         "connection closed after {at_close} lines of {NUMBERED}: lost 0, duplicates \
@@ -813,7 +847,7 @@ fn two_taps_on_one_queue_share_the_traffic_between_them() {
     let mut shares = Vec::new();
     for (tap, out) in taps.into_iter().zip(&outs) {
         let (status, stdout, stderr) = tap.terminate();
-        let seqs: BTreeSet<u64> = sequence_numbers(out).into_iter().collect();
+        let seqs: BTreeSet<u64> = sequence_numbers(out, None).into_iter().collect();
         assert_eq!(status.code(), Some(0), "{stdout}\n{stderr}");
         let totals = format!("{0} records: {0} conforming", seqs.len());
         assert!(stdout.contains(&totals), "{totals:?} not in\n{stdout}");
@@ -831,4 +865,542 @@ fn two_taps_on_one_queue_share_the_traffic_between_them() {
         shares[0].len(),
         shares[1].len()
     );
+}
+
+/// A durable queue bound (`#`) to a new exchange, holding `count` numbered messages that no
+/// one has consumed yet.
+fn queue_holding(topology: &mut Topology, count: usize) -> (String, String) {
+    let exchange = topology.exchange();
+    let queue = topology.queue();
+    let (status, _, stderr) = run_bounded(
+        publisher().args([
+            "declare",
+            "--url",
+            URL,
+            "--exchange",
+            &exchange,
+            "--queue",
+            &queue,
+        ]),
+        Duration::from_secs(20),
+    );
+    assert!(status.success(), "{stderr}");
+    let (status, _, stderr) =
+        publish_small(&exchange, count, 100_000).wait(Duration::from_secs(60));
+    assert!(status.success(), "{stderr}");
+    assert_eq!(queue_depth(&queue), count as u64, "published and queued");
+    (exchange, queue)
+}
+
+/// How many messages a recorder that stopped on a write error says it acknowledged (each
+/// once it was written).
+fn acknowledged_before_the_write_error(stderr: &str) -> u64 {
+    let count = stderr
+        .split_once("stopped by a write error after acknowledging ")
+        .and_then(|(_, rest)| rest.split_whitespace().next())
+        .and_then(|number| number.parse().ok());
+    count.unwrap_or_else(|| panic!("no count of acknowledged messages on stderr:\n{stderr}"))
+}
+
+#[test]
+fn a_recording_whose_reader_goes_away_stops_and_leaves_the_unwritten_messages_queued() {
+    let _broker = broker();
+    let mut topology = Topology::new();
+    let (exchange, queue) = queue_holding(&mut topology, NUMBERED);
+    // `contracts record --out - | head -n 1`: the reader takes one line and goes.
+    let (recorder, stdout) = Process::spawn_keeping_stdout(Command::new(CONTRACTS).args([
+        "record",
+        "--url",
+        URL,
+        "--exchange",
+        &exchange,
+        "--queue",
+        &queue,
+        "--out",
+        "-",
+        "--duration",
+        "10s",
+    ]));
+    let mut reader = BufReader::new(stdout);
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    let line: Value = serde_json::from_str(&first)
+        .unwrap_or_else(|e| panic!("{e}: {first:?}\n{}", recorder.stderr()));
+    assert_eq!(line["exchange"], exchange.as_str());
+    drop(reader);
+
+    let (status, _, stderr) = recorder.wait(Duration::from_secs(30));
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("standard output"), "{stderr}");
+    let acknowledged = acknowledged_before_the_write_error(&stderr);
+    assert!(acknowledged < NUMBERED as u64, "it stopped early: {stderr}");
+    assert_eq!(
+        queue_depth(&queue),
+        NUMBERED as u64 - acknowledged,
+        "every message not acknowledged is still queued: {stderr}"
+    );
+}
+
+#[test]
+fn a_recording_file_that_cannot_be_written_stops_the_consumer_and_leaves_the_queue_whole() {
+    let _broker = broker();
+    for command in ["record", "tap"] {
+        let mut topology = Topology::new();
+        let count = 500;
+        let (exchange, queue) = queue_holding(&mut topology, count);
+        // Every write to /dev/full fails with ENOSPC, as on a full disk.
+        let (status, _, stderr) = run_bounded(
+            Command::new(CONTRACTS).args([
+                command,
+                "--url",
+                URL,
+                "--exchange",
+                &exchange,
+                "--queue",
+                &queue,
+                "--out",
+                "/dev/full",
+                "--duration",
+                "10s",
+            ]),
+            Duration::from_secs(30),
+        );
+        assert_eq!(status.code(), Some(2), "{command}: {stderr}");
+        assert!(stderr.contains("/dev/full"), "{command}: {stderr}");
+        assert!(
+            stderr.contains("No space left on device"),
+            "{command}: {stderr}"
+        );
+        assert_eq!(
+            acknowledged_before_the_write_error(&stderr),
+            0,
+            "{command}: {stderr}"
+        );
+        assert_eq!(
+            queue_depth(&queue),
+            count as u64,
+            "{command}: nothing was acknowledged"
+        );
+    }
+}
+
+/// An AMQP short string can hold 255 bytes: this is one that cannot.
+fn too_long(letter: char) -> String {
+    std::iter::repeat_n(letter, 300).collect()
+}
+
+#[test]
+fn names_too_long_for_amqp_are_usage_errors_that_name_the_argument() {
+    let _broker = broker();
+    let dir = tempfile::tempdir().unwrap();
+    let mut topology = Topology::new();
+    // Should a name slip through, nothing is declared on an exchange the other tests use.
+    let exchange = topology.exchange();
+    let out = dir.path().join("out.jsonl");
+    let recording = dir.path().join("one.jsonl");
+    std::fs::write(
+        &recording,
+        serde_json::json!({"exchange": exchange, "routingKey": "k", "body": 1}).to_string() + "\n",
+    )
+    .unwrap();
+    let long = too_long('n');
+    let long_vhost = format!("amqp://guest:guest@127.0.0.1:5672/{long}");
+    let record = ["record", "--out", path(&out)];
+    let tap = ["tap"];
+    let replay = ["replay", path(&recording)];
+    let mut cases: Vec<(Vec<&str>, &str)> = Vec::new();
+    for command in [&record[..], &tap[..]] {
+        for flag in ["--exchange", "--queue", "--binding"] {
+            let mut args = command.to_vec();
+            if flag != "--exchange" {
+                args.extend(["--exchange", exchange.as_str()]);
+            }
+            args.extend([flag, long.as_str()]);
+            cases.push((args, flag));
+        }
+        let mut args = command.to_vec();
+        args.extend(["--exchange", exchange.as_str(), "--url", &long_vhost]);
+        cases.push((args, "--url"));
+    }
+    cases.push((
+        replay
+            .iter()
+            .copied()
+            .chain(["--exchange", &long])
+            .collect(),
+        "--exchange",
+    ));
+    cases.push((
+        replay
+            .iter()
+            .copied()
+            .chain(["--url", &long_vhost])
+            .collect(),
+        "--url",
+    ));
+    for (args, flag) in cases {
+        let (status, _, stderr) =
+            run_bounded(Command::new(CONTRACTS).args(&args), Duration::from_secs(20));
+        let case = format!("{} {flag}", args[0]);
+        assert_eq!(status.code(), Some(2), "{case}: {stderr}");
+        assert!(stderr.contains(flag), "{case}: {stderr}");
+        assert!(stderr.contains("300 bytes"), "{case}: {stderr}");
+        assert!(
+            !stderr.contains("guest:guest"),
+            "{case}: no password: {stderr}"
+        );
+    }
+    assert!(!out.exists(), "nothing was recorded");
+}
+
+/// A recording line to `exchange` with routing key `key` and these properties.
+fn recording_line(exchange: &str, key: &str, properties: Value) -> String {
+    serde_json::json!({
+        "exchange": exchange, "routingKey": key, "properties": properties, "body": {"n": 1}
+    })
+    .to_string()
+}
+
+#[test]
+fn replay_checks_every_short_string_of_the_file_before_publishing_and_check_flags_the_same_lines() {
+    let _broker = broker();
+    let dir = tempfile::tempdir().unwrap();
+    let mut topology = Topology::new();
+    let exchange = topology.exchange();
+    let queue = topology.queue();
+    let (status, _, stderr) = run_bounded(
+        publisher().args([
+            "declare",
+            "--url",
+            URL,
+            "--exchange",
+            &exchange,
+            "--queue",
+            &queue,
+        ]),
+        Duration::from_secs(20),
+    );
+    assert!(status.success(), "{stderr}");
+    let long = too_long('k');
+    let mut lines = vec![recording_line(&exchange, "fine", serde_json::json!({}))];
+    // Each bad line, with what its message must name.
+    let mut bad: Vec<(usize, &str)> = Vec::new();
+    let mut push_bad = |lines: &mut Vec<String>, line: String, names: &'static str| {
+        lines.push(line);
+        bad.push((lines.len(), names));
+    };
+    push_bad(
+        &mut lines,
+        recording_line(&exchange, &long, serde_json::json!({})),
+        "routingKey",
+    );
+    push_bad(
+        &mut lines,
+        recording_line(&long, "fine", serde_json::json!({})),
+        "exchange",
+    );
+    for property in [
+        "contentType",
+        "contentEncoding",
+        "messageId",
+        "appId",
+        "type",
+        "userId",
+        "correlationId",
+        "replyTo",
+        "expiration",
+        "clusterId",
+    ] {
+        push_bad(
+            &mut lines,
+            recording_line(&exchange, "fine", serde_json::json!({ property: long })),
+            property,
+        );
+    }
+    push_bad(
+        &mut lines,
+        recording_line(
+            &exchange,
+            "fine",
+            serde_json::json!({"headers": {&long: 1}}),
+        ),
+        "header",
+    );
+    push_bad(
+        &mut lines,
+        recording_line(
+            &exchange,
+            "fine",
+            serde_json::json!({"headers": {"outer": [{"$amqp": "table", "value": {&long: true}}]}}),
+        ),
+        "header",
+    );
+    lines.push(recording_line(
+        &exchange,
+        "fine",
+        serde_json::json!({"headers": {"ok": 1}}),
+    ));
+    let file = dir.path().join("long-names.jsonl");
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+
+    let (status, _, stderr) = run_bounded(
+        Command::new(CONTRACTS).args(["replay", path(&file), "--url", URL]),
+        Duration::from_secs(30),
+    );
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    for (number, names) in &bad {
+        let at = format!("{}:{number}: ", path(&file));
+        let reported = stderr.lines().find(|line| line.contains(&at));
+        let reported = reported.unwrap_or_else(|| panic!("no {at:?} in\n{stderr}"));
+        assert!(reported.contains(names), "{names}: {reported}");
+        assert!(reported.contains("300 bytes"), "{reported}");
+    }
+    for good in [1, lines.len()] {
+        let at = format!("{}:{good}: ", path(&file));
+        assert!(!stderr.contains(&at), "line {good} is fine:\n{stderr}");
+    }
+    assert!(stderr.contains("nothing was published"), "{stderr}");
+    assert_eq!(queue_depth(&queue), 0, "nothing was published");
+
+    let (code, report) = check_json(&[path(&file)]);
+    assert_eq!(code, 1);
+    let flagged: Vec<usize> = rules_per_record(&report)
+        .iter()
+        .enumerate()
+        .filter(|(_, rules)| rules.contains("CT011"))
+        .map(|(i, _)| i + 1)
+        .collect();
+    let refused: Vec<usize> = bad.iter().map(|(number, _)| *number).collect();
+    assert_eq!(flagged, refused, "check flags the lines replay refuses");
+}
+
+#[test]
+fn record_leaves_a_file_that_is_not_a_recording_as_it_is() {
+    let _broker = broker();
+    let dir = tempfile::tempdir().unwrap();
+    let mut topology = Topology::new();
+    let exchange = topology.exchange();
+    for (name, content) in [
+        ("settings.conf", "retries = 3"),
+        ("notes.txt", "first line\nsecond line\n"),
+        ("events.jsonl", "{\"id\":1}\n{\"id\":2}\n"),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, content).unwrap();
+        let recorder = start_recording(&exchange, &file, &["--duration", "2s"]);
+        let (status, _, stderr) = recorder.wait(Duration::from_secs(20));
+        assert_eq!(status.code(), Some(2), "{name}: {stderr}");
+        assert!(stderr.contains(path(&file)), "{name}: {stderr}");
+        assert!(stderr.contains("not a recording"), "{name}: {stderr}");
+        assert_eq!(
+            std::fs::read_to_string(&file).unwrap(),
+            content,
+            "{name} is untouched"
+        );
+    }
+}
+
+#[test]
+fn record_appends_after_an_unfinished_last_line_and_keeps_it() {
+    let _broker = broker();
+    let dir = tempfile::tempdir().unwrap();
+    let mut topology = Topology::new();
+    let exchange = topology.exchange();
+    let complete = recording_line(&exchange, "earlier", serde_json::json!({})) + "\n";
+    let unfinished = format!("{{\"exchange\":\"{exchange}\",\"routingKey\":\"cut");
+    // A recording whose last line a killed recorder left unfinished, and one with nothing but
+    // such a line.
+    for (name, before) in [
+        ("two-lines.jsonl", format!("{complete}{unfinished}")),
+        ("cut-first-line.jsonl", unfinished.clone()),
+    ] {
+        let file = dir.path().join(name);
+        std::fs::write(&file, &before).unwrap();
+        let count = 3;
+        let recorder = start_recording(&exchange, &file, &["--limit", &count.to_string()]);
+        recorder.wait_bound();
+        let (status, _, stderr) =
+            publish_small(&exchange, count, 1000).wait(Duration::from_secs(30));
+        assert!(status.success(), "{stderr}");
+        let (status, _, stderr) = recorder.wait(Duration::from_secs(20));
+        assert!(status.success(), "{name}: {stderr}");
+        assert!(stderr.contains("unfinished"), "{name}: {stderr}");
+        let after = std::fs::read_to_string(&file).unwrap();
+        let appended = after
+            .strip_prefix(&format!("{before}\n"))
+            .unwrap_or_else(|| panic!("{name}: what was there is kept, then a newline:\n{after}"));
+        assert_eq!(appended.lines().count(), count, "{name}: {appended}");
+        for line in appended.lines() {
+            let line: Value = serde_json::from_str(line).unwrap();
+            assert_eq!(line["exchange"], exchange.as_str());
+        }
+    }
+}
+
+#[test]
+fn replay_to_an_exchange_that_does_not_exist_says_so_and_publishes_nothing() {
+    let _broker = broker();
+    let dir = tempfile::tempdir().unwrap();
+    let mut topology = Topology::new();
+    let exchange = topology.exchange();
+    let queue = topology.queue();
+    let (status, _, stderr) = run_bounded(
+        publisher().args([
+            "declare",
+            "--url",
+            URL,
+            "--exchange",
+            &exchange,
+            "--queue",
+            &queue,
+        ]),
+        Duration::from_secs(20),
+    );
+    assert!(status.success(), "{stderr}");
+    let missing = topology.exchange();
+    // Far more lines than the confirms in flight: the refusal must not drown in the
+    // publications after it.
+    let lines: Vec<String> = (0..NUMBERED)
+        .map(|i| {
+            let to = if i < NUMBERED / 2 {
+                &exchange
+            } else {
+                &missing
+            };
+            recording_line(to, "k", serde_json::json!({}))
+        })
+        .collect();
+    let file = dir.path().join("two-exchanges.jsonl");
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+    let said = format!("exchange {missing} does not exist on the broker");
+
+    let (status, _, stderr) = run_bounded(
+        Command::new(CONTRACTS).args(["replay", path(&file), "--url", URL]),
+        Duration::from_secs(30),
+    );
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&said), "{stderr}");
+    assert_eq!(queue_depth(&queue), 0, "nothing was published");
+
+    let (status, _, stderr) = run_bounded(
+        Command::new(CONTRACTS).args(["replay", path(&file), "--url", URL, "--exchange", &missing]),
+        Duration::from_secs(30),
+    );
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(&said), "{stderr}");
+}
+
+#[test]
+fn replay_refuses_nan_and_infinite_float_headers_before_publishing_and_check_flags_them() {
+    let _broker = broker();
+    let dir = tempfile::tempdir().unwrap();
+    let mut topology = Topology::new();
+    let exchange = topology.exchange();
+    let queue = topology.queue();
+    let (status, _, stderr) = run_bounded(
+        publisher().args([
+            "declare",
+            "--url",
+            URL,
+            "--exchange",
+            &exchange,
+            "--queue",
+            &queue,
+        ]),
+        Duration::from_secs(20),
+    );
+    assert!(status.success(), "{stderr}");
+    let headers = |headers: Value| serde_json::json!({ "headers": headers });
+    let lines = [
+        recording_line(
+            &exchange,
+            "k",
+            headers(serde_json::json!({"f": {"$amqp": "f64", "value": 1.5}})),
+        ),
+        recording_line(
+            &exchange,
+            "k",
+            headers(serde_json::json!({"ratio": {"$amqp": "f64", "value": "NaN"}})),
+        ),
+        recording_line(
+            &exchange,
+            "k",
+            headers(
+                serde_json::json!({"nested": [{"limit": {"$amqp": "f32", "value": "-Infinity"}}]}),
+            ),
+        ),
+        recording_line(
+            &exchange,
+            "k",
+            headers(
+                serde_json::json!({"odd": {"$amqp": "f64", "value": "NaN:0x7ff8000000000001"}}),
+            ),
+        ),
+        recording_line(&exchange, "k", serde_json::json!({})),
+    ];
+    let file = dir.path().join("floats.jsonl");
+    std::fs::write(&file, lines.join("\n") + "\n").unwrap();
+
+    let (status, _, stderr) = run_bounded(
+        Command::new(CONTRACTS).args(["replay", path(&file), "--url", URL]),
+        Duration::from_secs(30),
+    );
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    for (number, header, value) in [
+        (2, "ratio", "NaN"),
+        (3, "limit", "-Infinity"),
+        (4, "odd", "NaN"),
+    ] {
+        let at = format!("{}:{number}: ", path(&file));
+        let reported = stderr.lines().find(|line| line.contains(&at));
+        let reported = reported.unwrap_or_else(|| panic!("no {at:?} in\n{stderr}"));
+        assert!(
+            reported.contains(header) && reported.contains(value),
+            "{reported}"
+        );
+    }
+    for fine in [1, 5] {
+        assert!(
+            !stderr.contains(&format!("{}:{fine}: ", path(&file))),
+            "{stderr}"
+        );
+    }
+    assert_eq!(queue_depth(&queue), 0, "nothing was published");
+
+    let (_, report) = check_json(&[path(&file)]);
+    let flagged: Vec<usize> = rules_per_record(&report)
+        .iter()
+        .enumerate()
+        .filter(|(_, rules)| rules.contains("CT011"))
+        .map(|(i, _)| i + 1)
+        .collect();
+    assert_eq!(flagged, [2, 3, 4], "check flags the lines replay refuses");
+}
+
+#[test]
+fn replay_says_why_the_broker_closed_its_channel() {
+    let _broker = broker();
+    let dir = tempfile::tempdir().unwrap();
+    let mut topology = Topology::new();
+    let exchange = topology.exchange();
+    let (status, _, stderr) = run_bounded(
+        publisher().args(["declare", "--url", URL, "--exchange", &exchange]),
+        Duration::from_secs(20),
+    );
+    assert!(status.success(), "{stderr}");
+    // RabbitMQ closes the channel of a publisher that claims to be another user.
+    let line = recording_line(
+        &exchange,
+        "k",
+        serde_json::json!({"userId": "someone-else"}),
+    );
+    let file = dir.path().join("other-user.jsonl");
+    std::fs::write(&file, format!("{line}\n").repeat(NUMBERED)).unwrap();
+    let (status, _, stderr) = run_bounded(
+        Command::new(CONTRACTS).args(["replay", path(&file), "--url", URL]),
+        Duration::from_secs(30),
+    );
+    assert_eq!(status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("PRECONDITION_FAILED"), "{stderr}");
+    assert!(stderr.contains("someone-else"), "{stderr}");
 }

@@ -7,9 +7,12 @@
 //! table. A table that itself has a `$amqp` key is tagged too (`"table"`), so that no plain
 //! object is ever mistaken for a tagged value.
 
+use std::borrow::Cow;
+
 use base64::Engine as _;
 use lapin::types::{
     AMQPValue, ByteArray, DecimalValue, FieldArray, FieldTable, LongString, ShortString,
+    MAX_SHORT_STRING_LENGTH,
 };
 use serde_json::{json, Map, Number, Value};
 
@@ -110,17 +113,81 @@ pub fn json_to_table(value: &Value) -> Result<FieldTable, String> {
 
 /// The table a JSON object's members stand for.
 pub fn object_to_table(object: &Map<String, Value>) -> Result<FieldTable, String> {
+    read_table(object, None)
+}
+
+/// A field name no table can hold (over 255 bytes): where it is, and how long.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LongName {
+    /// From the top table down, e.g. `["outer"][0]["kkkkkkkk…"]`, long names cut short.
+    pub path: String,
+    pub bytes: usize,
+}
+
+/// Reads a table as [`object_to_table`] does, every value included, but lists the names too
+/// long for a table instead of failing on the first: their members are left out of the table.
+pub fn object_to_table_listing_long_names(
+    object: &Map<String, Value>,
+) -> Result<(FieldTable, Vec<LongName>), String> {
+    let mut long_names = Vec::new();
+    let table = read_table(object, Some(&mut long_names))?;
+    Ok((table, long_names))
+}
+
+pub fn json_to_value(value: &Value) -> Result<AMQPValue, String> {
+    read_value(value, None)
+}
+
+/// `long_names`: where to list the names too long for a table; `None` makes one an error.
+fn read_table(
+    object: &Map<String, Value>,
+    mut long_names: Option<&mut Vec<LongName>>,
+) -> Result<FieldTable, String> {
     let mut table = FieldTable::default();
     for (key, value) in object {
-        let name = ShortString::try_new(key.as_str())
-            .map_err(|e| format!("{key:?}: a field name is at most 255 bytes ({e})"))?;
-        let value = json_to_value(value).map_err(|e| format!("{key:?}: {e}"))?;
-        table.insert(name, value);
+        let found_before = long_names.as_ref().map_or(0, |found| found.len());
+        let value = read_value(value, long_names.as_deref_mut())
+            .map_err(|e| format!("{:?}: {e}", shown(key)))?;
+        let step = || format!("[{:?}]", shown(key));
+        if let Some(found) = long_names.as_deref_mut() {
+            for inner in &mut found[found_before..] {
+                inner.path.insert_str(0, &step());
+            }
+        }
+        match (
+            ShortString::try_new(key.as_str()),
+            long_names.as_deref_mut(),
+        ) {
+            (Ok(name), _) => {
+                table.insert(name, value);
+            }
+            (Err(_), Some(found)) => found.push(LongName {
+                path: step(),
+                bytes: key.len(),
+            }),
+            (Err(e), None) => {
+                return Err(format!(
+                    "{:?}: a field name is at most {MAX_SHORT_STRING_LENGTH} bytes ({e})",
+                    shown(key)
+                ))
+            }
+        }
     }
     Ok(table)
 }
 
-pub fn json_to_value(value: &Value) -> Result<AMQPValue, String> {
+/// A name as messages show it: whole up to 40 characters, else its first 40 and `…`.
+pub fn shown(name: &str) -> Cow<'_, str> {
+    match name.char_indices().nth(40) {
+        Some((cut, _)) => Cow::Owned(format!("{}…", &name[..cut])),
+        None => Cow::Borrowed(name),
+    }
+}
+
+fn read_value(
+    value: &Value,
+    mut long_names: Option<&mut Vec<LongName>>,
+) -> Result<AMQPValue, String> {
     Ok(match value {
         Value::Null => AMQPValue::Void,
         Value::Bool(b) => AMQPValue::Boolean(*b),
@@ -137,18 +204,30 @@ pub fn json_to_value(value: &Value) -> Result<AMQPValue, String> {
         Value::Array(items) => {
             let mut array = FieldArray::default();
             for (i, item) in items.iter().enumerate() {
-                array.push(json_to_value(item).map_err(|e| format!("[{i}]: {e}"))?);
+                let found_before = long_names.as_ref().map_or(0, |found| found.len());
+                let item = read_value(item, long_names.as_deref_mut())
+                    .map_err(|e| format!("[{i}]: {e}"))?;
+                if let Some(found) = long_names.as_deref_mut() {
+                    for inner in &mut found[found_before..] {
+                        inner.path.insert_str(0, &format!("[{i}]"));
+                    }
+                }
+                array.push(item);
             }
             AMQPValue::FieldArray(array)
         }
         Value::Object(object) => match object.get(TAG) {
-            None => AMQPValue::FieldTable(object_to_table(object)?),
-            Some(tag) => tagged_to_value(tag, object)?,
+            None => AMQPValue::FieldTable(read_table(object, long_names)?),
+            Some(tag) => tagged_to_value(tag, object, long_names)?,
         },
     })
 }
 
-fn tagged_to_value(tag: &Value, object: &Map<String, Value>) -> Result<AMQPValue, String> {
+fn tagged_to_value(
+    tag: &Value,
+    object: &Map<String, Value>,
+    long_names: Option<&mut Vec<LongName>>,
+) -> Result<AMQPValue, String> {
     let tag = tag
         .as_str()
         .ok_or_else(|| format!("{TAG} is a type name, not {tag}"))?;
@@ -245,7 +324,7 @@ fn tagged_to_value(tag: &Value, object: &Map<String, Value>) -> Result<AMQPValue
         "table" => {
             members(&["value"])?;
             match get("value")? {
-                Value::Object(object) => AMQPValue::FieldTable(object_to_table(object)?),
+                Value::Object(object) => AMQPValue::FieldTable(read_table(object, long_names)?),
                 other => return Err(format!("{tag}: value is an object, not {other}")),
             }
         }

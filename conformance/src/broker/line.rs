@@ -10,6 +10,7 @@ use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
 use super::fields::{object_to_table, table_to_json};
+use super::unpublishable;
 use crate::input::recording::{Properties, RecordedDelivery};
 
 const BASE64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
@@ -116,16 +117,24 @@ pub fn embeddable(body: &[u8]) -> Option<&RawValue> {
 /// What `replay` publishes for one line.
 #[derive(Debug)]
 pub struct Publication {
-    pub exchange: String,
-    pub routing_key: String,
+    pub exchange: ShortString,
+    pub routing_key: ShortString,
     pub properties: BasicProperties,
     pub body: Vec<u8>,
 }
 
-/// Reads one recording line for publishing, with the body's exact bytes.
+/// Reads one recording line for publishing, with the body's exact bytes. A line holding
+/// anything RabbitMQ refuses to carry is an error naming every such thing.
 pub fn decode(line: &[u8]) -> anyhow::Result<Publication> {
     let recorded: RecordedDelivery<Box<RawValue>> =
         serde_json::from_slice(line).context("not a recording line")?;
+    let properties = recorded.properties.unwrap_or_default();
+    let refused = unpublishable::find(&recorded.exchange, &recorded.routing_key, &properties)
+        .map_err(|e| anyhow!("not a recording line: headers: {e}"))?;
+    if !refused.is_empty() {
+        let causes: Vec<String> = refused.iter().map(ToString::to_string).collect();
+        return Err(anyhow!("{}", causes.join("; ")));
+    }
     let body = match (recorded.body, recorded.body_base64) {
         (Some(raw), None) => raw.get().as_bytes().to_vec(),
         (None, Some(base64)) => BASE64.decode(base64).context("bodyBase64 is not base64")?,
@@ -133,9 +142,9 @@ pub fn decode(line: &[u8]) -> anyhow::Result<Publication> {
         (None, None) => return Err(anyhow!("neither body nor bodyBase64")),
     };
     Ok(Publication {
-        exchange: recorded.exchange,
-        routing_key: recorded.routing_key,
-        properties: basic_properties(recorded.properties.unwrap_or_default())?,
+        exchange: ShortString::try_new(recorded.exchange)?,
+        routing_key: ShortString::try_new(recorded.routing_key)?,
+        properties: basic_properties(properties)?,
         body,
     })
 }
@@ -261,8 +270,8 @@ mod tests {
             let back = decode(&line).unwrap();
             assert_eq!(back.body, body, "{}", String::from_utf8_lossy(&line));
             assert_eq!(back.properties, properties());
-            assert_eq!(back.exchange, "coder.events");
-            assert_eq!(back.routing_key, "dashboard.created");
+            assert_eq!(back.exchange.as_str(), "coder.events");
+            assert_eq!(back.routing_key.as_str(), "dashboard.created");
         }
     }
 

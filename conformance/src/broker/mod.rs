@@ -9,13 +9,15 @@ pub mod line;
 pub mod recorder;
 pub mod replay;
 pub mod tap;
+pub mod unpublishable;
 
 use std::io::Write;
 use std::time::Duration;
 
 use anyhow::Context as _;
+use lapin::protocol::{AMQPErrorKind, AMQPSoftError};
 use lapin::types::LongString;
-use lapin::{Connection, ConnectionProperties};
+use lapin::{Connection, ConnectionProperties, ErrorKind};
 
 use crate::cli::{RecordArgs, ReplayArgs, TapArgs};
 
@@ -56,6 +58,12 @@ async fn connect(url: &str, command: &str) -> anyhow::Result<Connection> {
     Connection::connect(url, properties)
         .await
         .with_context(|| format!("cannot connect to {}", redact(url)))
+}
+
+/// Whether the broker answered that what was asked for (an exchange, a queue) does not exist.
+fn is_not_found(e: &lapin::Error) -> bool {
+    matches!(e.kind(), ErrorKind::ProtocolError(amqp)
+        if *amqp.kind() == AMQPErrorKind::Soft(AMQPSoftError::NOTFOUND))
 }
 
 /// The URL without its password, for messages.

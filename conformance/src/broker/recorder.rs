@@ -6,7 +6,7 @@
 //! the loop cleanly (flush, ack, close).
 
 use std::fs::{File, OpenOptions};
-use std::io::{self, BufWriter, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufRead, BufReader, BufWriter, Write};
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -17,14 +17,15 @@ use lapin::options::{
     BasicAckOptions, BasicConsumeOptions, BasicQosOptions, ExchangeDeclareOptions,
     QueueBindOptions, QueueDeclareOptions,
 };
-use lapin::protocol::{AMQPErrorKind, AMQPSoftError};
 use lapin::types::FieldTable;
-use lapin::{Channel, Connection, Consumer, ErrorKind, ExchangeKind};
+use lapin::{Channel, Connection, Consumer, ExchangeKind};
+use serde::de::IgnoredAny;
 use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::time::{sleep, sleep_until, Instant};
 
-use super::{connect, line};
+use super::{connect, is_not_found, line};
 use crate::cli::ConsumeArgs;
+use crate::input::recording::RecordedDelivery;
 
 /// Deliveries written, flushed and acknowledged together: one write and one ack per batch
 /// rather than per message, and never more than were already waiting.
@@ -68,19 +69,19 @@ impl Settings {
 pub trait Observer {
     /// `line` is the recording line (no newline); `number` its line number in the recording
     /// (or, with no recording, the delivery's position in this run, from 1).
-    fn delivered(&mut self, line: &[u8], number: u64) -> io::Result<()>;
+    fn delivered(&mut self, line: &[u8], number: u64) -> anyhow::Result<()>;
     /// Called after each batch, before it is acknowledged.
-    fn batch_done(&mut self) -> io::Result<()>;
+    fn batch_done(&mut self) -> anyhow::Result<()>;
 }
 
 /// `record`: nothing to do beyond writing.
 struct Nobody;
 
 impl Observer for Nobody {
-    fn delivered(&mut self, _: &[u8], _: u64) -> io::Result<()> {
+    fn delivered(&mut self, _: &[u8], _: u64) -> anyhow::Result<()> {
         Ok(())
     }
-    fn batch_done(&mut self) -> io::Result<()> {
+    fn batch_done(&mut self) -> anyhow::Result<()> {
         Ok(())
     }
 }
@@ -99,6 +100,8 @@ pub enum Stop {
 }
 
 /// Consumes until stopped, then says what it did on stderr. `stdout` is the `-` recording.
+/// An `Err` is a failure to write (the recording, or what the observer writes): the run stops
+/// at once, having acknowledged only what was written before it, and says how much that was.
 pub async fn run(
     settings: &Settings,
     stdout: &mut dyn Write,
@@ -154,7 +157,27 @@ pub async fn run(
             &mut signals,
             deadline,
         )
-        .await?;
+        .await;
+        let ended = match ended {
+            Ok(ended) => ended,
+            Err(write_error) => {
+                session.close().await;
+                eprintln!(
+                    "{name}: stopped by a write error after acknowledging {} message{}, each \
+                     once it was written; {}",
+                    tally.acknowledged,
+                    if tally.acknowledged == 1 { "" } else { "s" },
+                    match &settings.queue {
+                        Some(queue) =>
+                            format!("every message not acknowledged stays on queue {queue}"),
+                        None => "the messages not acknowledged were on this process's own queue, \
+                                 which goes with it (--queue NAME keeps them)"
+                            .into(),
+                    }
+                );
+                return Err(write_error);
+            }
+        };
         match ended {
             Ended::Stopped(stop) => {
                 session.close().await;
@@ -172,7 +195,7 @@ pub async fn run(
             }
         }
     };
-    output.commit()?;
+    output.commit().with_context(|| output.cannot_write())?;
     eprintln!(
         "{name}: {}; stopped by {}",
         tally.describe(),
@@ -193,7 +216,9 @@ impl Stop {
 
 #[derive(Default)]
 struct Tally {
+    /// Lines written, acknowledged or not yet.
     messages: u64,
+    acknowledged: u64,
     redelivered: u64,
     reconnects: u64,
     first: Option<Instant>,
@@ -230,7 +255,8 @@ enum Ended {
     Lost(String),
 }
 
-/// Takes deliveries until stopped or the connection is lost. An `Err` is a failure to write.
+/// Takes deliveries until stopped or the connection is lost. An `Err` is a failure to write:
+/// nothing of the batch in hand is acknowledged.
 async fn consume(
     session: &mut Session,
     settings: &Settings,
@@ -286,12 +312,14 @@ async fn consume(
                 &delivery.properties,
                 &delivery.data,
             );
-            let number = output.write_line(&line)?;
+            let number = output
+                .write_line(&line)
+                .with_context(|| output.cannot_write())?;
             observer.delivered(&line, number)?;
             tally.messages += 1;
             tally.redelivered += u64::from(delivery.redelivered);
         }
-        output.commit()?;
+        output.commit().with_context(|| output.cannot_write())?;
         observer.batch_done()?;
         tally.last = Some(Instant::now());
         let last_tag = batch.last().expect("a batch has a delivery").delivery_tag;
@@ -300,6 +328,7 @@ async fn consume(
             // The batch is written; the broker delivers it again, which duplicates it.
             return Ok(Ended::Lost(e.to_string()));
         }
+        tally.acknowledged += batch.len() as u64;
         if let Some(why) = lost {
             return Ok(Ended::Lost(why));
         }
@@ -471,14 +500,11 @@ async fn ensure_exchange(connection: &Connection, settings: &Settings) -> anyhow
     }
 }
 
-fn is_not_found(e: &lapin::Error) -> bool {
-    matches!(e.kind(), ErrorKind::ProtocolError(amqp)
-        if *amqp.kind() == AMQPErrorKind::Soft(AMQPSoftError::NOTFOUND))
-}
-
 /// Where lines go: a file appended to, standard output, or nowhere (`tap` without `--out`).
 struct Output<'a> {
     sink: Sink<'a>,
+    /// The file's path, or `standard output`, for messages.
+    name: String,
     fsync: bool,
     /// The number the next line gets.
     next_line: u64,
@@ -497,17 +523,20 @@ impl<'a> Output<'a> {
         fsync: bool,
         command: &str,
     ) -> anyhow::Result<Output<'a>> {
-        let (sink, lines) = match path {
-            None => (Sink::Nowhere, 0),
-            Some(path) if path == Path::new("-") => (Sink::Stdout(stdout), 0),
+        let (sink, lines, name) = match path {
+            None => (Sink::Nowhere, 0, String::new()),
+            Some(path) if path == Path::new("-") => {
+                (Sink::Stdout(stdout), 0, "standard output".into())
+            }
             Some(path) => {
-                let (file, lines) = open_for_append(path, command)
-                    .with_context(|| format!("opening {}", path.display()))?;
-                (Sink::File(BufWriter::with_capacity(1 << 16, file)), lines)
+                let (file, lines) = open_for_append(path, command)?;
+                let sink = Sink::File(BufWriter::with_capacity(1 << 16, file));
+                (sink, lines, path.display().to_string())
             }
         };
         Ok(Output {
             sink,
+            name,
             fsync,
             next_line: lines + 1,
         })
@@ -529,6 +558,10 @@ impl<'a> Output<'a> {
         Ok(self.next_line - 1)
     }
 
+    fn cannot_write(&self) -> String {
+        format!("cannot write the recording to {}", self.name)
+    }
+
     /// Flushes what was written to the operating system (and to the disk with `--fsync`).
     fn commit(&mut self) -> io::Result<()> {
         match &mut self.sink {
@@ -545,63 +578,147 @@ impl<'a> Output<'a> {
     }
 }
 
-/// Opens a recording to append to, returning it with the number of lines it holds. A last
-/// line without its newline was being written when a recorder was killed; it was never
-/// acknowledged, so its message will be delivered again, and it is cut off.
-fn open_for_append(path: &Path, command: &str) -> io::Result<(File, u64)> {
+/// Opens a recording to append to, returning it with the number of lines it holds. Nothing
+/// in it is ever changed: a file that is not empty must be a recording (its first line a
+/// recording line), or it is refused. A last line without its newline was being written when
+/// a recorder was killed; it was never acknowledged, so its message will be delivered again.
+/// It is kept, ended with a newline (`check` reports it unreadable), and recording goes on
+/// after it.
+fn open_for_append(path: &Path, command: &str) -> anyhow::Result<(File, u64)> {
+    let opening = || format!("opening {}", path.display());
+    let regular = std::fs::metadata(path).map_or(true, |m| m.is_file());
+    if !regular {
+        // A pipe or a device (/dev/stdout, a FIFO) has no lines to count and may never end
+        // when read (/dev/full reads as zeros).
+        let file = OpenOptions::new()
+            .append(true)
+            .open(path)
+            .with_context(opening)?;
+        return Ok((file, 0));
+    }
     let mut file = OpenOptions::new()
         .read(true)
         .append(true)
         .create(true)
-        .open(path)?;
-    let mut lines = 0u64;
-    let mut end_of_last_line = 0u64;
-    let mut position = 0u64;
-    let mut buffer = vec![0u8; 1 << 16];
-    loop {
-        let read = file.read(&mut buffer)?;
-        if read == 0 {
-            break;
-        }
-        for (i, byte) in buffer[..read].iter().enumerate() {
-            if *byte == b'\n' {
-                lines += 1;
-                end_of_last_line = position + i as u64 + 1;
-            }
-        }
-        position += read as u64;
-    }
-    if position > end_of_last_line {
-        file.set_len(end_of_last_line)?;
-        eprintln!(
-            "{command}: cut off an unfinished last line of {} ({} bytes) left by an \
-             interrupted recorder; its message was not acknowledged and comes again",
-            path.display(),
-            position - end_of_last_line
+        .open(path)
+        .with_context(opening)?;
+    let reading = || format!("reading {}", path.display());
+    let mut reader = BufReader::with_capacity(1 << 16, &file);
+    let mut first_line = Vec::new();
+    reader
+        .read_until(b'\n', &mut first_line)
+        .with_context(reading)?;
+    if let Err(why) = recording_line_start(&first_line) {
+        anyhow::bail!(
+            "{} is not a recording: {why}; record appends only to a recording, and leaves this \
+             file as it is (give --out a new file)",
+            path.display()
         );
     }
-    file.seek(SeekFrom::End(0))?;
+    let mut lines = u64::from(first_line.ends_with(b"\n"));
+    let mut unfinished = if lines == 0 { first_line.len() } else { 0 };
+    loop {
+        let buffer = reader.fill_buf().with_context(reading)?;
+        if buffer.is_empty() {
+            break;
+        }
+        lines += memchr::memchr_iter(b'\n', buffer).count() as u64;
+        unfinished = match memchr::memrchr(b'\n', buffer) {
+            Some(last) => buffer.len() - last - 1,
+            None => unfinished + buffer.len(),
+        };
+        let read = buffer.len();
+        reader.consume(read);
+    }
+    if unfinished > 0 {
+        file.write_all(b"\n")
+            .with_context(|| format!("writing {}", path.display()))?;
+        lines += 1;
+        eprintln!(
+            "{command}: the last line of {} is unfinished ({unfinished} bytes, left by an \
+             interrupted recorder: its message was not acknowledged, and comes again); it is \
+             kept as it is, and recording goes on after it, on line {}",
+            path.display(),
+            lines + 1
+        );
+    }
     Ok((file, lines))
 }
+
+/// Whether a file's first line (with its newline, if it has one) is a recording's: empty (a
+/// new file), a recording line, or an unfinished line that begins as `record` begins every
+/// line (a recorder killed while writing its first).
+fn recording_line_start(first_line: &[u8]) -> Result<(), String> {
+    if first_line.is_empty() {
+        return Ok(());
+    }
+    match first_line.strip_suffix(b"\n") {
+        Some(line) => serde_json::from_slice::<RecordedDelivery<IgnoredAny>>(line)
+            .map(|_| ())
+            .map_err(|e| format!("its first line is not a recording line ({e})")),
+        None if first_line.starts_with(RECORDING_LINE_START) => Ok(()),
+        None => Err(format!(
+            "its only line is unfinished and does not begin as a recording line does ({})",
+            String::from_utf8_lossy(RECORDING_LINE_START)
+        )),
+    }
+}
+
+/// How `line::encode` begins every line.
+const RECORDING_LINE_START: &[u8] = b"{\"exchange\":";
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    fn recording_line(routing_key: &str) -> String {
+        let line = line::encode("x", routing_key, false, &Default::default(), b"1");
+        String::from_utf8(line).unwrap()
+    }
+
     #[test]
-    fn appending_cuts_off_an_unfinished_line_and_counts_the_rest() {
+    fn appending_keeps_an_unfinished_line_and_goes_on_after_it() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("r.jsonl");
-        std::fs::write(&path, "{\"a\":1}\n{\"b\":2}\n{\"c\":").unwrap();
+        let (a, b, d) = (
+            recording_line("a"),
+            recording_line("b"),
+            recording_line("d"),
+        );
+        let unfinished = r#"{"exchange":"x","rout"#;
+        std::fs::write(&path, format!("{a}\n{b}\n{unfinished}")).unwrap();
         let (mut file, lines) = open_for_append(&path, "test").unwrap();
-        assert_eq!(lines, 2);
-        file.write_all(b"{\"d\":4}\n").unwrap();
+        assert_eq!(lines, 3, "the unfinished line, ended, is the third");
+        file.write_all(format!("{d}\n").as_bytes()).unwrap();
         drop(file);
         assert_eq!(
             std::fs::read_to_string(&path).unwrap(),
-            "{\"a\":1}\n{\"b\":2}\n{\"d\":4}\n"
+            format!("{a}\n{b}\n{unfinished}\n{d}\n")
         );
+        let (_, lines) = open_for_append(&path, "test").unwrap();
+        assert_eq!(lines, 4);
         let (_, lines) = open_for_append(&dir.path().join("new.jsonl"), "test").unwrap();
         assert_eq!(lines, 0);
+    }
+
+    #[test]
+    fn a_file_that_is_not_a_recording_is_refused_and_left_as_it_is() {
+        let dir = tempfile::tempdir().unwrap();
+        for content in ["key = value", "{\"a\":1}\n", "\n", "{\"exchange\":\"x\"}\n"] {
+            let path = dir.path().join("f");
+            std::fs::write(&path, content).unwrap();
+            let error = open_for_append(&path, "test").unwrap_err().to_string();
+            assert!(error.contains("is not a recording"), "{content:?}: {error}");
+            assert_eq!(std::fs::read_to_string(&path).unwrap(), content);
+        }
+    }
+
+    #[test]
+    fn an_unfinished_first_line_is_known_by_how_every_line_begins() {
+        assert!(recording_line("k")
+            .as_bytes()
+            .starts_with(RECORDING_LINE_START));
+        assert!(recording_line_start(br#"{"exchange":"x","ro"#).is_ok());
+        assert!(recording_line_start(b"{\"exch").is_err());
     }
 }

@@ -1,19 +1,22 @@
 //! `contracts replay`: publishes a recording back to the broker, each message with its
 //! original routing key, properties, typed headers and exact body bytes, with publisher
 //! confirms, to drive a consumer under test. Every line is read before anything is published
-//! (except from standard input), so a bad line does not leave half a recording published.
+//! (except from standard input), so a bad line does not leave half a recording published: a
+//! malformed one, or one holding what RabbitMQ refuses to carry (`unpublishable`). Each bad
+//! line is reported, not just the first.
 
-use std::collections::VecDeque;
+use std::collections::{BTreeSet, VecDeque};
 use std::io::BufRead;
 use std::time::Duration;
 
 use anyhow::{anyhow, Context as _};
-use lapin::options::{BasicPublishOptions, ConfirmSelectOptions};
-use lapin::{Confirmation, PublisherConfirm};
+use lapin::options::{BasicPublishOptions, ConfirmSelectOptions, ExchangeDeclareOptions};
+use lapin::types::{FieldTable, ShortString};
+use lapin::{Channel, Confirmation, Connection, ExchangeKind, PublisherConfirm};
 use tokio::time::{sleep_until, Instant};
 
-use super::connect;
 use super::line::{self, Publication};
+use super::{connect, is_not_found};
 use crate::app::{EXIT_CONFORM, EXIT_TROUBLE, EXIT_VIOLATIONS};
 use crate::cli::ReplayArgs;
 use crate::input::sources::{self, Source, SourceKind};
@@ -25,11 +28,37 @@ const CONFIRM_WINDOW: usize = 1024;
 pub async fn replay(args: &ReplayArgs) -> anyhow::Result<u8> {
     let sources = sources::expand(std::slice::from_ref(&args.path));
     let from_stdin = sources.iter().any(|s| matches!(s.kind, SourceKind::Stdin));
+    let override_exchange = args
+        .exchange
+        .as_deref()
+        .map(ShortString::try_new)
+        .transpose()?;
+    // The exchanges to publish to, when they are known before publishing: all of them.
+    let mut exchanges: BTreeSet<ShortString> = override_exchange.iter().cloned().collect();
     if !from_stdin {
         let mut lines = 0u64;
+        let mut problems = 0u64;
         for publication in Publications::new(&sources) {
-            publication.context("nothing was published")?;
-            lines += 1;
+            match publication {
+                Ok(publication) => {
+                    lines += 1;
+                    if override_exchange.is_none() {
+                        exchanges.insert(publication.exchange);
+                    }
+                }
+                Err(problem) => {
+                    problems += 1;
+                    eprintln!("replay: {problem:#}");
+                }
+            }
+        }
+        if problems > 0 {
+            eprintln!(
+                "replay: {problems} problem{} in {}; nothing was published",
+                if problems == 1 { "" } else { "s" },
+                args.path.display()
+            );
+            return Ok(EXIT_TROUBLE);
         }
         if lines == 0 {
             eprintln!("replay: {} holds no message", args.path.display());
@@ -37,6 +66,13 @@ pub async fn replay(args: &ReplayArgs) -> anyhow::Result<u8> {
         }
     }
     let connection = connect(&args.url, "replay").await?;
+    let mut existing = ExistingExchanges::default();
+    for exchange in &exchanges {
+        existing
+            .check(&connection, exchange)
+            .await
+            .context("nothing was published")?;
+    }
     let channel = connection.create_channel().await?;
     channel
         .confirm_select(ConfirmSelectOptions::default())
@@ -50,22 +86,32 @@ pub async fn replay(args: &ReplayArgs) -> anyhow::Result<u8> {
         if let Some(rate) = args.rate {
             sleep_until(start + Duration::from_secs_f64(tally.published as f64 / rate)).await;
         }
-        let exchange = args.exchange.as_deref().unwrap_or(&publication.exchange);
+        let exchange = override_exchange.clone().unwrap_or(publication.exchange);
+        existing
+            .check(&connection, &exchange)
+            .await
+            .with_context(|| tally.so_far())?;
         // Mandatory: a message no queue takes comes back, and is counted, not lost quietly.
         let options = BasicPublishOptions {
             mandatory: true,
             ..BasicPublishOptions::default()
         };
-        let confirm = channel
+        let published = channel
             .basic_publish(
-                exchange.into(),
-                publication.routing_key.as_str().into(),
+                exchange,
+                publication.routing_key,
                 options,
                 &publication.body,
                 publication.properties,
             )
-            .await
-            .with_context(|| format!("publishing; {}", tally.so_far()))?;
+            .await;
+        let confirm = match published {
+            Ok(confirm) => confirm,
+            Err(failure) => {
+                let why = why_the_channel_failed(&mut pending, failure).await;
+                return Err(anyhow!("publishing: {why}; {}", tally.so_far()));
+            }
+        };
         tally.published += 1;
         pending.push_back(confirm);
         if pending.len() >= CONFIRM_WINDOW {
@@ -94,6 +140,70 @@ pub async fn replay(args: &ReplayArgs) -> anyhow::Result<u8> {
     } else {
         EXIT_CONFORM
     })
+}
+
+/// Why publishing failed. When the broker closes the channel (a message it refuses, e.g. one
+/// whose userId is not the publishing user), publishing says only "invalid channel state";
+/// the confirms still awaited fail with the broker's own reason.
+async fn why_the_channel_failed(
+    pending: &mut VecDeque<PublisherConfirm>,
+    failure: lapin::Error,
+) -> lapin::Error {
+    while let Some(confirm) = pending.pop_front() {
+        if let Err(reason) = confirm.await {
+            return reason;
+        }
+    }
+    failure
+}
+
+/// The exchanges known to exist, each checked once, before the first message to it: a
+/// message to a missing exchange closes the channel, and every publication after it fails
+/// saying only "invalid channel state".
+#[derive(Default)]
+struct ExistingExchanges {
+    known: BTreeSet<ShortString>,
+    /// For passive declares; a failed one closes it, and the replay stops.
+    channel: Option<Channel>,
+}
+
+impl ExistingExchanges {
+    async fn check(
+        &mut self,
+        connection: &Connection,
+        exchange: &ShortString,
+    ) -> anyhow::Result<()> {
+        // The default exchange always exists, and cannot be declared.
+        if exchange.as_str().is_empty() || self.known.contains(exchange) {
+            return Ok(());
+        }
+        let channel = match &self.channel {
+            Some(channel) => channel,
+            None => self.channel.insert(connection.create_channel().await?),
+        };
+        let passive = ExchangeDeclareOptions {
+            passive: true,
+            ..ExchangeDeclareOptions::default()
+        };
+        match channel
+            .exchange_declare(
+                exchange.clone(),
+                ExchangeKind::Topic,
+                passive,
+                FieldTable::default(),
+            )
+            .await
+        {
+            Ok(()) => {
+                self.known.insert(exchange.clone());
+                Ok(())
+            }
+            Err(e) if is_not_found(&e) => {
+                Err(anyhow!("exchange {exchange} does not exist on the broker"))
+            }
+            Err(e) => Err(e).with_context(|| format!("checking exchange {exchange}")),
+        }
+    }
 }
 
 #[derive(Default)]
@@ -168,6 +278,8 @@ impl Iterator for Publications<'_> {
                 }
                 Err(e) => {
                     let at = format!("{}:{line_number}", source.name);
+                    // A reader that failed may fail again forever: the rest of it is skipped.
+                    self.current = None;
                     return Some(Err(anyhow!("{at}: read error: {e}")));
                 }
             }

@@ -17,6 +17,8 @@ use crate::report::{self, Keep, ReportBuilder};
 /// delivery of the run.
 const NO_FILE: &str = "<tap>";
 
+const CANNOT_WRITE_THE_REPORT: &str = "cannot write the report to standard output";
+
 pub async fn tap(
     settings: &Settings,
     common: &CommonArgs,
@@ -69,7 +71,7 @@ struct Live<'a> {
 }
 
 impl Observer for Live<'_> {
-    fn delivered(&mut self, line: &[u8], number: u64) -> io::Result<()> {
+    fn delivered(&mut self, line: &[u8], number: u64) -> anyhow::Result<()> {
         // As `check` would read the line back from the recording.
         let record = if line.len() > self.max_message_bytes {
             RawRecord::Unreadable(format!(
@@ -84,15 +86,16 @@ impl Observer for Live<'_> {
             .checker
             .check(&Location::line(&self.file, number), record);
         match self.format {
-            ReportFormat::Text => report::text::write_result(&result, self.out)?,
-            ReportFormat::Github => report::github::write_result(&result, self.out)?,
-            ReportFormat::Json | ReportFormat::Junit => {}
+            ReportFormat::Text => report::text::write_result(&result, self.out),
+            ReportFormat::Github => report::github::write_result(&result, self.out),
+            ReportFormat::Json | ReportFormat::Junit => Ok(()),
         }
+        .context(CANNOT_WRITE_THE_REPORT)?;
         self.report.add(result);
         Ok(())
     }
 
-    fn batch_done(&mut self) -> io::Result<()> {
-        self.out.flush()
+    fn batch_done(&mut self) -> anyhow::Result<()> {
+        self.out.flush().context(CANNOT_WRITE_THE_REPORT)
     }
 }

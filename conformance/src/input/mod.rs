@@ -106,6 +106,9 @@ pub struct Delivery {
     pub routing_key: String,
     pub content_type: Option<String>,
     pub message_id: Option<String>,
+    /// What RabbitMQ would refuse to carry in it; looked for in recordings only, the input
+    /// `contracts replay` publishes (a capture of real traffic cannot hold any).
+    pub unpublishable: Vec<crate::broker::unpublishable::Unpublishable>,
 }
 
 #[derive(Debug, Clone)]
@@ -161,6 +164,7 @@ pub fn snake_case_message(
             routing_key,
             content_type: snake_case_property(properties, "content_type"),
             message_id: snake_case_property(properties, "message_id"),
+            unpublishable: Vec::new(),
         }),
         body: Body::from_bytes(body),
     }

@@ -70,6 +70,7 @@ impl InputFormat for Rabtap {
                 routing_key: tapped.routing_key,
                 content_type: set(tapped.content_type),
                 message_id: set(tapped.message_id),
+                unpublishable: Vec::new(),
             }
         };
         Ok(Message {
@@ -101,6 +102,7 @@ fn unwrap_firehose(headers: Option<&Map<String, Value>>) -> Result<Delivery, Str
         routing_key: routing_key.to_string(),
         content_type: snake_case_property(properties, "content_type"),
         message_id: snake_case_property(properties, "message_id"),
+        unpublishable: Vec::new(),
     })
 }
 

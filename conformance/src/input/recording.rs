@@ -96,17 +96,21 @@ impl InputFormat for Recording {
             }
         };
         let properties = recorded.properties.unwrap_or_default();
-        // A line `check` accepts is one `replay` can publish: the headers must be a table.
-        if let Some(headers) = &properties.headers {
-            crate::broker::fields::object_to_table(headers)
-                .map_err(|e| format!("not a recording line: headers: {e}"))?;
-        }
+        // A line `check` accepts is one `replay` can publish: the headers must be a table, and
+        // what RabbitMQ would refuse is reported (CT011), as `replay` refuses it.
+        let unpublishable = crate::broker::unpublishable::find(
+            &recorded.exchange,
+            &recorded.routing_key,
+            &properties,
+        )
+        .map_err(|e| format!("not a recording line: headers: {e}"))?;
         Ok(Message {
             delivery: Some(Delivery {
                 exchange: recorded.exchange,
                 routing_key: recorded.routing_key,
                 content_type: properties.content_type,
                 message_id: properties.message_id,
+                unpublishable,
             }),
             body,
         })

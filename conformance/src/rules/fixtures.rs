@@ -27,6 +27,7 @@ pub fn delivery_of(event: &Value) -> Delivery {
         routing_key: field("type").unwrap_or_default(),
         content_type: Some("application/json".into()),
         message_id: field("id"),
+        unpublishable: Vec::new(),
     }
 }
 

@@ -13,6 +13,7 @@ mod ct007_content_type;
 mod ct008_message_id_mismatch;
 mod ct009_duplicate_id_different_content;
 mod ct010_deprecated_version;
+mod ct011_unpublishable;
 #[cfg(test)]
 mod fixtures;
 
@@ -25,7 +26,7 @@ use serde_json::Value;
 use crate::input::{Body, Delivery, Location};
 
 /// Every rule, in ID order.
-pub static RULES: [Rule; 10] = [
+pub static RULES: [Rule; 11] = [
     ct001_schema_violation::RULE,
     ct002_unknown_event_type::RULE,
     ct003_unknown_version::RULE,
@@ -36,6 +37,7 @@ pub static RULES: [Rule; 10] = [
     ct008_message_id_mismatch::RULE,
     ct009_duplicate_id_different_content::RULE,
     ct010_deprecated_version::RULE,
+    ct011_unpublishable::RULE,
 ];
 
 pub struct Rule {
