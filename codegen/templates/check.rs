@@ -164,7 +164,7 @@ impl ContractSet {
     pub fn judge(&self, view: &View<'_>, at: usize) -> Result<usize, ParseError> {
         let index = self.dispatch_view(view, at)?;
         let contract = self.contracts[index];
-        if let Some((pointer, key)) = view.duplicate_key() {
+        if let Some((pointer, key)) = view.duplicate_key(at) {
             return Err(ParseError::Contract {
                 contract,
                 violation: Violation::duplicate_key(pointer, key),
@@ -229,7 +229,7 @@ impl ContractSet {
         read(&mut tape, &bytes).map_err(|e| vec![Violation::from_parse_error(&e)])?;
         let view = tape.view(&bytes);
         let contract = self.contracts[index];
-        let rejected = if let Some((pointer, key)) = view.duplicate_key() {
+        let rejected = if let Some((pointer, key)) = view.duplicate_key(0) {
             Violation::duplicate_key(pointer, key)
         } else {
             match self.programs[index].first_failure(&view, 0) {
@@ -245,6 +245,32 @@ impl ContractSet {
                 violation: rejected,
             },
         ))
+    }
+
+    /// Every violation of the event `value` that [`judge`](Self::judge) rejected with
+    /// `rejected`: the explainer's list (a repeated key, which a `Value` cannot hold, first),
+    /// or the engine's own violation when the list is empty.
+    pub fn violations(&self, value: &Value, rejected: &ParseError) -> Vec<Violation> {
+        match rejected {
+            ParseError::Contract {
+                contract,
+                violation,
+            } => {
+                let index = self.index_of(contract);
+                let mut found = Vec::new();
+                if violation.kind == crate::ViolationKind::DuplicateKey {
+                    found.push(violation.clone());
+                }
+                #[cfg(feature = "validate")]
+                found.extend(self.explainers[index].violations(value));
+                let _ = (index, value);
+                if found.is_empty() {
+                    found.push(violation.clone());
+                }
+                found
+            }
+            other => vec![Violation::from_parse_error(other)],
+        }
     }
 
     /// Every violation of a rejected event: `jsonschema`'s list, or the engine's first when

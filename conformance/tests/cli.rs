@@ -1703,3 +1703,84 @@ fn a_huge_offending_value_is_quoted_short_in_every_format() {
         );
     }
 }
+
+/// A key written twice in an event is CT012 whichever input carries the event (a plain line, a
+/// recording's body, a management payload, a log line at a pointer), and nowhere else: a key
+/// repeated in a recording's own fields makes the line unreadable, not the event violating.
+#[test]
+fn a_repeated_key_is_a_violation_in_every_input_that_carries_an_event() {
+    let (dir, _) = scratch();
+    let event = valid_event_line();
+    let parsed: Value = serde_json::from_str(&event).unwrap();
+    let id = parsed["id"].to_string();
+    let doubled = event.replacen('{', &format!("{{\"id\":{id},"), 1);
+    let delivery = |body: &str| {
+        format!(
+            r#"{{"exchange":"coder.events","routingKey":{},"properties":{{"contentType":"application/json"}},"body":{body}}}"#,
+            parsed["type"]
+        )
+    };
+    let management = format!(
+        r#"[{{"payload_bytes":1,"redelivered":false,"exchange":"coder.events","routing_key":{},"message_count":0,"properties":{{"content_type":"application/json"}},"payload":{},"payload_encoding":"string"}}]"#,
+        parsed["type"],
+        Value::String(doubled.clone())
+    );
+    let files = [
+        ("plain.jsonl", doubled.clone()),
+        ("body.recording.jsonl", delivery(&doubled)),
+        ("management.json", management),
+        (
+            "envelope.recording.jsonl",
+            delivery(&event).replacen('{', r#"{"exchange":"elsewhere","#, 1),
+        ),
+    ];
+    for (name, text) in &files {
+        fs::write(dir.path().join(name), format!("{text}\n")).unwrap();
+    }
+    let (code, report) = json_report(contracts().arg("check").arg(dir.path()));
+    assert_eq!(code, 2, "{report}");
+    for (name, _) in &files[..3] {
+        let file = dir.path().join(name).display().to_string();
+        let results = results_of(&report, &file);
+        assert_eq!(results.len(), 1, "{name}: {report}");
+        assert_eq!(
+            results[0]["violations"][0]["rule"],
+            json!("CT012"),
+            "{name}"
+        );
+        assert_eq!(
+            results[0]["violations"][0]["instancePath"],
+            json!(""),
+            "{name}"
+        );
+    }
+    let envelope = dir
+        .path()
+        .join("envelope.recording.jsonl")
+        .display()
+        .to_string();
+    let results = results_of(&report, &envelope);
+    assert!(
+        results[0]["unreadable"]
+            .as_str()
+            .is_some_and(|why| why.contains("exchange")),
+        "{results:?}"
+    );
+
+    let log = dir.path().join("service.log");
+    fs::write(
+        &log,
+        format!("{{\"level\":\"info\",\"event\":{doubled}}}\n"),
+    )
+    .unwrap();
+    let (code, report) = json_report(
+        contracts()
+            .args(["validate", "--event-pointer", "/event"])
+            .arg(&log),
+    );
+    assert_eq!(code, 1, "{report}");
+    assert_eq!(
+        report["results"][0]["violations"][0]["rule"],
+        json!("CT012")
+    );
+}

@@ -662,7 +662,6 @@ fn framing_cuts_any_bytes_into_records_no_longer_than_the_limit() {
                 match record {
                     RawRecord::Line(bytes) => prop_assert!(bytes.len() <= max_bytes),
                     RawRecord::Unreadable(why) => prop_assert!(why.len() <= LONGEST_REASON),
-                    RawRecord::Value(_) => {}
                 }
                 // In input order: lines never go back, and array elements count up by one.
                 if let Some(line) = location.line {

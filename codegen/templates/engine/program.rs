@@ -87,6 +87,11 @@ pub(super) struct Checks {
     pub max_properties: Option<u64>,
     pub min_properties: Option<u64>,
     pub required: Vec<String>,
+    /// Bit `i`: `required[i]` is also in `properties` (for `i` < 64), so the pass over the
+    /// members finds it without looking it up again.
+    pub required_in_properties: u64,
+    /// Each property (in `properties` order): the bit of its name in `required`, if any.
+    pub property_required_bit: Vec<u64>,
     pub properties: Vec<(String, usize)>,
     pub pattern_properties: Vec<(regex::Regex, String, usize)>,
     pub additional_properties: Option<usize>,
@@ -402,6 +407,16 @@ impl<'s> Compiler<'s> {
                 c.pattern_properties
                     .push((regex_of(pattern, &here)?, pattern.clone(), node));
             }
+        }
+        for (name, _) in &c.properties {
+            let bit = c
+                .required
+                .iter()
+                .position(|r| r == name)
+                .filter(|i| *i < 64)
+                .map_or(0, |i| 1u64 << i);
+            c.required_in_properties |= bit;
+            c.property_required_bit.push(bit);
         }
         c.additional_properties = self.child(map, "additionalProperties", pointer)?;
         if let Some(dependencies) = map.get("dependencies") {

@@ -65,10 +65,13 @@ impl std::error::Error for TapeError {}
 pub struct Tape {
     nodes: Vec<Node>,
     text: Vec<u8>,
-    /// The first object key that repeats an earlier key of its object: the node index of the
-    /// repeated key. Parsers disagree on such documents (first wins, last wins, error), so a
-    /// contract toolkit must not let them through.
-    duplicate_key: Option<u32>,
+    /// Every object key that repeats an earlier key of its object, as node indexes in document
+    /// order. Parsers disagree on such documents (first wins, last wins, error), so a contract
+    /// toolkit must not let them through. Almost always empty.
+    duplicate_keys: Vec<u32>,
+    /// Where the input read last is (address and length): a view must be of those very bytes,
+    /// since its strings point into them.
+    input: (usize, usize),
 }
 
 impl Tape {
@@ -83,7 +86,8 @@ impl Tape {
         }
         self.nodes.clear();
         self.text.clear();
-        self.duplicate_key = None;
+        self.duplicate_keys.clear();
+        self.input = (input.as_ptr() as usize, input.len());
         let mut de = serde_json::Deserializer::from_slice(input);
         let builder = Builder { tape: self, input };
         builder.deserialize(&mut de).map_err(TapeError::Json)?;
@@ -91,12 +95,19 @@ impl Tape {
     }
 
     /// The tape of the last document, read against the input it was read from.
+    ///
+    /// # Panics
+    /// When `input` is not the slice last read: the tape's strings are positions in it.
     pub fn view<'a>(&'a self, input: &'a [u8]) -> View<'a> {
+        assert!(
+            self.input == (input.as_ptr() as usize, input.len()),
+            "a tape is viewed with the bytes it read"
+        );
         View {
             nodes: &self.nodes,
             text: &self.text,
             input,
-            duplicate_key: self.duplicate_key,
+            duplicate_keys: &self.duplicate_keys,
         }
     }
 }
@@ -205,12 +216,12 @@ impl<'de> Visitor<'de> for Builder<'_, '_> {
         let mut len = 0u32;
         // The key nodes of this object, to find a repeated key: a few keys are compared one by
         // one, many are hashed.
-        let mut keys: Vec<u32> = Vec::new();
+        let mut keys = Keys::default();
         let mut seen: Option<std::collections::HashSet<Vec<u8>>> = None;
         while map.next_key_seed(KeySeed(self.reborrow()))?.is_some() {
             let key_at = (self.tape.nodes.len() - 1) as u32;
-            if self.tape.duplicate_key.is_none() && self.repeats(&mut keys, &mut seen, key_at) {
-                self.tape.duplicate_key = Some(key_at);
+            if self.repeats(&mut keys, &mut seen, key_at) {
+                self.tape.duplicate_keys.push(key_at);
             }
             map.next_value_seed(self.reborrow())?;
             len += 1;
@@ -226,21 +237,36 @@ impl Builder<'_, '_> {
     /// compared one by one, many are hashed.
     fn repeats(
         &self,
-        keys: &mut Vec<u32>,
+        keys: &mut Keys,
         seen: &mut Option<std::collections::HashSet<Vec<u8>>>,
         key_at: u32,
     ) -> bool {
-        const FEW: usize = 16;
         let key = self.key_text(key_at);
         if let Some(set) = seen {
             return !set.insert(key.to_vec());
         }
-        if keys.iter().any(|k| self.key_text(*k) == key) {
+        // A cheap fingerprint first: most objects have no two keys alike in it, and then no
+        // key is compared with another at all.
+        let bit = 1u64 << (fingerprint(key) % 64);
+        if keys.fingerprints & bit != 0
+            && keys.nodes[..keys.len]
+                .iter()
+                .any(|k| self.key_text(*k) == key)
+        {
             return true;
         }
-        keys.push(key_at);
-        if keys.len() > FEW {
-            *seen = Some(keys.iter().map(|k| self.key_text(*k).to_vec()).collect());
+        keys.fingerprints |= bit;
+        if keys.len < FEW_KEYS {
+            keys.nodes[keys.len] = key_at;
+            keys.len += 1;
+        } else {
+            let mut set: std::collections::HashSet<Vec<u8>> = keys
+                .nodes
+                .iter()
+                .map(|k| self.key_text(*k).to_vec())
+                .collect();
+            set.insert(key.to_vec());
+            *seen = Some(set);
         }
         false
     }
@@ -265,6 +291,25 @@ impl Builder<'_, '_> {
     }
 }
 
+/// How many keys of an object are compared one by one before they are hashed.
+const FEW_KEYS: usize = 16;
+
+/// The key nodes of the object being read, while they are few: on the stack, no allocation.
+#[derive(Default)]
+struct Keys {
+    nodes: [u32; FEW_KEYS],
+    len: usize,
+    /// The fingerprints of the keys so far, as bits.
+    fingerprints: u64,
+}
+
+/// A key's length and first and last bytes, mixed: equal keys have equal fingerprints.
+fn fingerprint(key: &[u8]) -> u32 {
+    let first = u32::from(key.first().copied().unwrap_or(0));
+    let last = u32::from(key.last().copied().unwrap_or(0));
+    (key.len() as u32).wrapping_mul(31) ^ first.wrapping_mul(7) ^ last.wrapping_mul(13)
+}
+
 /// Reads an object key into the tape as a string node.
 struct KeySeed<'t, 'i>(Builder<'t, 'i>);
 
@@ -282,7 +327,7 @@ pub struct View<'a> {
     nodes: &'a [Node],
     text: &'a [u8],
     input: &'a [u8],
-    duplicate_key: Option<u32>,
+    duplicate_keys: &'a [u32],
 }
 
 impl<'a> View<'a> {
@@ -306,8 +351,8 @@ impl<'a> View<'a> {
         }
     }
 
-    /// The string at `at`, if it is one.
-    pub fn str(&self, at: usize) -> Option<&'a str> {
+    /// The bytes of the string at `at` (its escapes decoded), if it is one.
+    pub fn bytes(&self, at: usize) -> Option<&'a [u8]> {
         match self.nodes[at] {
             Node::Str {
                 start,
@@ -315,12 +360,20 @@ impl<'a> View<'a> {
                 escaped,
             } => {
                 let source = if escaped { self.text } else { self.input };
-                let bytes = &source[start as usize..(start + len) as usize];
-                // serde_json checked the UTF-8 of every string it handed out.
-                Some(std::str::from_utf8(bytes).expect("serde_json reads only UTF-8 strings"))
+                Some(&source[start as usize..(start + len) as usize])
             }
             _ => None,
         }
+    }
+
+    /// The string at `at`, if it is one.
+    pub fn str(&self, at: usize) -> Option<&'a str> {
+        let bytes = self.bytes(at)?;
+        // SAFETY: every string node spans the bytes of a `&str` serde_json handed the builder:
+        // either a slice of the input (the very bytes this view is of, which `Tape::view`
+        // asserts) or a copy in the tape's text. Both are UTF-8 as they were a `str`.
+        // Validating them again was a third of the engine's time.
+        Some(unsafe { std::str::from_utf8_unchecked(bytes) })
     }
 
     /// The members of the object at `at`: (key node, value node) pairs.
@@ -353,7 +406,7 @@ impl<'a> View<'a> {
     pub fn get(&self, at: usize, key: &str) -> Option<usize> {
         let mut found = None;
         for (k, v) in self.members(at) {
-            if self.str(k) == Some(key) {
+            if self.bytes(k) == Some(key.as_bytes()) {
                 found = Some(v);
             }
         }
@@ -383,12 +436,18 @@ impl<'a> View<'a> {
         Some(at)
     }
 
-    /// Where the first repeated object key is, as a JSON pointer to the object holding it, and
-    /// the key.
-    pub fn duplicate_key(&self) -> Option<(String, &'a str)> {
-        let key = self.duplicate_key? as usize;
+    /// Where the first repeated object key inside the value at `at` is, as a JSON pointer
+    /// (from `at`) to the object holding it, and the key. A key repeated elsewhere in the
+    /// document (the envelope of a recording, around its event) is not the value's.
+    pub fn duplicate_key(&self, at: usize) -> Option<(String, &'a str)> {
+        let end = self.skip(at);
+        let key = self
+            .duplicate_keys
+            .iter()
+            .map(|k| *k as usize)
+            .find(|k| (at..end).contains(k))?;
         let mut path = Vec::new();
-        self.path_to(0, key, &mut path);
+        self.path_to(at, key, &mut path);
         // `path_to` ends at the key node itself: its object is the pointer.
         path.pop();
         let pointer: String = path

@@ -82,16 +82,14 @@ impl Observer for Live<'_> {
         } else {
             RawRecord::Line(line.to_vec())
         };
-        let result = self
-            .checker
-            .check(&Location::line(&self.file, number), record);
+        let location = Location::line(&self.file, number);
+        let result = self.checker.check(&location, record, &mut self.report);
         match self.format {
             ReportFormat::Text => report::text::write_result(&result, self.out),
             ReportFormat::Github => report::github::write_result(&result, self.out),
             ReportFormat::Json | ReportFormat::Junit => Ok(()),
         }
         .context(CANNOT_WRITE_THE_REPORT)?;
-        self.report.add(result);
         Ok(())
     }
 

@@ -1,35 +1,26 @@
-//! The contracts a run checks against, each with its fast-path plan: the ones compiled into
-//! `coder-events`, or those of a schemas directory read at run time (`--schemas DIR`).
-
-use std::sync::LazyLock;
+//! The contracts a run checks against: the ones compiled into `coder-events`, or those of a
+//! schemas directory read at run time (`--schemas DIR`), each with its engine program.
 
 use coder_events::{Contract, ContractSet};
 
-use super::plan::Plan;
-
 pub struct Contracts {
     set: &'static ContractSet,
-    plans: Vec<Plan>,
 }
 
 impl Contracts {
     /// The compiled-in contracts.
     pub fn compiled() -> &'static Contracts {
-        static COMPILED: LazyLock<Contracts> =
-            LazyLock::new(|| Contracts::new(ContractSet::compiled()));
+        static COMPILED: std::sync::LazyLock<Contracts> = std::sync::LazyLock::new(|| Contracts {
+            set: ContractSet::compiled(),
+        });
         &COMPILED
     }
 
     /// Contracts known at run time; they live as long as the process (a run loads them once).
     pub fn of(set: ContractSet) -> &'static Contracts {
-        Box::leak(Box::new(Contracts::new(Box::leak(Box::new(set)))))
-    }
-
-    fn new(set: &'static ContractSet) -> Contracts {
-        Contracts {
-            set,
-            plans: set.contracts().iter().map(|c| Plan::new(c)).collect(),
-        }
+        Box::leak(Box::new(Contracts {
+            set: Box::leak(Box::new(set)),
+        }))
     }
 
     pub fn set(&self) -> &'static ContractSet {
@@ -58,8 +49,9 @@ impl Contracts {
         self.set.position(event_type, version)
     }
 
-    /// Every contract's plan, in catalog order.
-    pub fn plans(&self) -> &[Plan] {
-        &self.plans
+    /// The optional fields coverage counts for the contract at `index` (JSON pointers; `*`
+    /// stands for any element of an array), from its engine program.
+    pub fn optional_fields(&self, index: usize) -> &'static [String] {
+        self.set.program(index).optional_fields()
     }
 }

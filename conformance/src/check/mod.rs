@@ -3,32 +3,29 @@
 //! duplicate ids, judged by the rules, and added to the report. [`LiveChecker`] judges records
 //! one at a time as they arrive (`contracts tap`), the same way.
 
-mod content_hash;
 pub mod contracts;
 mod duplicates;
-pub mod plan;
 mod progress;
-pub mod scan;
 mod uuid_table;
 
+use std::cell::RefCell;
 use std::collections::VecDeque;
 use std::mem;
 use std::sync::mpsc;
 
 use anyhow::Context as _;
-use coder_events::Violation;
+use coder_events::engine::{Tape, TapeError, View};
+use coder_events::{ParseError, Violation};
 use rayon::prelude::*;
 use serde_json::Value;
 
 use crate::input::framing::{describe_json_error, read_records};
 use crate::input::sources::{self, Source, SourceKind};
-use crate::input::{Body, Decoder, Location, Message, Origin, RawRecord};
+use crate::input::{Body, Decoder, Delivery, EventSource, Location, Origin, RawRecord};
 use crate::report::{Keep, RecordResult, Report, ReportBuilder, ReportedViolation};
-use crate::rules::{Facts, Finding, Rule, RuleSettings, Severity};
-use content_hash::content_hash;
-use duplicates::DuplicateTracker;
+use crate::rules::{BodyFacts, EventFacts, Facts, Finding, Rule, RuleSettings, Severity};
+use duplicates::{lowercase_uuid, DuplicateTracker};
 use progress::Progress;
-use scan::{Conforming, FastPath};
 
 pub use contracts::Contracts;
 
@@ -123,8 +120,6 @@ struct Judge<'a> {
     settings: &'a CheckSettings,
     duplicates: DuplicateTracker,
     tracks_duplicates: bool,
-    /// `None` when the input format leaves no line to it.
-    fast: Option<FastPath>,
 }
 
 /// Checks records one at a time, as they arrive: what `contracts tap` does with each delivery.
@@ -140,7 +135,14 @@ impl<'a> LiveChecker<'a> {
         }
     }
 
-    pub fn check(&mut self, location: &Location, record: RawRecord) -> RecordResult {
+    /// Judges one record and adds it to `report` (its result, and the fields it covers); the
+    /// result is returned too, for a report that prints failures as they come.
+    pub fn check(
+        &mut self,
+        location: &Location,
+        record: RawRecord,
+        report: &mut ReportBuilder,
+    ) -> RecordResult {
         let judge = &mut self.judge;
         // A live delivery has no file of its own for a body to be read from.
         let analysis = analyze(
@@ -148,27 +150,89 @@ impl<'a> LiveChecker<'a> {
             judge.settings,
             &Origin::NONE,
             judge.tracks_duplicates,
-            judge.fast,
         );
-        judge.conclude(location, &analysis)
+        let verdict = judge.verdict(location, &analysis);
+        if let Some((contract, fields)) = verdict.fields() {
+            report.cover(contract, fields);
+        }
+        let result = verdict.into_result(location);
+        report.add(result.clone());
+        result
     }
 }
 
 /// What a worker found out about one record.
 enum Analysis {
     Unreadable(String),
-    Readable {
-        message: Message,
-        violations: Vec<Violation>,
-        content_hash: Option<u64>,
-        /// The catalog index of the event's contract and the optional fields it has.
-        fields: Option<(usize, u128)>,
-    },
-    /// A plain event the fast path found conforming, with the line it was read from.
-    Conforming {
-        line: Vec<u8>,
-        found: Conforming,
-    },
+    /// The engine found the event conforming to the contract it names; nothing of it is kept
+    /// but what the rules and the report read.
+    Conforming(Conforming),
+    /// Anything else: an event the engine rejected (with every violation the explainer lists),
+    /// or a body that is not JSON.
+    Explained(Explained),
+}
+
+struct Conforming {
+    delivery: Option<Delivery>,
+    /// Index into the run's contracts.
+    contract: usize,
+    /// The event's `id`, when a rule may read it (duplicate ids are tracked, or a delivery
+    /// carries a message id to compare it with).
+    id: Option<Box<str>>,
+    /// The id's key in the duplicate tracker, when it is a lowercase UUID: worked out here, on
+    /// a worker, so that the thread tracking ids only looks it up.
+    id_key: Option<[u64; 2]>,
+    content_hash: Option<u64>,
+    fields: Fields,
+}
+
+struct Explained {
+    delivery: Option<Delivery>,
+    body: Body,
+    violations: Vec<Violation>,
+    content_hash: Option<u64>,
+    /// The catalog index of the contract the event names, and the optional fields it has.
+    fields: Option<(usize, Fields)>,
+}
+
+/// Which optional fields of its contract an event has: bit `i` of word `i / 64` for the
+/// contract program's `optional_fields()[i]`. Two words inline (most contracts have fewer than
+/// 128 optional fields), the rest on the heap.
+#[derive(Debug, Default, Clone)]
+pub struct Fields {
+    inline: [u64; 2],
+    more: Vec<u64>,
+}
+
+impl Fields {
+    fn from_words(words: &[u64]) -> Fields {
+        let mut fields = Fields::default();
+        for (i, word) in words.iter().enumerate() {
+            match fields.inline.get_mut(i) {
+                Some(slot) => *slot = *word,
+                None => fields.more.push(*word),
+            }
+        }
+        fields
+    }
+
+    /// The indexes of the fields present, in order.
+    pub fn indexes(&self) -> impl Iterator<Item = usize> + '_ {
+        self.inline
+            .iter()
+            .chain(&self.more)
+            .enumerate()
+            .flat_map(|(w, word)| {
+                let mut bits = *word;
+                std::iter::from_fn(move || {
+                    (bits != 0).then(|| {
+                        let bit = bits.trailing_zeros() as usize;
+                        bits &= bits - 1;
+                        w * 64 + bit
+                    })
+                })
+            })
+    }
 }
 
 impl<'a> Checker<'a, '_> {
@@ -214,14 +278,13 @@ impl<'a> Checker<'a, '_> {
         let batch = mem::take(&mut self.batch);
         self.batch_bytes = 0;
         let settings = self.judge.settings;
-        let hash = self.judge.tracks_duplicates;
-        let fast = self.judge.fast;
+        let track_ids = self.judge.tracks_duplicates;
         let analyse = move |(location, record): (Location, RawRecord)| {
             let origin = Origin {
                 location: Some(&location),
                 max_message_bytes: settings.max_message_bytes,
             };
-            let analysis = analyze(record, settings, &origin, hash, fast);
+            let analysis = analyze(record, settings, &origin, track_ids);
             (location, analysis)
         };
         match self.workers {
@@ -270,12 +333,8 @@ impl<'a> Checker<'a, '_> {
         let keeps_clean = self.report.keeps_clean_records();
         for (location, analysis) in &analysed {
             let verdict = self.judge.verdict(location, analysis);
-            if let Verdict::Readable {
-                fields: Some((contract, fields)),
-                ..
-            } = &verdict
-            {
-                self.report.cover(*contract, *fields);
+            if let Some((contract, fields)) = verdict.fields() {
+                self.report.cover(contract, fields);
             }
             match verdict {
                 Verdict::Readable {
@@ -291,13 +350,13 @@ impl<'a> Checker<'a, '_> {
             }
         }
         self.progress.advance(analysed.len());
-        // Freeing the JSON trees of records the fast path did not take is a fair share of the
-        // work: a worker does it, while this thread reads on. Lines (and the file names their
-        // locations share) are freed here, where they were allocated: freed on another thread,
-        // their memory and reference counts would move between cores record by record.
+        // Freeing the JSON trees of rejected events is a fair share of the work when there are
+        // many: a worker does it, while this thread reads on. Anything else is freed here,
+        // where it was allocated: freed on another thread, its memory would move between
+        // cores record by record.
         let trees = analysed
             .iter()
-            .any(|(_, a)| matches!(a, Analysis::Readable { .. }));
+            .any(|(_, a)| matches!(a, Analysis::Explained(e) if matches!(e.body, Body::Json(_))));
         match self.workers {
             Some(scope) if trees => scope.spawn(move |_| drop(analysed)),
             _ => drop(analysed),
@@ -311,42 +370,81 @@ impl<'a> Judge<'a> {
             settings,
             duplicates: DuplicateTracker::default(),
             tracks_duplicates: settings.rules.severity("CT009") != Severity::Off,
-            fast: FastPath::new(&settings.decoder, settings.contracts),
         }
     }
 
-    /// Applies the rules to one analysed record, in input order (duplicate ids depend on it).
-    /// Borrows the analysis: the caller frees it, on a worker when there are some.
-    fn conclude(&mut self, location: &Location, analysis: &Analysis) -> RecordResult {
-        self.verdict(location, analysis).into_result(location)
+    /// What the rules find in one analysed record, in input order (duplicate ids depend on
+    /// it), still borrowing the analysis: a clean record a report does not keep is then only
+    /// counted, and nothing of it is copied. The caller frees the analysis, on a worker when
+    /// there are some.
+    fn verdict<'r>(&mut self, location: &Location, analysis: &'r Analysis) -> Verdict<'r> {
+        match analysis {
+            Analysis::Unreadable(why) => Verdict::Unreadable(why),
+            Analysis::Conforming(found) => self.conforming(location, found),
+            Analysis::Explained(explained) => self.explained(location, explained),
+        }
     }
 
-    /// What `conclude` finds, still borrowing the analysis: a clean record a report does not
-    /// keep is then only counted, and nothing of it is copied.
-    fn verdict<'r>(&mut self, location: &Location, analysis: &'r Analysis) -> Verdict<'r> {
-        let (message, violations, content_hash, fields) = match analysis {
-            Analysis::Unreadable(why) => return Verdict::Unreadable(why),
-            Analysis::Readable {
-                message,
-                violations,
-                content_hash,
-                fields,
-            } => (message, violations, *content_hash, *fields),
-            Analysis::Conforming { line, found } => return self.conforming(location, line, found),
-        };
-        let event_str = |name: &str| match &message.body {
-            Body::Json(event) => event.get(name).and_then(Value::as_str),
-            Body::NotJson(_) => None,
-        };
-        let same_id_other_content = match (event_str("id"), content_hash) {
-            (Some(id), Some(hash)) => self.duplicates.observe(id, hash, location),
+    /// The verdict on an event the engine found conforming: the rules still look at it (its
+    /// delivery, its id, its contract's deprecation), with what the worker kept of it.
+    fn conforming<'r>(&mut self, location: &Location, found: &'r Conforming) -> Verdict<'r> {
+        let contract = self.settings.contracts.contract(found.contract);
+        let same_id_other_content = match (&found.id, found.content_hash) {
+            (Some(id), Some(hash)) => {
+                self.duplicates
+                    .observe_keyed(id, found.id_key, hash, location)
+            }
             _ => None,
         };
         let facts = Facts {
-            delivery: message.delivery.as_ref(),
-            body: &message.body,
-            contract: fields.map(|(i, _)| self.settings.contracts.contract(i)),
-            violations,
+            delivery: found.delivery.as_ref(),
+            body: BodyFacts::Event(EventFacts {
+                event_type: Some(contract.event_type),
+                version: Some(contract.version),
+                id: found.id.as_deref(),
+                value: None,
+            }),
+            contract: Some(contract),
+            violations: &[],
+            same_id_other_content: same_id_other_content.as_ref(),
+        };
+        Verdict::Readable {
+            event_type: Some(contract.event_type),
+            version: Some(contract.version),
+            violations: self.findings(&facts),
+            fields: Some((found.contract, &found.fields)),
+        }
+    }
+
+    /// The verdict on an event the engine rejected, or a body that is not JSON.
+    fn explained<'r>(&mut self, location: &Location, explained: &'r Explained) -> Verdict<'r> {
+        let event = match &explained.body {
+            Body::Json(event) => Some(event),
+            Body::NotJson(_) => None,
+        };
+        let event_str = |name: &str| event?.get(name).and_then(Value::as_str);
+        let same_id_other_content = match (event_str("id"), explained.content_hash) {
+            (Some(id), Some(hash)) => self.duplicates.observe(id, hash, location),
+            _ => None,
+        };
+        let contract = explained
+            .fields
+            .as_ref()
+            .map(|(i, _)| self.settings.contracts.contract(*i));
+        let body = match &explained.body {
+            Body::Json(event) => BodyFacts::Event(EventFacts {
+                event_type: event_str("type"),
+                version: event_str("version"),
+                id: event_str("id"),
+                value: Some(event),
+            }),
+            Body::NotJson(why) => BodyFacts::NotJson(why),
+        };
+        let facts = Facts {
+            delivery: explained.delivery.as_ref(),
+            body,
+            contract,
+            violations: &explained.violations,
             same_id_other_content: same_id_other_content.as_ref(),
         };
         let (event_type, version) = self.shown(event_str("type"), event_str("version"));
@@ -354,7 +452,7 @@ impl<'a> Judge<'a> {
             event_type,
             version,
             violations: self.findings(&facts),
-            fields,
+            fields: explained.fields.as_ref().map(|(i, fields)| (*i, fields)),
         }
     }
 
@@ -382,50 +480,6 @@ impl<'a> Judge<'a> {
         )
     }
 
-    /// The verdict on a plain event the fast path found conforming. No rule finds anything
-    /// in such an event (`rules::tests::no_rule_fires_on_a_conforming_plain_event` holds them
-    /// to it) unless its id was seen with other content: only then is it parsed, for the rules.
-    fn conforming<'r>(
-        &mut self,
-        location: &Location,
-        line: &[u8],
-        found: &Conforming,
-    ) -> Verdict<'r> {
-        let contract = self.settings.contracts.contract(found.contract);
-        let id = found
-            .id
-            .clone()
-            .filter(|_| self.tracks_duplicates)
-            .and_then(|range| std::str::from_utf8(&line[range]).ok());
-        let same_id_other_content = id.and_then(|id| {
-            self.duplicates
-                .observe_keyed(id, found.id_key, found.content_hash, location)
-        });
-        // A deprecated version is reported by a rule (CT010), so its events are judged by the
-        // rules like any other.
-        let violations = match (&same_id_other_content, contract.deprecated) {
-            (None, None) => Vec::new(),
-            (first, _) => {
-                let body = Body::Json(
-                    serde_json::from_slice(line).expect("the fast path read the line as JSON"),
-                );
-                self.findings(&Facts {
-                    delivery: None,
-                    body: &body,
-                    contract: Some(contract),
-                    violations: &[],
-                    same_id_other_content: first.as_ref(),
-                })
-            }
-        };
-        Verdict::Readable {
-            event_type: Some(contract.event_type),
-            version: Some(contract.version),
-            violations,
-            fields: Some((found.contract, found.optional_fields)),
-        }
-    }
-
     /// What every active rule finds in one record, as the report shows it.
     fn findings(&self, facts: &Facts) -> Vec<ReportedViolation> {
         let mask = self.settings.mask_values;
@@ -450,11 +504,18 @@ enum Verdict<'r> {
         version: Option<&'r str>,
         violations: Vec<ReportedViolation>,
         /// The catalog index of the event's contract and the optional fields it has.
-        fields: Option<(usize, u128)>,
+        fields: Option<(usize, &'r Fields)>,
     },
 }
 
-impl Verdict<'_> {
+impl<'r> Verdict<'r> {
+    fn fields(&self) -> Option<(usize, &'r Fields)> {
+        match self {
+            Verdict::Readable { fields, .. } => *fields,
+            Verdict::Unreadable(_) => None,
+        }
+    }
+
     fn into_result(self, location: &Location) -> RecordResult {
         match self {
             Verdict::Unreadable(why) => RecordResult {
@@ -482,76 +543,167 @@ impl Verdict<'_> {
     }
 }
 
-/// Parses, decodes and validates one record: the costly part, run on the workers. A line the
-/// fast path finds conforming is done with then; anything else is parsed and validated whole.
+/// What a worker reads records with: the record's tape, a tape for a body held in bytes of its
+/// own (base64, a payload string), and the words of a field set. Reused from record to record,
+/// so that a run allocates for them only while records grow.
+#[derive(Default)]
+struct Scratch {
+    record: Tape,
+    body: Tape,
+    fields: Vec<u64>,
+}
+
+thread_local! {
+    static SCRATCH: RefCell<Scratch> = RefCell::default();
+}
+
+/// Reads, decodes and judges one record with the engine: the costly part, run on the workers.
+/// An event the engine rejects is explained (every violation `jsonschema` lists) here too.
 fn analyze(
     record: RawRecord,
     settings: &CheckSettings,
     origin: &Origin,
-    hash_content: bool,
-    fast: Option<FastPath>,
+    track_ids: bool,
 ) -> Analysis {
-    if let (RawRecord::Line(line), Some(fast)) = (&record, fast) {
-        if let Some(found) = fast.scan(line) {
-            let RawRecord::Line(line) = record else {
-                unreachable!("matched above")
-            };
-            return Analysis::Conforming { line, found };
-        }
-    }
-    let value = match record {
-        RawRecord::Line(bytes) => match parse_line(&bytes) {
-            Ok(value) => value,
-            Err(why) => return Analysis::Unreadable(why),
-        },
-        RawRecord::Value(value) => value,
+    let line = match record {
+        RawRecord::Line(line) => line,
         RawRecord::Unreadable(why) => return Analysis::Unreadable(why),
     };
-    let message = match settings.decoder.decode_from(value, origin) {
-        Ok(message) => message,
-        Err(why) => return Analysis::Unreadable(why),
-    };
-    let (violations, content_hash, fields) = match &message.body {
-        Body::Json(event) => {
-            let contracts = settings.contracts;
-            let contract = contract_named_by(event, contracts);
-            let fields = contract.map(|i| (i, contracts.plans()[i].optional_fields_in(event)));
-            (
-                violations_of(event, contract, contracts),
-                hash_content.then(|| content_hash(event)),
-                fields,
-            )
+    SCRATCH.with_borrow_mut(|scratch| {
+        let Scratch {
+            record,
+            body,
+            fields,
+        } = scratch;
+        if let Err(e) = record.read(&line) {
+            return Analysis::Unreadable(why_not_a_line(&line, &e));
         }
-        Body::NotJson(_) => (Vec::new(), None, None),
-    };
-    Analysis::Readable {
-        message,
-        violations,
-        content_hash,
-        fields,
+        let view = record.view(&line);
+        let decoded = match settings.decoder.decode(&view, 0, origin) {
+            Ok(decoded) => decoded,
+            Err(why) => return Analysis::Unreadable(why),
+        };
+        let judged = Judged {
+            settings,
+            track_ids,
+            delivery: decoded.delivery,
+        };
+        match decoded.event {
+            EventSource::At(at) => judged.event(&view, at, fields),
+            EventSource::Bytes { bytes, name } => match body.read(&bytes) {
+                Ok(()) => judged.event(&body.view(&bytes), 0, fields),
+                Err(e) => judged.not_json(why_not_json(&bytes, &name, &e)),
+            },
+            EventSource::NotJson(why) => judged.not_json(why),
+        }
+    })
+}
+
+/// One record's event, judged on a worker.
+struct Judged<'s> {
+    settings: &'s CheckSettings,
+    track_ids: bool,
+    delivery: Option<Delivery>,
+}
+
+impl Judged<'_> {
+    fn event(self, view: &View<'_>, at: usize, scratch: &mut Vec<u64>) -> Analysis {
+        let set = self.settings.contracts.set();
+        let judged = set.judge(view, at);
+        let contract = match &judged {
+            Ok(index) => Some(*index),
+            Err(ParseError::Contract { contract, .. }) => {
+                set.position(contract.event_type, contract.version)
+            }
+            Err(_) => None,
+        };
+        let fields = contract.map(|index| {
+            set.program(index).fields_present(view, at, scratch);
+            (index, Fields::from_words(scratch))
+        });
+        let content_hash = self
+            .track_ids
+            .then(|| coder_events::engine::hash::content_hash(view, at));
+        match (judged, fields) {
+            (Ok(contract), Some((_, fields))) => {
+                let wants_id = self.track_ids
+                    || self
+                        .delivery
+                        .as_ref()
+                        .is_some_and(|d| d.message_id.is_some());
+                let id = view
+                    .get(at, "id")
+                    .and_then(|i| view.str(i))
+                    .filter(|_| wants_id);
+                Analysis::Conforming(Conforming {
+                    id_key: id.and_then(lowercase_uuid),
+                    id: id.map(Box::from),
+                    delivery: self.delivery,
+                    contract,
+                    content_hash,
+                    fields,
+                })
+            }
+            (judged, fields) => {
+                let value = view.to_value(at);
+                let violations = match judged {
+                    Err(rejected) => violations_of(set, view, at, &value, &rejected),
+                    Ok(_) => unreachable!("a conforming event names its contract"),
+                };
+                Analysis::Explained(Explained {
+                    delivery: self.delivery,
+                    body: Body::Json(value),
+                    violations,
+                    content_hash,
+                    fields,
+                })
+            }
+        }
+    }
+
+    fn not_json(self, why: String) -> Analysis {
+        Analysis::Explained(Explained {
+            delivery: self.delivery,
+            body: Body::NotJson(why),
+            violations: Vec::new(),
+            content_hash: None,
+            fields: None,
+        })
     }
 }
 
-/// The index of the contract an event's `type` and `version` name.
-fn contract_named_by(event: &Value, contracts: &Contracts) -> Option<usize> {
-    let field = |name: &str| event.get(name).and_then(Value::as_str);
-    contracts.index(field("type")?, field("version")?)
+/// Every violation of the event at `at` (`value` on a `Value`) that the engine rejected with
+/// `rejected`: the explainer's list, and a repeated key however the event was rejected (an
+/// unknown type does not make a repeated key any less ambiguous).
+pub(crate) fn violations_of(
+    set: &coder_events::ContractSet,
+    view: &View<'_>,
+    at: usize,
+    value: &Value,
+    rejected: &ParseError,
+) -> Vec<Violation> {
+    let mut violations = set.violations(value, rejected);
+    let has_duplicate = |v: &[Violation]| {
+        v.iter()
+            .any(|v| v.kind == coder_events::ViolationKind::DuplicateKey)
+    };
+    if !has_duplicate(&violations) {
+        if let Some((pointer, key)) = view.duplicate_key(at) {
+            violations.insert(0, coder_events::Violation::duplicate_key(pointer, key));
+        }
+    }
+    violations
 }
 
-/// Every way `event` breaks its contract (`contract`, the one it names), as its validator finds
-/// them. Most events break none, and the validator's `is_valid` says so without building any
-/// error: only an event it rejects (or that names no contract) is validated again to collect
-/// the errors.
-fn violations_of(event: &Value, contract: Option<usize>, contracts: &Contracts) -> Vec<Violation> {
-    let set = contracts.set();
-    let _ = contract;
-    set.validate(event).err().unwrap_or_default()
-}
-
-fn parse_line(bytes: &[u8]) -> Result<Value, String> {
+/// Why a record's line could not be read.
+fn why_not_a_line(bytes: &[u8], error: &TapeError) -> String {
+    let e = match error {
+        TapeError::Json(e) => e,
+        other => return other.to_string(),
+    };
     // Parsed as bytes: serde_json checks the UTF-8 of what it reads, so a whole-line check
     // first would only read every line twice. A line that fails is told apart after.
-    serde_json::from_slice(bytes).map_err(|e| match std::str::from_utf8(bytes) {
+    match std::str::from_utf8(bytes) {
         Err(utf8) => format!(
             "not UTF-8: invalid byte at column {}",
             utf8.valid_up_to() + 1
@@ -561,8 +713,16 @@ fn parse_line(bytes: &[u8]) -> Result<Value, String> {
         Ok(text) if text.starts_with('\u{feff}') => "not JSON: the line starts with a byte \
             order mark (EF BB BF), as the first line of a file joined onto another may"
             .to_string(),
-        Ok(_) => describe_json_error(&e),
-    })
+        Ok(_) => describe_json_error(e),
+    }
+}
+
+/// Why a body (called `name`) is not an event's JSON.
+fn why_not_json(bytes: &[u8], name: &str, error: &TapeError) -> String {
+    match error {
+        TapeError::Json(e) => crate::input::not_json(bytes, name, e),
+        other => format!("{name}: {other}"),
+    }
 }
 
 /// A finding as the report shows it, with values hidden when `mask` is set.

@@ -4,10 +4,11 @@
 //! is UTF-8, else base64. A payload cut by the request's `truncate` is never checked: a cut
 //! body would be reported as broken JSON, which the message is not.
 
+use coder_events::engine::View;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{decode_base64, snake_case_message, InputFormat, Message, Origin};
+use super::{decode_base64, has, read_as, snake_case_decoded, Decoded, InputFormat, Origin};
 
 pub struct Management;
 
@@ -29,17 +30,18 @@ struct Fetched {
 impl InputFormat for Management {
     /// `payload_encoding` is the API's own; a message that lost another field is still read
     /// as the API's, to say which one it lost.
-    fn recognized_only_with(&self) -> Option<&'static [&'static str]> {
-        Some(&["payload_encoding"])
+    fn recognizes(&self, view: &View<'_>, at: usize) -> bool {
+        has(view, at, "payload_encoding")
     }
 
-    fn recognizes(&self, value: &Value) -> bool {
-        value.get("payload_encoding").is_some()
-    }
-
-    fn decode(&self, value: Value, _origin: &Origin) -> Result<Message, String> {
-        let fetched = Fetched::deserialize(value)
-            .map_err(|e| format!("not a management API message: {e}"))?;
+    fn decode<'a>(
+        &self,
+        view: &View<'a>,
+        at: usize,
+        _origin: &Origin,
+    ) -> Result<Decoded<'a>, String> {
+        let fetched: Fetched =
+            read_as(view, at).map_err(|e| format!("not a management API message: {e}"))?;
         let bytes = match fetched.payload_encoding.as_str() {
             "string" => fetched.payload.into_bytes(),
             "base64" => decode_base64(&fetched.payload, "not a management API message: payload")?,
@@ -60,11 +62,11 @@ impl InputFormat for Management {
             ));
         }
         let properties = fetched.properties.as_ref();
-        Ok(snake_case_message(
+        Ok(snake_case_decoded(
             fetched.exchange,
             fetched.routing_key,
             properties,
-            &bytes,
+            bytes,
         ))
     }
 }
@@ -74,10 +76,10 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::input::Body;
+    use crate::input::{decode_value, Body, Message};
 
     fn decode(value: Value) -> Result<Message, String> {
-        Management.decode(value, &Origin::NONE)
+        decode_value(&Management, &value, &Origin::NONE)
     }
 
     fn fetched(payload: &str, encoding: &str, payload_bytes: usize) -> Value {

@@ -1,13 +1,14 @@
 //! Reading inputs: where each record comes from, how a file is framed into records, and the
-//! input formats that turn one JSON value into a message (an event, with its delivery when the
-//! input carried one).
+//! input formats that find the event in one record (on the record's tape, or as bytes of its
+//! own) and the delivery it came with, when the input carried one.
 //!
 //! A format is one small module behind [`InputFormat`]; adding one is a new module and a line
-//! in [`Decoder::new`]. Every format maps onto the same model, [`Message`]: exchange, routing
-//! key, properties, body. Detection is per record: each line of a line-based file, each element
+//! in [`Decoder::new`]. Every format maps onto the same model, [`Decoded`]: exchange, routing
+//! key, properties, event. Detection is per record: each line of a line-based file, each element
 //! of an array (the management API), each document of a file (a rabtap `--saveto` file) is read
 //! as the first format whose shape it has, so a file of one format is read as that format
-//! and a file mixing formats line by line still works.
+//! and a file mixing formats line by line still works. Records are read once, into a tape
+//! (`coder_events::engine`); no format builds a `serde_json::Value` of the event.
 
 pub mod framing;
 pub mod lines;
@@ -18,10 +19,12 @@ pub mod rabtap;
 pub mod recording;
 pub mod sources;
 
+use std::borrow::Cow;
 use std::fmt;
 use std::sync::Arc;
 
 use base64::Engine as _;
+use coder_events::engine::View;
 use serde_json::Value;
 
 /// Where a record came from: a file (or `<stdin>`) and a line, or an element of a JSON array.
@@ -87,12 +90,34 @@ pub fn write_location(
 #[derive(Debug)]
 pub enum RawRecord {
     Line(Vec<u8>),
-    Value(Value),
     Unreadable(String),
 }
 
-/// What a record holds once decoded: the event body and, when the input recorded it, the
+/// What a format found in one record: where the event is and, when the input recorded it, the
 /// delivery it came with.
+#[derive(Debug)]
+pub struct Decoded<'a> {
+    pub delivery: Option<Delivery>,
+    pub event: EventSource<'a>,
+}
+
+/// Where a record's event is.
+#[derive(Debug)]
+pub enum EventSource<'a> {
+    /// On the record's own tape, at this node (a plain event, a recording's embedded body).
+    At(usize),
+    /// In bytes of its own, to be read on a tape of their own (a base64 body, a payload, a
+    /// string holding the event's JSON); `name` is what a message calls them ("the body").
+    Bytes {
+        bytes: Cow<'a, [u8]>,
+        name: Cow<'a, str>,
+    },
+    /// Nothing that can be an event: why.
+    NotJson(String),
+}
+
+/// A record's message with its event as a `serde_json::Value`: what the rules and reports see
+/// of a record the engine rejected, and what tests compare.
 #[derive(Debug, Clone)]
 pub struct Message {
     pub delivery: Option<Delivery>,
@@ -121,22 +146,30 @@ pub enum Body {
 impl Body {
     /// A body as the broker carried it: JSON when it is UTF-8 JSON, else why not.
     pub fn from_bytes(bytes: &[u8]) -> Body {
-        if bytes.is_empty() {
-            return Body::NotJson("the body is empty".into());
-        }
-        let text = match std::str::from_utf8(bytes) {
-            Ok(text) => text,
-            Err(e) => {
-                return Body::NotJson(format!(
-                    "the body is not UTF-8 (invalid byte at offset {})",
-                    e.valid_up_to()
-                ))
-            }
-        };
-        match serde_json::from_str(text) {
+        Body::from_bytes_named(bytes, "the body")
+    }
+
+    /// Bytes that should hold an event, called `name` in what is said of them.
+    pub fn from_bytes_named(bytes: &[u8], name: &str) -> Body {
+        match serde_json::from_slice(bytes) {
             Ok(event) => Body::Json(event),
-            Err(e) => Body::NotJson(format!("the body is not JSON: {e}")),
+            Err(e) => Body::NotJson(not_json(bytes, name, &e)),
         }
+    }
+}
+
+/// Why `bytes` (called `name`) are not JSON, given serde_json's error: empty, not UTF-8, or
+/// the syntax error.
+pub fn not_json(bytes: &[u8], name: &str, error: &serde_json::Error) -> String {
+    if bytes.is_empty() {
+        return format!("{name} is empty");
+    }
+    match std::str::from_utf8(bytes) {
+        Err(e) => format!(
+            "{name} is not UTF-8 (invalid byte at offset {})",
+            e.valid_up_to()
+        ),
+        Ok(_) => format!("{name} is not JSON: {error}"),
     }
 }
 
@@ -152,13 +185,13 @@ pub fn decode_base64(text: &str, what: &str) -> Result<Vec<u8>, String> {
 /// management API, the tracing plugin, firehose headers). Empty is unset, as AMQP clients
 /// write it.
 /// The message of a capture that names properties in snake_case (management API, tracing log).
-pub fn snake_case_message(
+pub fn snake_case_decoded<'a>(
     exchange: String,
     routing_key: String,
     properties: Option<&Value>,
-    body: &[u8],
-) -> Message {
-    Message {
+    body: Vec<u8>,
+) -> Decoded<'a> {
+    Decoded {
         delivery: Some(Delivery {
             exchange,
             routing_key,
@@ -166,7 +199,10 @@ pub fn snake_case_message(
             message_id: snake_case_property(properties, "message_id"),
             unpublishable: Vec::new(),
         }),
-        body: Body::from_bytes(body),
+        event: EventSource::Bytes {
+            bytes: Cow::Owned(body),
+            name: Cow::Borrowed("the body"),
+        },
     }
 }
 
@@ -196,19 +232,30 @@ impl Origin<'_> {
     };
 }
 
-/// One input format: recognises the JSON values it reads and turns them into messages.
+/// One input format: recognises the records it reads and finds the event in them.
 pub trait InputFormat: Send + Sync {
-    /// Whether `value` looks like this format; asked in order when the format is not forced.
-    fn recognizes(&self, value: &Value) -> bool;
-    /// The message `value` holds, or why it holds none (reported as unreadable).
-    fn decode(&self, value: Value, origin: &Origin) -> Result<Message, String>;
-    /// Top-level keys one of which a value must have to be recognised (`None`: any value
-    /// is): the fast path reads a record as an event only when no other format could claim it.
-    fn recognized_only_with(&self) -> Option<&'static [&'static str]>;
-    /// Whether a record of this format is itself the event, as it stands.
-    fn is_the_event(&self) -> bool {
-        false
-    }
+    /// Whether the record at `at` on the tape looks like this format; asked in order when the
+    /// format is not forced.
+    fn recognizes(&self, view: &View<'_>, at: usize) -> bool;
+    /// Where the record's event is, and its delivery, or why it holds none (reported as
+    /// unreadable).
+    fn decode<'a>(
+        &self,
+        view: &View<'a>,
+        at: usize,
+        origin: &Origin,
+    ) -> Result<Decoded<'a>, String>;
+}
+
+/// Whether the object at `at` has a member `key`.
+pub fn has(view: &View<'_>, at: usize, key: &str) -> bool {
+    matches!(view.node(at), coder_events::engine::Node::Object { .. })
+        && view.get(at, key).is_some()
+}
+
+/// Reads the record at `at` as a `T` (a format's own shape), serde on the tape.
+pub fn read_as<'a, T: serde::Deserialize<'a>>(view: &View<'a>, at: usize) -> Result<T, String> {
+    coder_events::engine::de::from_tape(view, at).map_err(|e| e.to_string())
 }
 
 /// Which format to read records as.
@@ -257,36 +304,54 @@ impl Decoder {
         self.formats.len() == 1
     }
 
-    /// Whether a record whose top-level keys are all among `keys` is decoded as the event it
-    /// is, with no delivery: what the fast path assumes of a line it scans.
-    pub fn reads_as_the_event(&self, keys: &[&str]) -> bool {
-        let claimed = |format: &dyn InputFormat| {
-            self.is_forced()
-                || format
-                    .recognized_only_with()
-                    .is_none_or(|needed| needed.iter().any(|k| keys.contains(k)))
-        };
-        self.formats
-            .iter()
-            .map(Box::as_ref)
-            .find(|format| claimed(*format))
-            .is_some_and(|format| format.is_the_event())
-    }
-
-    /// Decodes a record that has no file of its own.
-    pub fn decode(&self, value: Value) -> Result<Message, String> {
-        self.decode_from(value, &Origin::NONE)
-    }
-
-    pub fn decode_from(&self, value: Value, origin: &Origin) -> Result<Message, String> {
+    /// Where the event of the record at `at` is, and its delivery.
+    pub fn decode<'a>(
+        &self,
+        view: &View<'a>,
+        at: usize,
+        origin: &Origin,
+    ) -> Result<Decoded<'a>, String> {
         let forced = self.formats.len() == 1;
         let format = self
             .formats
             .iter()
-            .find(|f| forced || f.recognizes(&value))
+            .find(|f| forced || f.recognizes(view, at))
             .expect("the last format of an auto decoder recognises everything");
-        format.decode(value, origin)
+        format.decode(view, at, origin)
     }
+}
+
+/// Decodes one JSON value as `format` decodes a record, with the event as a `Value`: how the
+/// formats' own tests read what they decode.
+#[cfg(test)]
+pub(crate) fn decode_value(
+    format: &dyn InputFormat,
+    value: &Value,
+    origin: &Origin,
+) -> Result<Message, String> {
+    let bytes = serde_json::to_vec(value).expect("a Value serializes");
+    let mut tape = coder_events::engine::Tape::new();
+    tape.read(&bytes).expect("a Value is JSON");
+    let view = tape.view(&bytes);
+    let decoded = format.decode(&view, 0, origin)?;
+    let body = match decoded.event {
+        EventSource::At(at) => Body::Json(view.to_value(at)),
+        EventSource::Bytes { bytes, name } => Body::from_bytes_named(&bytes, &name),
+        EventSource::NotJson(why) => Body::NotJson(why),
+    };
+    Ok(Message {
+        delivery: decoded.delivery,
+        body,
+    })
+}
+
+/// Whether `format` recognises one JSON value as its record: how the formats' own tests ask.
+#[cfg(test)]
+pub(crate) fn recognizes_value(format: &dyn InputFormat, value: &Value) -> bool {
+    let bytes = serde_json::to_vec(value).expect("a Value serializes");
+    let mut tape = coder_events::engine::Tape::new();
+    tape.read(&bytes).expect("a Value is JSON");
+    format.recognizes(&tape.view(&bytes), 0)
 }
 
 #[cfg(test)]
@@ -321,39 +386,28 @@ mod tests {
         records
     }
 
-    /// What the fast path relies on: a format never recognises a record that has none of the
-    /// keys it says it needs.
+    /// Every sample record is claimed by exactly the format of the file it is in.
     #[test]
-    fn formats_recognise_only_records_with_the_keys_they_name() {
+    fn each_sample_record_is_recognised_by_its_own_format() {
         let decoder = Decoder::new(FormatChoice::Auto, None);
         let mut recognised = 0;
         for record in sample_records() {
-            for format in &decoder.formats {
-                let Some(needed) = format.recognized_only_with() else {
-                    continue;
-                };
-                if !format.recognizes(&record) {
-                    continue;
-                }
-                recognised += 1;
-                let mut without = record.clone();
-                for key in needed {
-                    without.as_object_mut().unwrap().remove(*key);
-                }
-                assert!(!format.recognizes(&without), "{record}");
-            }
+            let bytes = serde_json::to_vec(&record).unwrap();
+            let mut tape = coder_events::engine::Tape::new();
+            tape.read(&bytes).unwrap();
+            let view = tape.view(&bytes);
+            let claiming: Vec<usize> = decoder
+                .formats
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.recognizes(&view, 0))
+                .map(|(i, _)| i)
+                .collect();
+            // Plain (the last) claims everything; one capture format at most before it.
+            assert!(claiming.len() <= 2, "{record}");
+            assert_eq!(claiming.last(), Some(&(decoder.formats.len() - 1)));
+            recognised += usize::from(claiming.len() == 2);
         }
         assert!(recognised >= 10, "{recognised}");
-    }
-
-    #[test]
-    fn only_plain_events_read_as_the_event() {
-        let keys = ["id", "type", "version", "data"];
-        assert!(Decoder::new(FormatChoice::Auto, None).reads_as_the_event(&keys));
-        assert!(Decoder::new(FormatChoice::Plain, None).reads_as_the_event(&keys));
-        assert!(!Decoder::new(FormatChoice::Plain, Some("/e".into())).reads_as_the_event(&keys));
-        assert!(!Decoder::new(FormatChoice::Recording, None).reads_as_the_event(&keys));
-        let claimed = ["id", "type", "routingKey"];
-        assert!(!Decoder::new(FormatChoice::Auto, None).reads_as_the_event(&claimed));
     }
 }

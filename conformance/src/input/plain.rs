@@ -1,9 +1,11 @@
 //! Plain events: each record is an event, or (for logs) holds one at a JSON pointer, either as
 //! JSON or as a string of JSON.
 
-use serde_json::Value;
+use std::borrow::Cow;
 
-use super::{Body, InputFormat, Message, Origin};
+use coder_events::engine::View;
+
+use super::{Decoded, EventSource, InputFormat, Origin};
 
 pub struct Plain {
     /// Where in a record the event is; `None`: the record is the event.
@@ -12,42 +14,36 @@ pub struct Plain {
 
 impl InputFormat for Plain {
     /// The fallback format: any JSON value is read as an event.
-    fn recognizes(&self, _value: &Value) -> bool {
+    fn recognizes(&self, _view: &View<'_>, _at: usize) -> bool {
         true
     }
 
-    fn recognized_only_with(&self) -> Option<&'static [&'static str]> {
-        None
-    }
-
-    fn is_the_event(&self) -> bool {
-        self.event_pointer.is_none()
-    }
-
-    fn decode(&self, mut value: Value, _origin: &Origin) -> Result<Message, String> {
-        let event = match &self.event_pointer {
-            None => value,
-            Some(pointer) => value
-                .pointer_mut(pointer)
-                .map(Value::take)
-                .ok_or_else(|| format!("no value at --event-pointer {pointer}"))?,
+    fn decode<'a>(
+        &self,
+        view: &View<'a>,
+        at: usize,
+        _origin: &Origin,
+    ) -> Result<Decoded<'a>, String> {
+        let Some(pointer) = &self.event_pointer else {
+            return Ok(Decoded {
+                delivery: None,
+                event: EventSource::At(at),
+            });
         };
-        let body = match event {
+        let event = view
+            .pointer(at, pointer)
+            .ok_or_else(|| format!("no value at --event-pointer {pointer}"))?;
+        let event = match view.bytes(event) {
             // A log line often carries the event serialized into a string field.
-            Value::String(text) if self.event_pointer.is_some() => {
-                match serde_json::from_str(&text) {
-                    Ok(event) => Body::Json(event),
-                    Err(e) => Body::NotJson(format!(
-                        "the string at --event-pointer {} is not JSON: {e}",
-                        self.event_pointer.as_deref().unwrap_or_default()
-                    )),
-                }
-            }
-            event => Body::Json(event),
+            Some(text) => EventSource::Bytes {
+                bytes: Cow::Borrowed(text),
+                name: Cow::Owned(format!("the string at --event-pointer {pointer}")),
+            },
+            None => EventSource::At(event),
         };
-        Ok(Message {
+        Ok(Decoded {
             delivery: None,
-            body,
+            event,
         })
     }
 }
@@ -55,13 +51,14 @@ impl InputFormat for Plain {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
+    use crate::input::{decode_value, Body, Message};
+    use serde_json::{json, Value};
 
     fn event_at(pointer: &str, record: Value) -> Result<Message, String> {
-        Plain {
+        let plain = Plain {
             event_pointer: Some(pointer.into()),
-        }
-        .decode(record, &Origin::NONE)
+        };
+        decode_value(&plain, &record, &Origin::NONE)
     }
 
     #[test]

@@ -5,10 +5,11 @@
 //! line. The `timestamp` is not read: its format changed between broker versions (older ones
 //! write `YYYY-MM-DD H:MM:SS:mmm`), and no rule needs it.
 
+use coder_events::engine::View;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{decode_base64, snake_case_message, InputFormat, Message, Origin};
+use super::{decode_base64, has, read_as, snake_case_decoded, Decoded, InputFormat, Origin};
 
 pub struct Tracing;
 
@@ -28,21 +29,22 @@ struct TraceLine {
 impl InputFormat for Tracing {
     /// A line with `routing_keys` whose `type` is the trace's, not an event's; one that lost
     /// another field is still read as a trace line, to say which one it lost.
-    fn recognized_only_with(&self) -> Option<&'static [&'static str]> {
-        Some(&["routing_keys"])
-    }
-
-    fn recognizes(&self, value: &Value) -> bool {
-        value.get("routing_keys").is_some()
+    fn recognizes(&self, view: &View<'_>, at: usize) -> bool {
+        has(view, at, "routing_keys")
             && matches!(
-                value.get("type").and_then(Value::as_str),
+                view.get(at, "type").and_then(|t| view.str(t)),
                 Some("published" | "received")
             )
     }
 
-    fn decode(&self, value: Value, _origin: &Origin) -> Result<Message, String> {
-        let line = TraceLine::deserialize(value)
-            .map_err(|e| format!("not a rabbitmq_tracing line: {e}"))?;
+    fn decode<'a>(
+        &self,
+        view: &View<'a>,
+        at: usize,
+        _origin: &Origin,
+    ) -> Result<Decoded<'a>, String> {
+        let line: TraceLine =
+            read_as(view, at).map_err(|e| format!("not a rabbitmq_tracing line: {e}"))?;
         if !matches!(line.kind.as_str(), "published" | "received") {
             return Err(format!(
                 "not a rabbitmq_tracing line: type is {:?}, not \"published\" or \"received\"",
@@ -56,11 +58,11 @@ impl InputFormat for Tracing {
             .ok_or("not a rabbitmq_tracing line: routing_keys is empty")?;
         let bytes = decode_base64(&line.payload, "not a rabbitmq_tracing line: payload")?;
         let properties = line.properties.as_ref();
-        Ok(snake_case_message(
+        Ok(snake_case_decoded(
             line.exchange,
             routing_key,
             properties,
-            &bytes,
+            bytes,
         ))
     }
 }
@@ -70,10 +72,10 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::input::Body;
+    use crate::input::{decode_value, Body, Message};
 
     fn decode(value: Value) -> Result<Message, String> {
-        Tracing.decode(value, &Origin::NONE)
+        decode_value(&Tracing, &value, &Origin::NONE)
     }
 
     fn line(kind: &str, timestamp: &str) -> Value {
@@ -94,7 +96,7 @@ mod tests {
             // Older brokers: `YYYY-MM-DD H:MM:SS:mmm`.
             line("received", "2026-03-02 8:15:00:123"),
         ] {
-            assert!(Tracing.recognizes(&value));
+            assert!(crate::input::recognizes_value(&Tracing, &value));
             let message = decode(value).unwrap();
             let delivery = message.delivery.unwrap();
             assert_eq!(delivery.exchange, "coder.events");
@@ -108,7 +110,7 @@ mod tests {
     fn an_event_is_not_taken_for_a_trace_line() {
         let event = json!({"type": "dashboard.updated", "exchange": "coder.events",
                            "payload": "", "routing_keys": []});
-        assert!(!Tracing.recognizes(&event));
+        assert!(!crate::input::recognizes_value(&Tracing, &event));
         let why = decode(event).unwrap_err();
         assert!(why.contains("type is \"dashboard.updated\""), "{why}");
         let mut no_keys = line("published", "");

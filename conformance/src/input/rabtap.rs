@@ -12,10 +12,16 @@ use std::fs::File;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
+use std::borrow::Cow;
+
+use coder_events::engine::View;
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use super::{decode_base64, snake_case_property, Body, Delivery, InputFormat, Message, Origin};
+use super::{
+    decode_base64, has, read_as, snake_case_property, Decoded, Delivery, EventSource, InputFormat,
+    Origin,
+};
 
 pub struct Rabtap;
 
@@ -44,22 +50,26 @@ struct TappedMessage {
 impl InputFormat for Rabtap {
     /// rabtap's Go field names, which no other format here capitalises. One is enough: a
     /// message that lost another is still read as rabtap's, to say which one it lost.
-    fn recognized_only_with(&self) -> Option<&'static [&'static str]> {
-        Some(&["RoutingKey", "XRabtapReceivedTimestamp"])
+    fn recognizes(&self, view: &View<'_>, at: usize) -> bool {
+        has(view, at, "RoutingKey") || has(view, at, "XRabtapReceivedTimestamp")
     }
 
-    fn recognizes(&self, value: &Value) -> bool {
-        value.get("RoutingKey").is_some() || value.get("XRabtapReceivedTimestamp").is_some()
-    }
-
-    fn decode(&self, value: Value, origin: &Origin) -> Result<Message, String> {
-        let tapped =
-            TappedMessage::deserialize(value).map_err(|e| format!("not a rabtap message: {e}"))?;
+    fn decode<'a>(
+        &self,
+        view: &View<'a>,
+        at: usize,
+        origin: &Origin,
+    ) -> Result<Decoded<'a>, String> {
+        let tapped: TappedMessage =
+            read_as(view, at).map_err(|e| format!("not a rabtap message: {e}"))?;
         let base64 = tapped.body.as_deref().unwrap_or_default();
-        let body = if base64.is_empty() {
+        let event = if base64.is_empty() {
             raw_mode_body(origin)?
         } else {
-            Body::from_bytes(&decode_base64(base64, "not a rabtap message: Body")?)
+            EventSource::Bytes {
+                bytes: Cow::Owned(decode_base64(base64, "not a rabtap message: Body")?),
+                name: Cow::Borrowed("the body"),
+            }
         };
         let delivery = if tapped.exchange == FIREHOSE_EXCHANGE {
             unwrap_firehose(tapped.headers.as_ref())?
@@ -73,9 +83,9 @@ impl InputFormat for Rabtap {
                 unpublishable: Vec::new(),
             }
         };
-        Ok(Message {
+        Ok(Decoded {
             delivery: Some(delivery),
-            body,
+            event,
         })
     }
 }
@@ -108,12 +118,16 @@ fn unwrap_firehose(headers: Option<&Map<String, Value>>) -> Result<Delivery, Str
 
 /// The body of a message whose `Body` is empty: the `.dat` beside its `.json` when there is
 /// one (raw mode), else an empty body (which no contract accepts).
-fn raw_mode_body(origin: &Origin) -> Result<Body, String> {
+fn raw_mode_body<'a>(origin: &Origin) -> Result<EventSource<'a>, String> {
+    let body = |bytes: Vec<u8>| EventSource::Bytes {
+        bytes: Cow::Owned(bytes),
+        name: Cow::Borrowed("the body"),
+    };
     let Some(dat) = origin.location.and_then(|l| body_file(Path::new(&*l.file))) else {
-        return Ok(Body::from_bytes(&[]));
+        return Ok(body(Vec::new()));
     };
     if !dat.is_file() {
-        return Ok(Body::NotJson(format!(
+        return Ok(EventSource::NotJson(format!(
             "the body is empty, and there is no {} beside the file (rabtap's raw mode keeps \
              the body there)",
             dat.display()
@@ -133,7 +147,7 @@ fn raw_mode_body(origin: &Origin) -> Result<Body, String> {
             dat.display()
         ));
     }
-    Ok(Body::from_bytes(&bytes))
+    Ok(body(bytes))
 }
 
 /// `DIR/NAME.dat` for a record read from `DIR/NAME.json`: where rabtap's raw mode puts the body.
@@ -148,10 +162,10 @@ mod tests {
     use serde_json::json;
 
     use super::*;
-    use crate::input::Location;
+    use crate::input::{decode_value, Body, Location, Message};
 
     fn decode(value: Value) -> Result<Message, String> {
-        Rabtap.decode(value, &Origin::NONE)
+        decode_value(&Rabtap, &value, &Origin::NONE)
     }
 
     fn base64(text: &str) -> String {
@@ -213,13 +227,15 @@ mod tests {
             max_message_bytes,
         };
         let record = json!({"Exchange": "coder.events", "RoutingKey": "k", "Body": ""});
-        let message = Rabtap.decode(record.clone(), &origin(100)).unwrap();
+        let message = decode_value(&Rabtap, &record.clone(), &origin(100)).unwrap();
         assert!(matches!(message.body, Body::Json(v) if v == json!({"a": 2})));
-        let too_big = Rabtap.decode(record.clone(), &origin(3)).unwrap_err();
+        let too_big = decode_value(&Rabtap, &record.clone(), &origin(3)).unwrap_err();
         assert!(too_big.contains("over the limit of 3 bytes"), "{too_big}");
 
         std::fs::remove_file(dir.path().join("rabtap-1.dat")).unwrap();
-        let missing = Rabtap.decode(record.clone(), &origin(100)).unwrap().body;
+        let missing = decode_value(&Rabtap, &record.clone(), &origin(100))
+            .unwrap()
+            .body;
         assert!(
             matches!(&missing, Body::NotJson(why) if why.contains("rabtap-1.dat beside the file")),
             "{missing:?}"

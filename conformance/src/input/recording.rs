@@ -6,7 +6,12 @@
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use super::{decode_base64, Body, Delivery, InputFormat, Message, Origin};
+use std::borrow::Cow;
+
+use coder_events::engine::View;
+use serde::de::IgnoredAny;
+
+use super::{decode_base64, has, read_as, Decoded, Delivery, EventSource, InputFormat, Origin};
 
 pub struct Recording;
 
@@ -63,28 +68,33 @@ fn present<'de, D: Deserializer<'de>, B: Deserialize<'de>>(
 }
 
 impl InputFormat for Recording {
-    fn recognized_only_with(&self) -> Option<&'static [&'static str]> {
-        Some(&["routingKey"])
-    }
-
     /// `routingKey` with another of the format's own fields: a line that lost its body is
     /// still read as a recording line, to say so, not taken for an event.
-    fn recognizes(&self, value: &Value) -> bool {
-        value.get("routingKey").is_some()
+    fn recognizes(&self, view: &View<'_>, at: usize) -> bool {
+        has(view, at, "routingKey")
             && ["body", "bodyBase64", "exchange", "properties"]
                 .iter()
-                .any(|key| value.get(key).is_some())
+                .any(|key| has(view, at, key))
     }
 
-    fn decode(&self, value: Value, _origin: &Origin) -> Result<Message, String> {
-        let recorded = RecordedDelivery::<Value>::deserialize(value)
-            .map_err(|e| format!("not a recording line: {e}"))?;
-        let body = match (recorded.body, recorded.body_base64) {
-            (Some(json), None) => Body::Json(json),
+    fn decode<'a>(
+        &self,
+        view: &View<'a>,
+        at: usize,
+        _origin: &Origin,
+    ) -> Result<Decoded<'a>, String> {
+        // The body is skipped here and found on the tape: its event is read where it is.
+        let recorded: RecordedDelivery<IgnoredAny> =
+            read_as(view, at).map_err(|e| format!("not a recording line: {e}"))?;
+        let event = match (recorded.body, recorded.body_base64) {
+            (Some(_), None) => EventSource::At(view.get(at, "body").expect("deserialized from it")),
             (None, Some(base64)) => {
                 // A body the recorder could not embed as JSON may still be JSON (a recorder
                 // is free to encode any body), so it is parsed before it is called not JSON.
-                Body::from_bytes(&decode_base64(&base64, "not a recording line: bodyBase64")?)
+                EventSource::Bytes {
+                    bytes: Cow::Owned(decode_base64(&base64, "not a recording line: bodyBase64")?),
+                    name: Cow::Borrowed("the body"),
+                }
             }
             (Some(_), Some(_)) => {
                 return Err("not a recording line: both body and bodyBase64".into())
@@ -104,7 +114,7 @@ impl InputFormat for Recording {
             &properties,
         )
         .map_err(|e| format!("not a recording line: headers: {e}"))?;
-        Ok(Message {
+        Ok(Decoded {
             delivery: Some(Delivery {
                 exchange: recorded.exchange,
                 routing_key: recorded.routing_key,
@@ -112,7 +122,7 @@ impl InputFormat for Recording {
                 message_id: properties.message_id,
                 unpublishable,
             }),
-            body,
+            event,
         })
     }
 }
@@ -120,10 +130,11 @@ impl InputFormat for Recording {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::input::{decode_value, Body, Message};
     use serde_json::json;
 
     fn decode(value: Value) -> Result<Message, String> {
-        Recording.decode(value, &Origin::NONE)
+        decode_value(&Recording, &value, &Origin::NONE)
     }
 
     #[test]

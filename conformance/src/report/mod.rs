@@ -13,7 +13,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, Seek, Write};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::check::Contracts;
+use crate::check::{Contracts, Fields};
 use crate::input::Location;
 use crate::rules::Severity;
 
@@ -376,24 +376,19 @@ impl ReportBuilder {
             failures: 0,
             results,
             rows: RowTable::default(),
-            fields: contracts
-                .plans()
-                .iter()
-                .map(|plan| vec![0; plan.optional_fields.len()])
+            fields: (0..contracts.len())
+                .map(|i| vec![0; contracts.optional_fields(i).len()])
                 .collect(),
             clean: vec![0; contracts.len()],
             contracts,
         })
     }
 
-    /// Counts the optional fields (bit `i`: the contract's `i`th) a message of a catalog
-    /// contract had.
-    pub fn cover(&mut self, contract: usize, mut fields: u128) {
+    /// Counts the optional fields a message of a catalog contract had.
+    pub fn cover(&mut self, contract: usize, fields: &Fields) {
         let counts = &mut self.fields[contract];
-        while fields != 0 {
-            let bit = fields.trailing_zeros() as usize;
-            counts[bit] += 1;
-            fields &= fields - 1;
+        for field in fields.indexes() {
+            counts[field] += 1;
         }
     }
 
@@ -503,9 +498,9 @@ impl ReportBuilder {
         }
         let coverage = contracts
             .iter()
-            .zip(contracts.plans())
+            .enumerate()
             .zip(&self.fields)
-            .map(|((c, plan), counts)| Coverage {
+            .map(|((i, c), counts)| Coverage {
                 event_type: c.event_type.to_string(),
                 version: c.version.to_string(),
                 messages: self
@@ -513,8 +508,8 @@ impl ReportBuilder {
                     .get(&Field(Some(c.event_type)))
                     .and_then(|versions| versions.get(&Field(Some(c.version))))
                     .map_or(0, |row| row.messages),
-                optional_fields: plan
-                    .optional_fields
+                optional_fields: contracts
+                    .optional_fields(i)
                     .iter()
                     .zip(counts)
                     .map(|(field, messages)| FieldCoverage {

@@ -1,8 +1,6 @@
 //! CT004 body-not-json: the message body is not UTF-8 JSON, so no consumer can read it.
 
-use crate::input::Body;
-
-use super::{Facts, Finding, Rule, Severity};
+use super::{BodyFacts, Facts, Finding, Rule, Severity};
 
 pub const RULE: Rule = Rule {
     id: "CT004",
@@ -14,8 +12,8 @@ pub const RULE: Rule = Rule {
 
 fn check(facts: &Facts) -> Vec<Finding> {
     match facts.body {
-        Body::NotJson(why) => vec![Finding::about("", why.clone(), None)],
-        Body::Json(_) => Vec::new(),
+        BodyFacts::NotJson(why) => vec![Finding::about("", why.to_string(), None)],
+        BodyFacts::Event(_) => Vec::new(),
     }
 }
 

@@ -32,15 +32,13 @@ fn check(facts: &Facts) -> Vec<Finding> {
 
 #[cfg(test)]
 mod tests {
-    use super::super::{Facts, Rule};
-    use crate::input::Body;
+    use super::super::{BodyFacts, EventFacts, Facts, Rule};
 
     fn judge_with(contract: &'static coder_events::Contract) -> Vec<super::Finding> {
-        let body = Body::Json(serde_json::json!({}));
         let rule: &Rule = &super::RULE;
         (rule.check)(&Facts {
             delivery: None,
-            body: &body,
+            body: BodyFacts::Event(EventFacts::default()),
             contract: Some(contract),
             violations: &[],
             same_id_other_content: None,

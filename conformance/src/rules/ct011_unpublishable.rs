@@ -29,13 +29,13 @@ mod tests {
 
     use super::*;
     use crate::input::recording::Recording;
-    use crate::input::{InputFormat, Origin};
+    use crate::input::{decode_value, Origin};
 
     fn findings(line: serde_json::Value) -> Vec<Finding> {
-        let message = Recording.decode(line, &Origin::NONE).unwrap();
+        let message = decode_value(&Recording, &line, &Origin::NONE).unwrap();
         let facts = Facts {
             delivery: message.delivery.as_ref(),
-            body: &message.body,
+            body: super::super::BodyFacts::of(&message.body),
             contract: None,
             violations: &[],
             same_id_other_content: None,
@@ -98,7 +98,7 @@ mod tests {
         assert_eq!(found, []);
         let no_delivery = Facts {
             delivery: None,
-            body: &crate::input::Body::Json(json!({})),
+            body: super::super::BodyFacts::Event(Default::default()),
             contract: None,
             violations: &[],
             same_id_other_content: None,

@@ -52,10 +52,35 @@ pub fn judge(
     };
     (rule.check)(&Facts {
         delivery: delivery.as_ref(),
-        body: &body,
+        body: super::BodyFacts::of(&body),
         contract,
         violations: &violations,
         same_id_other_content: same_id_other_content.as_ref(),
+    })
+}
+
+/// What `rule` finds in an event given as bytes (so that it may hold what a `Value` cannot: a
+/// repeated key), judged as the checker judges a plain event.
+pub fn judge_bytes(rule: &Rule, bytes: &[u8]) -> Vec<Finding> {
+    let set = ContractSet::compiled();
+    let mut tape = coder_events::engine::Tape::new();
+    tape.read(bytes).expect("the test's event is JSON");
+    let view = tape.view(bytes);
+    let value = view.to_value(0);
+    let (violations, contract) = match set.judge(&view, 0) {
+        Ok(index) => (Vec::new(), Some(set.contracts()[index])),
+        Err(rejected) => (
+            crate::check::violations_of(set, &view, 0, &value, &rejected),
+            set.dispatch(&value).ok().map(|i| set.contracts()[i]),
+        ),
+    };
+    let body = Body::Json(value);
+    (rule.check)(&Facts {
+        delivery: None,
+        body: super::BodyFacts::of(&body),
+        contract,
+        violations: &violations,
+        same_id_other_content: None,
     })
 }
 

@@ -14,6 +14,7 @@ mod ct008_message_id_mismatch;
 mod ct009_duplicate_id_different_content;
 mod ct010_deprecated_version;
 mod ct011_unpublishable;
+mod ct012_duplicate_key;
 #[cfg(test)]
 mod fixtures;
 
@@ -26,7 +27,7 @@ use serde_json::Value;
 use crate::input::{Body, Delivery, Location};
 
 /// Every rule, in ID order.
-pub static RULES: [Rule; 11] = [
+pub static RULES: [Rule; 12] = [
     ct001_schema_violation::RULE,
     ct002_unknown_event_type::RULE,
     ct003_unknown_version::RULE,
@@ -38,6 +39,7 @@ pub static RULES: [Rule; 11] = [
     ct009_duplicate_id_different_content::RULE,
     ct010_deprecated_version::RULE,
     ct011_unpublishable::RULE,
+    ct012_duplicate_key::RULE,
 ];
 
 pub struct Rule {
@@ -99,27 +101,73 @@ impl FromStr for Severity {
 pub struct Facts<'a> {
     /// The delivery, when the input recorded one (a recording, not a plain event).
     pub delivery: Option<&'a Delivery>,
-    pub body: &'a Body,
+    pub body: BodyFacts<'a>,
     /// The contract the event's `type` and `version` name, when the run knows it.
     pub contract: Option<&'static coder_events::Contract>,
-    /// Every way the body breaks its contract, from `coder_events::validate` (empty when the
-    /// body is not JSON).
+    /// Every way the body breaks its contract, as the engine and its explainer found them
+    /// (empty when the body conforms or is not JSON).
     pub violations: &'a [Violation],
     /// Where this event's `id` was first seen, when that earlier event had other content.
     pub same_id_other_content: Option<&'a Location>,
 }
 
+/// What a record's body is, as far as the rules need to know.
+#[derive(Debug, Clone, Copy)]
+pub enum BodyFacts<'a> {
+    /// Not UTF-8 JSON: why.
+    NotJson(&'a str),
+    Event(EventFacts<'a>),
+}
+
+/// The fields of an event the rules read. A conforming event is not built into a `Value`
+/// (the engine decided it from its bytes), so only a rejected one has `value`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct EventFacts<'a> {
+    pub event_type: Option<&'a str>,
+    pub version: Option<&'a str>,
+    pub id: Option<&'a str>,
+    /// The event itself, when the engine rejected it: where violations' values are read.
+    pub value: Option<&'a Value>,
+}
+
+impl<'a> BodyFacts<'a> {
+    /// The facts of a body held as a `Value` (a rejected event, a test's).
+    pub fn of(body: &'a Body) -> BodyFacts<'a> {
+        match body {
+            Body::NotJson(why) => BodyFacts::NotJson(why),
+            Body::Json(event) => {
+                let field = |name: &str| event.get(name).and_then(Value::as_str);
+                BodyFacts::Event(EventFacts {
+                    event_type: field("type"),
+                    version: field("version"),
+                    id: field("id"),
+                    value: Some(event),
+                })
+            }
+        }
+    }
+}
+
 impl Facts<'_> {
+    /// The event as a `Value`, when the engine rejected it.
     pub fn event(&self) -> Option<&Value> {
         match self.body {
-            Body::Json(event) => Some(event),
-            Body::NotJson(_) => None,
+            BodyFacts::Event(event) => event.value,
+            BodyFacts::NotJson(_) => None,
         }
     }
 
-    /// A string field at the top of the event (`type`, `version`, `id`).
+    /// A string field at the top of the event: `type`, `version` or `id`.
     pub fn event_field(&self, name: &str) -> Option<&str> {
-        self.event()?.get(name)?.as_str()
+        let BodyFacts::Event(event) = self.body else {
+            return None;
+        };
+        match name {
+            "type" => event.event_type,
+            "version" => event.version,
+            "id" => event.id,
+            other => unreachable!("rules read no event field {other:?} but type, version and id"),
+        }
     }
 }
 
@@ -164,11 +212,12 @@ fn violations_of_kind(facts: &Facts, kinds: &[coder_events::ViolationKind]) -> V
         .collect()
 }
 
-/// The value a violation is about. `required` and `additionalProperties` are about a property
-/// name (already in the message), not the value of the object that holds it.
+/// The value a violation is about. `required`, `additionalProperties` and a duplicate key are
+/// about a property name (already in the message), not the value of the object that holds it.
 fn offending_value(event: Option<&Value>, violation: &Violation) -> Option<Value> {
     match violation.keyword.as_str() {
-        "required" | "additionalProperties" => None,
+        // The key is named in the message; the object holding it would only repeat the event.
+        "required" | "additionalProperties" | "duplicateKey" => None,
         _ => event?.pointer(&violation.instance_path).cloned(),
     }
 }
@@ -261,9 +310,8 @@ mod tests {
         }
     }
 
-    /// The fast path (`check::scan`) judges a plain event it finds conforming without any
-    /// rule looking at it, unless its version is deprecated: this holds every rule to finding
-    /// nothing in such an event.
+    /// A valid event with no delivery has nothing any rule could find (unless its version is
+    /// deprecated): the rules only look at what is wrong.
     #[test]
     fn no_rule_fires_on_a_conforming_plain_event() {
         let schemas = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
@@ -276,7 +324,7 @@ mod tests {
             let body = Body::Json(example.event);
             let facts = Facts {
                 delivery: None,
-                body: &body,
+                body: BodyFacts::of(&body),
                 contract: coder_events::contract(&example.event_type, &example.version)
                     .filter(|c| c.deprecated.is_none()),
                 violations: &[],

@@ -119,8 +119,8 @@ impl Violation {
         }
     }
 
-    /// A repeated key, at the object holding it.
-    pub(crate) fn duplicate_key(pointer: String, key: &str) -> Violation {
+    /// A repeated key, at the object holding it (`pointer`).
+    pub fn duplicate_key(pointer: String, key: &str) -> Violation {
         Violation {
             kind: ViolationKind::DuplicateKey,
             instance_path: pointer,

@@ -369,15 +369,17 @@ impl Evaluator<'_, '_, '_> {
                         if max == 1 { "y" } else { "ies" }
                     );
                 }
-                for name in &c.required {
-                    check!(
-                        view.get(at, name).is_some(),
-                        "required",
-                        "{name:?} is a required property"
-                    );
-                }
-                if !self.members(index, c, at, sink, depth) {
+                let Some(seen) = self.members(index, c, at, sink, depth) else {
                     return false;
+                };
+                for (i, name) in c.required.iter().enumerate() {
+                    let bit = if i < 64 { 1u64 << i } else { 0 };
+                    let present = if c.required_in_properties & bit != 0 {
+                        seen & bit != 0
+                    } else {
+                        view.get(at, name).is_some()
+                    };
+                    check!(present, "required", "{name:?} is a required property");
                 }
                 for (name, dependency) in &c.dependencies {
                     if view.get(at, name).is_none() {
@@ -497,7 +499,7 @@ impl Evaluator<'_, '_, '_> {
     }
 
     /// `properties`, `patternProperties`, `additionalProperties` and `propertyNames`, member
-    /// by member.
+    /// by member: `None` when a member fails, else the `required` bits of the properties seen.
     fn members<S: Sink>(
         &self,
         index: usize,
@@ -505,14 +507,15 @@ impl Evaluator<'_, '_, '_> {
         at: usize,
         sink: &mut S,
         depth: usize,
-    ) -> bool {
+    ) -> Option<u64> {
         let has_member_checks = !c.properties.is_empty()
             || !c.pattern_properties.is_empty()
             || c.additional_properties.is_some()
             || c.property_names.is_some();
         if !has_member_checks {
-            return true;
+            return Some(0);
         }
+        let mut seen = 0u64;
         let view = self.view;
         for (key, value) in view.members(at) {
             let name = view.str(key).unwrap_or_default();
@@ -523,16 +526,22 @@ impl Evaluator<'_, '_, '_> {
                         format!("{name:?} does not match the schema of property names")
                     });
                     sink.leave();
-                    return false;
+                    return None;
                 }
             }
             let mut matched = false;
             sink.enter(Segment::Key(name));
-            if let Some((_, schema)) = c.properties.iter().find(|(n, _)| n == name) {
+            let name_bytes = name.as_bytes();
+            if let Some(p) = c
+                .properties
+                .iter()
+                .position(|(n, _)| n.as_bytes() == name_bytes)
+            {
                 matched = true;
-                if !self.valid(*schema, value, sink, depth + 1) {
+                seen |= c.property_required_bit[p];
+                if !self.valid(c.properties[p].1, value, sink, depth + 1) {
                     sink.leave();
-                    return false;
+                    return None;
                 }
             }
             for (pattern, _, schema) in &c.pattern_properties {
@@ -540,7 +549,7 @@ impl Evaluator<'_, '_, '_> {
                     matched = true;
                     if !self.valid(*schema, value, sink, depth + 1) {
                         sink.leave();
-                        return false;
+                        return None;
                     }
                 }
             }
@@ -554,13 +563,13 @@ impl Evaluator<'_, '_, '_> {
                                 "Additional properties are not allowed ({name:?} was unexpected)"
                             )
                         });
-                        return false;
+                        return None;
                     }
                 }
             }
             sink.leave();
         }
-        true
+        Some(seen)
     }
 }
 
