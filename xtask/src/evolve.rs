@@ -150,6 +150,7 @@ pub fn run(root: &Path) -> Result<()> {
             )
             || path.starts_with(Path::new("schemas/contracts").join(NEW_TYPE))
             || path.starts_with("generated/rust")
+            || path.starts_with(crate::typescript::PACKAGE_DIR)
             || path.starts_with("docs/events")
     };
     let changed = scratch::changed_files(root, &copy)?;

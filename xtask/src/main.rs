@@ -12,6 +12,7 @@ mod ordered;
 mod readme;
 mod scaffold;
 mod scratch;
+mod typescript;
 
 #[derive(Parser)]
 #[command(about = "Project tasks: cargo xtask <task>")]
@@ -23,6 +24,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Task {
     /// Regenerate every file derived from schemas/: the `coder-events` crate in generated/rust/, the
+    /// `@coder/events` TypeScript package in generated/typescript/ (with Node.js and npm), the
     /// event documentation in docs/events/, the JSON report's schema.
     Codegen {
         /// Write nothing; fail naming every derived file that differs from what the schemas
