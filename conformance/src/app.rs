@@ -150,7 +150,11 @@ fn write_keywords(out: &mut dyn Write) -> io::Result<()> {
         "\nkeywords (draft-07; a contract may use a keyword marked yes in both columns):"
     )?;
     let width = KEYWORDS.iter().map(|k| k.name.len()).max().unwrap_or(0);
-    writeln!(out, "{:<width$}  engine  codegen  breaking    what", "keyword")?;
+    writeln!(
+        out,
+        "{:<width$}  engine  codegen  breaking    what",
+        "keyword"
+    )?;
     let yes = |b: bool| if b { "yes" } else { "no" };
     for k in KEYWORDS {
         let breaking = match k.breaking {
