@@ -137,3 +137,16 @@ pub fn npm(dir: &Path, args: &[&str]) -> Result<()> {
     }
     Ok(())
 }
+
+/// Installs the Node workspace when needed and builds the package (tsc, into dist/): what the
+/// TypeScript tests and the agreement check import.
+pub fn ensure_built(workspace: &Path) -> Result<()> {
+    ensure_installed(workspace)?;
+    npm(
+        workspace,
+        &["run", "--silent", "build", "--workspace", PACKAGE_NAME],
+    )
+}
+
+/// The generated package's name in the Node workspace.
+pub const PACKAGE_NAME: &str = "@coder/events";
