@@ -51,7 +51,7 @@ struct Outcome {
 pub fn run() -> Result<()> {
     let root = project_root()?;
     let started = Instant::now();
-    prerequisites()?;
+    prerequisites(&root)?;
     let contracts = |args: &[&str]| -> Vec<String> {
         contracts_run_args()
             .iter()
@@ -98,9 +98,12 @@ pub fn run() -> Result<()> {
     let mut totals = TestTotals::default();
     for (name, args) in &steps {
         eprintln!("==> {name}: cargo {}", args.join(" "));
-        let outcome = run_step(&root, name, args, &mut totals)?;
+        let outcome = run_step(&root, name, env!("CARGO"), args, &mut totals)?;
         outcomes.push(outcome);
     }
+    let typescript_started = Instant::now();
+    outcomes.extend(typescript_steps(&root, &mut totals)?);
+    let typescript_took = typescript_started.elapsed();
     eprintln!("==> a new version and a new contract, on a scratch copy: cargo xtask evolve");
     outcomes.push(in_process("evolution of a scratch copy", || {
         crate::evolve::run(&root)
@@ -111,6 +114,7 @@ pub fn run() -> Result<()> {
     }));
 
     eprintln!();
+    eprintln!("==> the TypeScript steps took {typescript_took:.0?}");
     eprintln!(
         "tests: {} passed, {} failed, {} ignored (every test target ran)",
         totals.passed, totals.failed, totals.ignored
@@ -160,15 +164,69 @@ struct TestTotals {
     ignored: u64,
 }
 
-/// Runs one cargo step, its output shown as it comes and read for test results and failures.
-fn run_step(root: &Path, name: &str, args: &[String], totals: &mut TestTotals) -> Result<Outcome> {
-    let mut child = Command::new(env!("CARGO"))
+/// The TypeScript package's steps: type-check (strict) and build it, its tests, agreement with
+/// the Rust crate on 20,000 generated records and more, and README's publisher on the broker.
+fn typescript_steps(root: &Path, totals: &mut TestTotals) -> Result<Vec<Outcome>> {
+    let tsc = root.join("node_modules/typescript/bin/tsc");
+    let tsc = tsc.to_string_lossy().to_string();
+    let config = format!("{}/tsconfig.json", crate::typescript::PACKAGE_DIR);
+    let tests = format!("{}/tests/", crate::typescript::TOOLCHAIN_DIR);
+    let steps: Vec<(&str, &str, Vec<String>)> = vec![
+        (
+            "TypeScript type check (strict)",
+            "node",
+            vec![tsc.clone(), "--noEmit".into(), "-p".into(), config.clone()],
+        ),
+        ("TypeScript build", "node", vec![tsc, "-p".into(), config]),
+        (
+            "TypeScript tests",
+            "node",
+            vec!["--test".into(), "--test-reporter=tap".into(), tests],
+        ),
+    ];
+    let mut outcomes = Vec::new();
+    for (name, program, args) in &steps {
+        eprintln!("==> {name}: {program} {}", args.join(" "));
+        let started = Instant::now();
+        outcomes.push(run_step(root, name, program, args, totals)?);
+        eprintln!("==> {name} took {:.1?}", started.elapsed());
+    }
+    let agreement = crate::ts_agree::Args {
+        events: 20_000,
+        seed: 1,
+    };
+    eprintln!("==> Rust and TypeScript verdicts: cargo xtask ts-agree --events 20000");
+    let started = Instant::now();
+    outcomes.push(in_process(
+        "Rust and TypeScript agree (generated traffic, examples, edge cases, formats)",
+        || crate::ts_agree::run(&agreement),
+    ));
+    eprintln!("==> ts-agree took {:.1?}", started.elapsed());
+    eprintln!("==> README's TypeScript publisher against RabbitMQ, read back by contracts record and check");
+    let started = Instant::now();
+    outcomes.push(in_process("README's TypeScript publisher", || {
+        crate::readme::run_typescript_publisher(root)
+    }));
+    eprintln!("==> the publisher check took {:.1?}", started.elapsed());
+    Ok(outcomes)
+}
+
+/// Runs one step (cargo, or node for the TypeScript steps), its output shown as it comes and
+/// read for test results and failures.
+fn run_step(
+    root: &Path,
+    name: &str,
+    program: &str,
+    args: &[String],
+    totals: &mut TestTotals,
+) -> Result<Outcome> {
+    let mut child = Command::new(program)
         .args(args)
         .current_dir(root)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
-        .with_context(|| format!("running cargo {}", args.join(" ")))?;
+        .with_context(|| format!("running {program} {}", args.join(" ")))?;
     let stderr = child.stderr.take().expect("piped");
     let stderr_lines = std::thread::spawn(move || tee(stderr, &mut std::io::stderr()));
     let stdout_lines = tee(child.stdout.take().expect("piped"), &mut std::io::stdout());
@@ -187,6 +245,23 @@ fn run_step(root: &Path, name: &str, args: &[String], totals: &mut TestTotals) -
             .strip_prefix("test ")
             .and_then(|l| l.strip_suffix(" ... FAILED"))
         {
+            detail.push(format!("failed: {test}"));
+        }
+        // node --test's TAP: its closing counts, and each failed test.
+        if let Some((word, count)) = line
+            .strip_prefix("# ")
+            .and_then(|l| l.split_once(' '))
+            .filter(|_| program == "node")
+        {
+            let count: u64 = count.trim().parse().unwrap_or(0);
+            match word {
+                "pass" => totals.passed += count,
+                "fail" => totals.failed += count,
+                "skipped" | "todo" => totals.ignored += count,
+                _ => {}
+            }
+        }
+        if let Some(test) = line.strip_prefix("not ok ").filter(|_| program == "node") {
             detail.push(format!("failed: {test}"));
         }
     }
@@ -216,7 +291,17 @@ fn run_step(root: &Path, name: &str, args: &[String], totals: &mut TestTotals) -
                 }
             }
         }
-        detail.push(format!("cargo {} exited with {status}", args.join(" ")));
+        if program == "node" {
+            // tsc reports on stdout: its errors, each with where it is.
+            detail.extend(
+                stdout_lines
+                    .iter()
+                    .filter(|l| l.contains("error TS"))
+                    .take(10)
+                    .cloned(),
+            );
+        }
+        detail.push(format!("{program} {} exited with {status}", args.join(" ")));
     }
     Ok(Outcome {
         name: name.to_string(),
@@ -276,8 +361,9 @@ fn breaking_baseline(root: &Path) -> Result<(String, String)> {
 }
 
 /// What the tests need from the machine: the broker accepting connections (started when it is
-/// down) and Python's pika for the independent publisher of the broker tests.
-fn prerequisites() -> Result<()> {
+/// down), Python's pika for the independent publisher of the broker tests, and Node.js 20+ with
+/// npm for the TypeScript package (its packages installed with `npm ci` when missing).
+fn prerequisites(root: &Path) -> Result<()> {
     let broker_up = || {
         std::net::TcpStream::connect_timeout(
             &BROKER.parse().expect("an address"),
@@ -316,7 +402,25 @@ fn prerequisites() -> Result<()> {
             bail!("could not install pika (python3 -m pip install pika)");
         }
     }
-    Ok(())
+    let node_major = Command::new("node")
+        .args(["-p", "process.versions.node.split('.')[0]"])
+        .output()
+        .ok()
+        .filter(|o| o.status.success())
+        .and_then(|o| {
+            String::from_utf8_lossy(&o.stdout)
+                .trim()
+                .parse::<u32>()
+                .ok()
+        });
+    match node_major {
+        Some(major) if major >= 20 => eprintln!("==> Node.js {major} for the TypeScript package"),
+        Some(major) => bail!("the TypeScript package needs Node.js 20 or later; node is {major}"),
+        None => {
+            bail!("the TypeScript package needs Node.js 20 or later and npm: node is not on PATH")
+        }
+    }
+    crate::typescript::ensure_installed(root)
 }
 
 #[cfg(test)]

@@ -1,6 +1,7 @@
 //! `cargo xtask codegen [--check]`: writes every file derived from schemas/ (the `coder-events`
-//! crate in generated/, the event documentation in docs/events/, the JSON report's schema), or
-//! checks that each is up to date and names the stale ones.
+//! crate in generated/rust/, the `@coder/events` package in generated/typescript/, the event
+//! documentation in docs/events/, the JSON report's schema), or checks that each is up to date
+//! and names the stale ones.
 
 use std::path::{Path, PathBuf};
 use std::time::Instant;
@@ -72,6 +73,11 @@ fn derived_files(root: &Path) -> Result<Vec<Derived>> {
         path: Path::new(DOCS_DIR).join(page.file_name),
         contents: page.contents,
     }));
+    files.extend(
+        crate::typescript::generate(&schemas)?
+            .into_iter()
+            .map(|(path, contents)| Derived { path, contents }),
+    );
     Ok(files)
 }
 
@@ -141,6 +147,7 @@ pub fn generate(root: &Path, check: bool, report_schema: WithReportSchema) -> Re
     }
     let derived = |relative: &Path| files.iter().any(|f| f.path == relative);
     let mut leftovers = list_files(&root.join(CRATE_DIR))?;
+    leftovers.extend(list_files(&root.join(crate::typescript::PACKAGE_DIR))?);
     // A page in docs/events is ours only when a run of this command wrote it.
     leftovers.extend(
         list_files(&root.join(DOCS_DIR))?
@@ -196,8 +203,11 @@ fn list_files(dir: &Path) -> Result<Vec<PathBuf>> {
         for entry in entries {
             let path = entry?.path();
             if path.is_dir() {
-                // A build directory inside the crate is not ours to police.
-                if path.file_name().is_some_and(|n| n != "target") {
+                // Build output and installed packages inside a package are not ours to police.
+                let not_derived = path.file_name().is_some_and(|n| {
+                    n == "target" || crate::typescript::NOT_DERIVED.iter().any(|d| n == *d)
+                });
+                if !not_derived {
                     pending.push(path);
                 }
             } else {

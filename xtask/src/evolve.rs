@@ -150,6 +150,7 @@ pub fn run(root: &Path) -> Result<()> {
             )
             || path.starts_with(Path::new("schemas/contracts").join(NEW_TYPE))
             || path.starts_with("generated/rust")
+            || path.starts_with(crate::typescript::PACKAGE_DIR)
             || path.starts_with("docs/events")
     };
     let changed = scratch::changed_files(root, &copy)?;
@@ -189,8 +190,66 @@ pub fn run(root: &Path) -> Result<()> {
         &main_rs,
         &root.join("target/probe"),
     )?;
+
+    step("evolve: the regenerated TypeScript package type-checks (strict) and parses the same examples");
+    let mut examples = Vec::new();
+    for (event_type, version, dir) in [
+        (existing_type.as_str(), new_version.as_str(), &version_dir),
+        (NEW_TYPE, "1.0", &contract_dir),
+    ] {
+        for file in json_files(&dir.join("examples/valid"))? {
+            examples.push(serde_json::json!([event_type, version, file]));
+        }
+    }
+    typescript_parse(root, &copy.join(crate::typescript::PACKAGE_DIR), &examples)?;
     eprintln!(
         "evolve: a new version and a new contract needed only schema, example and catalog files"
+    );
+    Ok(())
+}
+
+/// Builds the scratch copy's TypeScript package with the tree's tools (the copy has no installed
+/// packages: types and ajv come from the tree's node_modules) and parses each example with its
+/// `parseEvent`, which must give the event of the named type and version.
+fn typescript_parse(root: &Path, package: &Path, examples: &[serde_json::Value]) -> Result<()> {
+    crate::typescript::ensure_installed(root)?;
+    let modules = root.join("node_modules");
+    let status = Command::new("node")
+        .arg(modules.join("typescript/bin/tsc"))
+        .arg("-p")
+        .arg(package)
+        .arg("--typeRoots")
+        .arg(modules.join("@types"))
+        .status()
+        .context("running tsc")?;
+    ensure!(
+        status.success(),
+        "tsc rejects the regenerated TypeScript package"
+    );
+    let script = r#"
+        const [index, cases] = process.argv.slice(1);
+        const { parseEvent } = await import(index);
+        const { readFileSync } = await import("node:fs");
+        for (const [type, version, file] of JSON.parse(cases)) {
+          const result = parseEvent(readFileSync(file));
+          if (!result.ok || result.event.type !== type || result.event.version !== version) {
+            throw new Error(`${file}: ${JSON.stringify(result)}`);
+          }
+        }
+        console.log(`typescript parse: ${JSON.parse(cases).length} examples of the added contracts parsed`);
+    "#;
+    let index = package.join("dist/index.js");
+    let status = Command::new("node")
+        .args(["--input-type=module", "-e", script])
+        .arg(format!("file://{}", index.display()))
+        .arg(serde_json::Value::Array(examples.to_vec()).to_string())
+        // The package's own `require` of ajv's runtime helpers, from the tree's packages.
+        .env("NODE_PATH", &modules)
+        .status()
+        .context("running node")?;
+    ensure!(
+        status.success(),
+        "parseEvent of the regenerated package rejects an added example"
     );
     Ok(())
 }

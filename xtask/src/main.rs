@@ -12,6 +12,8 @@ mod ordered;
 mod readme;
 mod scaffold;
 mod scratch;
+mod ts_agree;
+mod typescript;
 
 #[derive(Parser)]
 #[command(about = "Project tasks: cargo xtask <task>")]
@@ -23,6 +25,7 @@ struct Cli {
 #[derive(Subcommand)]
 enum Task {
     /// Regenerate every file derived from schemas/: the `coder-events` crate in generated/rust/, the
+    /// `@coder/events` TypeScript package in generated/typescript/ (with Node.js and npm), the
     /// event documentation in docs/events/, the JSON report's schema.
     Codegen {
         /// Write nothing; fail naming every derived file that differs from what the schemas
@@ -47,6 +50,12 @@ enum Task {
     Evolve,
     /// Write synthetic traffic of every contract (~1% planted problems) for benchmarks.
     GenTraffic(gen_traffic::Args),
+    /// Compare the Rust crate's and the TypeScript package's verdicts on generated traffic, every
+    /// example and edge cases, and their format checks (part of `ci`, on 20,000 records).
+    TsAgree(ts_agree::Args),
+    /// Build and run README's code: the Rust consumer snippet, and the TypeScript publisher
+    /// against RabbitMQ, its messages recorded and checked (part of `ci`).
+    Readme,
 }
 
 fn main() -> ExitCode {
@@ -63,6 +72,11 @@ fn main() -> ExitCode {
         Task::Ci => ci::run(),
         Task::Evolve => codegen::project_root().and_then(|root| evolve::run(&root)),
         Task::GenTraffic(args) => gen_traffic::run(&args),
+        Task::TsAgree(args) => ts_agree::run(&args),
+        Task::Readme => codegen::project_root().and_then(|root| {
+            readme::run_consumer_snippet(&root)?;
+            readme::run_typescript_publisher(&root)
+        }),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
