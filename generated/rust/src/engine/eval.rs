@@ -131,13 +131,17 @@ impl Program {
 fn mark(tree: &super::program::CoverageTree, view: &View<'_>, at: usize, present: &mut [u64]) {
     match view.node(at) {
         Node::Object { .. } if !tree.properties.is_empty() => {
-            for (name, index, below) in &tree.properties {
-                if let Some(value) = view.get(at, name) {
-                    if let Some(i) = index {
-                        present[i / 64] |= 1 << (i % 64);
-                    }
-                    mark(below, view, value, present);
+            let mut next = 0;
+            for (key, value) in view.members(at) {
+                let Some(p) = tree.lookup.find(view.bytes(key).unwrap_or_default(), next) else {
+                    continue;
+                };
+                next = p + 1;
+                let (_, index, below) = &tree.properties[p];
+                if let Some(i) = index {
+                    present[i / 64] |= 1 << (i % 64);
                 }
+                mark(below, view, value, present);
             }
         }
         Node::Array { .. } => {
@@ -517,6 +521,7 @@ impl Evaluator<'_, '_, '_> {
         }
         let mut seen = 0u64;
         let view = self.view;
+        let mut next = 0;
         for (key, value) in view.members(at) {
             let name = view.str(key).unwrap_or_default();
             if let Some(names) = c.property_names {
@@ -531,12 +536,8 @@ impl Evaluator<'_, '_, '_> {
             }
             let mut matched = false;
             sink.enter(Segment::Key(name));
-            let name_bytes = name.as_bytes();
-            if let Some(p) = c
-                .properties
-                .iter()
-                .position(|(n, _)| n.as_bytes() == name_bytes)
-            {
+            if let Some(p) = c.property_lookup.find(name.as_bytes(), next) {
+                next = p + 1;
                 matched = true;
                 seen |= c.property_required_bit[p];
                 if !self.valid(c.properties[p].1, value, sink, depth + 1) {

@@ -94,6 +94,8 @@ pub(super) struct Checks {
     /// Each property (in `properties` order): the bit of its name in `required`, if any.
     pub property_required_bit: Vec<u64>,
     pub properties: Vec<(String, usize)>,
+    /// The names of `properties`, to find a member's property by its key.
+    pub property_lookup: Names,
     pub pattern_properties: Vec<(regex::Regex, String, usize)>,
     pub additional_properties: Option<usize>,
     pub dependencies: Vec<(String, Dependency)>,
@@ -163,7 +165,46 @@ impl Format {
 #[derive(Debug, Default)]
 pub(super) struct CoverageTree {
     pub properties: Vec<(String, Option<usize>, CoverageTree)>,
+    /// The names of `properties`, to find a member's property by its key.
+    pub lookup: Names,
     pub items: Option<Box<CoverageTree>>,
+}
+
+/// Property names, found by a key's bytes. Every member of every object is looked up, so the
+/// length and first eight bytes are compared before anything else, and a search starts after
+/// the name found last: events are mostly written in the order their schema lists them.
+#[derive(Debug, Default)]
+pub struct Names {
+    names: Vec<Box<[u8]>>,
+    heads: Vec<(usize, u64)>,
+}
+
+impl Names {
+    pub fn push(&mut self, name: &str) {
+        self.heads.push(head(name.as_bytes()));
+        self.names.push(name.as_bytes().into());
+    }
+
+    /// The index of `key`, searching from `from` round to `from - 1`.
+    #[inline]
+    pub fn find(&self, key: &[u8], from: usize) -> Option<usize> {
+        let n = self.names.len();
+        let from = if from < n { from } else { 0 };
+        let wanted = head(key);
+        let rest = key.get(8..).unwrap_or_default();
+        (from..n).chain(0..from).find(|&i| {
+            self.heads[i] == wanted && self.names[i].get(8..).unwrap_or_default() == rest
+        })
+    }
+}
+
+/// A name's length and its first eight bytes (zero-padded) as one word.
+#[inline]
+fn head(name: &[u8]) -> (usize, u64) {
+    let mut word = [0u8; 8];
+    let n = name.len().min(8);
+    word[..n].copy_from_slice(&name[..n]);
+    (name.len(), u64::from_le_bytes(word))
 }
 
 /// How deep the coverage tree follows a schema (a recursive schema stops there).
@@ -396,6 +437,7 @@ impl<'s> Compiler<'s> {
             for (name, schema) in properties {
                 let node = self.node(schema, &format!("{pointer}/properties/{}", escape(name)))?;
                 c.properties.push((name.clone(), node));
+                c.property_lookup.push(name);
             }
         }
         if let Some(patterns) = map.get("patternProperties") {
@@ -511,6 +553,7 @@ impl<'s> Compiler<'s> {
                     fields.len() - 1
                 });
                 let below = self.coverage_tree(child, &here, fields, depth + 1);
+                tree.lookup.push(name);
                 tree.properties.push((name.clone(), index, below));
             }
         }

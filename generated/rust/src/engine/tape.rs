@@ -405,9 +405,13 @@ impl<'a> View<'a> {
 
     /// The value of member `key` of the object at `at` (the last one, as serde_json keeps it).
     pub fn get(&self, at: usize, key: &str) -> Option<usize> {
+        let key = key.as_bytes();
         let mut found = None;
         for (k, v) in self.members(at) {
-            if self.bytes(k) == Some(key.as_bytes()) {
+            // Lengths first: most keys differ in theirs, and then no bytes are compared.
+            let same_length =
+                matches!(self.nodes[k], Node::Str { len, .. } if len as usize == key.len());
+            if same_length && self.bytes(k) == Some(key) {
                 found = Some(v);
             }
         }
