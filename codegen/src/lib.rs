@@ -141,7 +141,7 @@ pub fn generate(schemas_dir: &Path) -> Result<Vec<GeneratedFile>> {
 }
 
 /// The hand-written files of the generated crate: its path there, and the template.
-const TEMPLATES: [(&str, &str); 14] = [
+const TEMPLATES: [(&str, &str); 15] = [
     ("src/check.rs", include_str!("../templates/check.rs")),
     ("src/contract.rs", include_str!("../templates/contract.rs")),
     (
@@ -151,6 +151,10 @@ const TEMPLATES: [(&str, &str); 14] = [
     (
         "src/engine/eval.rs",
         include_str!("../templates/engine/eval.rs"),
+    ),
+    (
+        "src/engine/fast_read.rs",
+        include_str!("../templates/engine/fast_read.rs"),
     ),
     (
         "src/engine/formats.rs",

@@ -79,19 +79,50 @@ impl Tape {
         Tape::default()
     }
 
-    /// Reads `input` (one JSON document, whitespace around it allowed) into the tape.
+    /// Reads `input` (one JSON document, whitespace around it allowed) into the tape: with the
+    /// fast reader when it can, else with serde_json, which decides every other document.
     pub fn read(&mut self, input: &[u8]) -> Result<(), TapeError> {
         if u32::try_from(input.len()).is_err() {
             return Err(TapeError::TooLarge);
         }
-        self.nodes.clear();
-        self.text.clear();
-        self.duplicate_keys.clear();
-        self.input = (input.as_ptr() as usize, input.len());
+        if self.read_fast(input) {
+            return Ok(());
+        }
+        self.read_with_serde(input)
+    }
+
+    /// Reads `input` with the fast reader alone: `false` when it gives up, and then the tape
+    /// holds nothing usable. Public so that tests can tell which documents it takes.
+    pub fn read_fast(&mut self, input: &[u8]) -> bool {
+        if u32::try_from(input.len()).is_err() {
+            return false;
+        }
+        self.start(input);
+        let output = super::fast_read::Output {
+            nodes: &mut self.nodes,
+            duplicate_keys: &mut self.duplicate_keys,
+        };
+        super::fast_read::read(input, output)
+    }
+
+    /// Reads `input` with serde_json alone: what [`read`](Self::read) falls back on, public so
+    /// that tests can hold the fast reader to it.
+    pub fn read_with_serde(&mut self, input: &[u8]) -> Result<(), TapeError> {
+        if u32::try_from(input.len()).is_err() {
+            return Err(TapeError::TooLarge);
+        }
+        self.start(input);
         let mut de = serde_json::Deserializer::from_slice(input);
         let builder = Builder { tape: self, input };
         builder.deserialize(&mut de).map_err(TapeError::Json)?;
         de.end().map_err(TapeError::Json)
+    }
+
+    fn start(&mut self, input: &[u8]) {
+        self.input = (input.as_ptr() as usize, input.len());
+        self.nodes.clear();
+        self.text.clear();
+        self.duplicate_keys.clear();
     }
 
     /// The tape of the last document, read against the input it was read from.

@@ -7,6 +7,7 @@
 
 pub mod de;
 pub mod eval;
+mod fast_read;
 pub mod formats;
 pub mod hash;
 pub mod keywords;

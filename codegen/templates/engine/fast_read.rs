@@ -1,0 +1,283 @@
+//! Reading a tape without serde, for the documents nearly every event is: well-formed UTF-8
+//! JSON with no escape in any string, numbers that are plain integers or finite, normal
+//! floats, and little nesting. Anything else (an escape, a syntax error, `-0`, an integer
+//! beyond 64 bits, a float that overflows or underflows, deep nesting) makes it give up, and
+//! the document is read again by serde_json, which decides it and words its errors. So this
+//! reader never accepts what serde_json rejects, and builds exactly the tape serde_json's
+//! reading builds: `tape::tests::the_fast_reader_builds_what_serde_json_reads` holds it to that.
+
+use super::tape::Node;
+
+/// Deeper than this, the document is left to serde_json (its limit is 128).
+const MAX_NESTING: usize = 100;
+
+/// What a document read into: its nodes, and the key nodes repeated within their object.
+pub(super) struct Output<'t> {
+    pub nodes: &'t mut Vec<Node>,
+    pub duplicate_keys: &'t mut Vec<u32>,
+}
+
+/// Reads `input` into `out`; `false` (with `out` half-written) when serde_json must read it.
+pub(super) fn read(input: &[u8], out: Output<'_>) -> bool {
+    if std::str::from_utf8(input).is_err() {
+        return false;
+    }
+    let mut reader = Reader {
+        input,
+        at: 0,
+        nodes: out.nodes,
+        duplicate_keys: out.duplicate_keys,
+    };
+    reader.value(0).is_some() && {
+        reader.whitespace();
+        reader.at == input.len()
+    }
+}
+
+struct Reader<'i, 't> {
+    input: &'i [u8],
+    at: usize,
+    nodes: &'t mut Vec<Node>,
+    duplicate_keys: &'t mut Vec<u32>,
+}
+
+/// `None`: give up.
+type Step = Option<()>;
+
+impl Reader<'_, '_> {
+    #[inline]
+    fn whitespace(&mut self) {
+        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.input.get(self.at) {
+            self.at += 1;
+        }
+    }
+
+    #[inline]
+    fn peek(&mut self) -> Option<u8> {
+        self.whitespace();
+        self.input.get(self.at).copied()
+    }
+
+    fn value(&mut self, depth: usize) -> Step {
+        match self.peek()? {
+            b'{' => self.object(depth + 1),
+            b'[' => self.array(depth + 1),
+            b'"' => {
+                let node = self.string()?;
+                self.nodes.push(node);
+                Some(())
+            }
+            b't' => self.literal(b"true", Node::Bool(true)),
+            b'f' => self.literal(b"false", Node::Bool(false)),
+            b'n' => self.literal(b"null", Node::Null),
+            b'-' | b'0'..=b'9' => {
+                let node = self.number()?;
+                self.nodes.push(node);
+                Some(())
+            }
+            _ => None,
+        }
+    }
+
+    fn literal(&mut self, text: &[u8], node: Node) -> Step {
+        if !self.input[self.at..].starts_with(text) {
+            return None;
+        }
+        self.at += text.len();
+        self.nodes.push(node);
+        Some(())
+    }
+
+    /// A string with no escape and no control character, as a node of input positions.
+    fn string(&mut self) -> Option<Node> {
+        let start = self.at + 1;
+        let rest = self.input.get(start..)?;
+        let end = rest
+            .iter()
+            .position(|b| *b == b'"' || *b == b'\\' || *b < 0x20)?;
+        if rest[end] != b'"' {
+            return None;
+        }
+        self.at = start + end + 1;
+        Some(Node::Str {
+            start: u32::try_from(start).ok()?,
+            len: u32::try_from(end).ok()?,
+            escaped: false,
+        })
+    }
+
+    /// A number as serde_json reads it: an integer that fits in `u64` (non-negative) or `i64`
+    /// (negative), else a finite, normal `f64` read from its text (correctly rounded, as
+    /// serde_json's `float_roundtrip` reads it).
+    fn number(&mut self) -> Option<Node> {
+        let start = self.at;
+        let bytes = self.input;
+        let mut at = start;
+        let negative = bytes[at] == b'-';
+        at += usize::from(negative);
+        let digits = at;
+        match bytes.get(at)? {
+            b'0' => at += 1,
+            b'1'..=b'9' => {
+                while bytes.get(at).is_some_and(u8::is_ascii_digit) {
+                    at += 1;
+                }
+            }
+            _ => return None,
+        }
+        let integer_end = at;
+        let mut is_integer = true;
+        if bytes.get(at) == Some(&b'.') {
+            is_integer = false;
+            at += 1;
+            let fraction = at;
+            while bytes.get(at).is_some_and(u8::is_ascii_digit) {
+                at += 1;
+            }
+            if at == fraction {
+                return None;
+            }
+        }
+        if let Some(b'e' | b'E') = bytes.get(at) {
+            is_integer = false;
+            at += 1;
+            if let Some(b'+' | b'-') = bytes.get(at) {
+                at += 1;
+            }
+            let exponent = at;
+            while bytes.get(at).is_some_and(u8::is_ascii_digit) {
+                at += 1;
+            }
+            if at == exponent {
+                return None;
+            }
+        }
+        self.at = at;
+        if is_integer {
+            // At most 19 digits always fit in a u64; longer ones are left to serde_json.
+            let text = &bytes[digits..integer_end];
+            if text.len() > 19 {
+                return None;
+            }
+            let magnitude = text.iter().fold(0u64, |n, d| n * 10 + u64::from(d - b'0'));
+            return match (negative, magnitude) {
+                (false, n) => Some(Node::U64(n)),
+                // `-0` is a float to serde_json.
+                (true, 0) => None,
+                (true, n) => i64::try_from(n).ok().map(|n| Node::I64(-n)),
+            };
+        }
+        // ASCII digits and signs: UTF-8 by construction.
+        let text = std::str::from_utf8(&bytes[start..at]).ok()?;
+        let float: f64 = text.parse().ok()?;
+        // Overflow is an error to serde_json, and a zero or subnormal result is where parsers
+        // are most likely to differ: both are left to it.
+        float.is_normal().then_some(Node::F64(float))
+    }
+
+    fn array(&mut self, depth: usize) -> Step {
+        if depth > MAX_NESTING {
+            return None;
+        }
+        self.at += 1;
+        let at = self.nodes.len();
+        self.nodes.push(Node::Array { end: 0, len: 0 });
+        let mut len = 0u32;
+        if self.peek()? == b']' {
+            self.at += 1;
+        } else {
+            loop {
+                self.value(depth)?;
+                len += 1;
+                match self.peek()? {
+                    b',' => self.at += 1,
+                    b']' => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        let end = u32::try_from(self.nodes.len()).ok()?;
+        self.nodes[at] = Node::Array { end, len };
+        Some(())
+    }
+
+    fn object(&mut self, depth: usize) -> Step {
+        if depth > MAX_NESTING {
+            return None;
+        }
+        self.at += 1;
+        let at = self.nodes.len();
+        self.nodes.push(Node::Object { end: 0, len: 0 });
+        let mut len = 0u32;
+        let mut keys = Keys::default();
+        if self.peek()? == b'}' {
+            self.at += 1;
+        } else {
+            loop {
+                if self.peek()? != b'"' {
+                    return None;
+                }
+                let key = self.string()?;
+                let key_at = u32::try_from(self.nodes.len()).ok()?;
+                self.nodes.push(key);
+                if self.repeats(&mut keys, key)? {
+                    self.duplicate_keys.push(key_at);
+                }
+                if self.peek()? != b':' {
+                    return None;
+                }
+                self.at += 1;
+                self.value(depth)?;
+                len += 1;
+                match self.peek()? {
+                    b',' => self.at += 1,
+                    b'}' => {
+                        self.at += 1;
+                        break;
+                    }
+                    _ => return None,
+                }
+            }
+        }
+        let end = u32::try_from(self.nodes.len()).ok()?;
+        self.nodes[at] = Node::Object { end, len };
+        Some(())
+    }
+
+    /// Whether `key` repeats one of `keys` (adding it); `None` past `FEW_KEYS` keys, which
+    /// serde_json's reading hashes. Lengths are compared first: most keys differ in theirs.
+    fn repeats(&self, keys: &mut Keys, key: Node) -> Option<bool> {
+        let Node::Str { start, len, .. } = key else {
+            return Some(false);
+        };
+        let text = |start: u32, len: u32| &self.input[start as usize..(start + len) as usize];
+        let seen = &keys.ranges[..keys.len];
+        let repeated = seen
+            .iter()
+            .any(|&(s, l)| l == len && text(s, l) == text(start, len));
+        *keys.ranges.get_mut(keys.len)? = (start, len);
+        keys.len += 1;
+        Some(repeated)
+    }
+}
+
+/// The most keys an object read here may have.
+const FEW_KEYS: usize = 32;
+
+/// The keys of the object being read, as input ranges: on the stack, no allocation.
+struct Keys {
+    ranges: [(u32, u32); FEW_KEYS],
+    len: usize,
+}
+
+impl Default for Keys {
+    fn default() -> Self {
+        Keys {
+            ranges: [(0, 0); FEW_KEYS],
+            len: 0,
+        }
+    }
+}
