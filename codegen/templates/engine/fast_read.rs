@@ -92,10 +92,8 @@ impl Reader<'_, '_> {
     fn string(&mut self) -> Option<Node> {
         let start = self.at + 1;
         let rest = self.input.get(start..)?;
-        let end = rest
-            .iter()
-            .position(|b| *b == b'"' || *b == b'\\' || *b < 0x20)?;
-        if rest[end] != b'"' {
+        let end = memchr::memchr2(b'"', b'\\', rest)?;
+        if rest[end] != b'"' || rest[..end].iter().any(|b| *b < 0x20) {
             return None;
         }
         self.at = start + end + 1;

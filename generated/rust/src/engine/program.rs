@@ -188,13 +188,15 @@ impl Names {
     /// The index of `key`, searching from `from` round to `from - 1`.
     #[inline]
     pub fn find(&self, key: &[u8], from: usize) -> Option<usize> {
-        let n = self.names.len();
+        let n = self.heads.len();
         let from = if from < n { from } else { 0 };
         let wanted = head(key);
-        let rest = key.get(8..).unwrap_or_default();
-        (from..n).chain(0..from).find(|&i| {
-            self.heads[i] == wanted && self.names[i].get(8..).unwrap_or_default() == rest
-        })
+        let matches = |i: usize| {
+            self.heads[i] == wanted && (key.len() <= 8 || self.names[i][8..] == key[8..])
+        };
+        (from..n)
+            .find(|&i| matches(i))
+            .or_else(|| (0..from).find(|&i| matches(i)))
     }
 }
 
