@@ -3,8 +3,8 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use crate::check::check;
-use crate::cli::{CheckArgs, Command, CommonArgs, ReportFormat, ValidateArgs};
+use crate::check::{check, check_into};
+use crate::cli::{CheckArgs, Command, CommonArgs, ReportFormat, ResultsChoice, ValidateArgs};
 use crate::examples_check::check_examples;
 use crate::input::sources::expand;
 use crate::input::{Decoder, FormatChoice};
@@ -106,21 +106,29 @@ fn check_and_report(
     common: &CommonArgs,
     out: &mut dyn Write,
 ) -> anyhow::Result<u8> {
-    let keep = match common.format {
-        ReportFormat::Text => Keep::FirstFailures(common.max_failures),
-        ReportFormat::Github => Keep::AllFailures,
-        ReportFormat::Json | ReportFormat::Junit => Keep::All,
+    let keep = match (common.format, common.results) {
+        (ReportFormat::Text, _) => Keep::FirstFailures(common.max_failures),
+        (ReportFormat::Github, _) | (_, ResultsChoice::Failures) => Keep::AllFailures,
+        (ReportFormat::Json | ReportFormat::Junit, ResultsChoice::All) => Keep::All,
     };
     let settings = common
         .check_settings(decoder, keep, common.threads.map(|n| n as usize))
         .map_err(anyhow::Error::msg)?;
-    let report = check(&expand(paths), &settings)?;
-    match common.format {
-        ReportFormat::Text => report::text::write(&report, out)?,
-        ReportFormat::Json => report.write_json(out)?,
-        ReportFormat::Junit => report::junit::write(&report, out)?,
-        ReportFormat::Github => report::github::write(&report, out)?,
-    }
+    let sources = expand(paths);
+    let render = match common.format {
+        ReportFormat::Json => {
+            // Written as it is judged: no spool, no second pass.
+            let report = report::stream_json(out, keep, settings.contracts, |builder| {
+                check_into(&sources, &settings, builder)
+            })?;
+            return Ok(report.exit_code());
+        }
+        ReportFormat::Text => report::text::write,
+        ReportFormat::Junit => report::junit::write,
+        ReportFormat::Github => report::github::write,
+    };
+    let report = check(&sources, &settings)?;
+    render(&report, out)?;
     Ok(report.exit_code())
 }
 

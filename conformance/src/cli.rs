@@ -91,6 +91,10 @@ pub struct CommonArgs {
     /// How many failures the text report lists.
     #[arg(long, default_value_t = 20)]
     pub max_failures: usize,
+    /// Which records the JSON and JUnit reports list: every one, or only the failures
+    /// (conforming records are still counted).
+    #[arg(long, value_enum, default_value_t = ResultsChoice::All)]
+    pub results: ResultsChoice,
     /// Hide the offending values (and quotes of them in messages).
     #[arg(long)]
     pub mask_values: bool,
@@ -202,6 +206,13 @@ impl From<InputFormatArg> for FormatChoice {
             InputFormatArg::Tracing => FormatChoice::Tracing,
         }
     }
+}
+
+/// Which records a JSON or JUnit report lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ResultsChoice {
+    All,
+    Failures,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

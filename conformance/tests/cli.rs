@@ -1081,6 +1081,57 @@ fn threads_do_not_change_the_report() {
     );
 }
 
+/// `--results failures` lists only the records that failed, in JSON and JUnit, and counts the
+/// rest exactly as a report of every record does.
+#[test]
+fn results_failures_lists_only_the_failing_records() {
+    let run = |format: &str, results: &str| {
+        let output = contracts()
+            .args(["check", "recordings", "--schemas", FIXTURE_SCHEMAS])
+            .args(["--format", format, "--results", results])
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8(output.stdout).unwrap(),
+        )
+    };
+    let (code, every) = run("json", "all");
+    let (failures_code, failures) = run("json", "failures");
+    assert_eq!(code, failures_code);
+    let every: Value = serde_json::from_str(&every).unwrap();
+    let failures: Value = serde_json::from_str(&failures).unwrap();
+    assert_eq!(every["summary"], failures["summary"]);
+    assert_eq!(every["contracts"], failures["contracts"]);
+    assert_eq!(every["coverage"], failures["coverage"]);
+    let failing: Vec<&Value> = every["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|r| r.get("unreadable").is_some() || r["violations"] != json!([]))
+        .collect();
+    assert!(!failing.is_empty(), "the samples plant failures");
+    let listed: Vec<&Value> = failures["results"].as_array().unwrap().iter().collect();
+    assert_eq!(listed, failing);
+    let summary = &every["summary"];
+    assert!(
+        (listed.len() as u64) < summary["records"].as_u64().unwrap(),
+        "some records conform"
+    );
+
+    let (_, junit) = run("junit", "failures");
+    let (_, junit_every) = run("junit", "all");
+    assert_eq!(
+        junit.matches("<testcase ").count(),
+        failing.len(),
+        "{junit}"
+    );
+    assert_eq!(
+        junit_every.matches("<testcase ").count() as u64,
+        summary["records"].as_u64().unwrap()
+    );
+}
+
 #[test]
 fn a_closed_stdout_ends_the_run_quietly() {
     let (dir, _) = scratch();

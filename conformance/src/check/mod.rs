@@ -64,6 +64,17 @@ const SHOWN_MESSAGE_CHARS: usize = 500;
 /// and judging (in input order, on one thread) overlap the parallel work instead of waiting
 /// for it, and join it while they would wait.
 pub fn check(sources: &[Source], settings: &CheckSettings) -> anyhow::Result<Report> {
+    let report =
+        ReportBuilder::new(settings.keep, settings.contracts).context("starting the report")?;
+    check_into(sources, settings, report)
+}
+
+/// [`check`], adding the results to `report` (one that streams them, say).
+pub fn check_into(
+    sources: &[Source],
+    settings: &CheckSettings,
+    report: ReportBuilder,
+) -> anyhow::Result<Report> {
     let threads = settings.threads.unwrap_or_else(|| {
         std::thread::available_parallelism().map_or(1, std::num::NonZeroUsize::get)
     });
@@ -73,8 +84,7 @@ pub fn check(sources: &[Source], settings: &CheckSettings) -> anyhow::Result<Rep
         in_flight: VecDeque::new(),
         batch: Vec::new(),
         batch_bytes: 0,
-        report: ReportBuilder::new(settings.keep, settings.contracts)
-            .context("starting the report")?,
+        report,
         progress: Progress::new(sources::total_file_bytes(sources)),
     };
     if threads <= 1 {

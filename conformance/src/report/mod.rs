@@ -9,6 +9,8 @@ use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, Seek, Write};
+use std::mem;
+use std::sync::mpsc;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -36,14 +38,15 @@ pub fn schema_text() -> String {
 #[derive(Debug, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Report {
+    /// Per record in input order: every record (or, with `--results failures`, every failure)
+    /// in the JSON report; only the first failures (`--max-failures`) in the text report. First,
+    /// so that the JSON report streams them as they are judged.
+    pub results: Results,
     pub summary: Summary,
     /// One row per event type and version seen, then one for records with no event type.
     pub contracts: Vec<ContractRow>,
     /// Every contract of the catalog, with how many messages of it were seen (0: never).
     pub coverage: Vec<Coverage>,
-    /// Per record in input order: every record in the JSON report; only the first failures
-    /// (`--max-failures`) in the text report.
-    pub results: Results,
     /// How many records failed (were unreadable or had any violation), kept or not.
     #[serde(skip)]
     pub failures: u64,
@@ -203,10 +206,73 @@ impl Report {
         }
     }
 
+    /// The JSON report; for one whose results were streamed (see [`stream_json`]), what comes
+    /// after them.
     pub fn write_json(&self, out: &mut dyn Write) -> io::Result<()> {
-        serde_json::to_writer_pretty(&mut *out, self)?;
+        if let Results::Streamed { .. } = self.results {
+            let rest = ReportAfterResults {
+                summary: &self.summary,
+                contracts: &self.contracts,
+                coverage: &self.coverage,
+            };
+            let text = serde_json::to_vec_pretty(&rest)?;
+            // `{\n  "summary": ...`: the object goes on after the results, without its `{`.
+            out.write_all(b",")?;
+            out.write_all(&text[1..])?;
+        } else {
+            serde_json::to_writer_pretty(&mut *out, self)?;
+        }
         writeln!(out)
     }
+}
+
+/// The members of the JSON report that come after its results, in the order [`Report`] has them.
+#[derive(Serialize)]
+struct ReportAfterResults<'a> {
+    summary: &'a Summary,
+    contracts: &'a [ContractRow],
+    coverage: &'a [Coverage],
+}
+
+/// How much of a streamed JSON report is written at a time.
+const STREAM_CHUNK_BYTES: usize = 64 * 1024;
+
+/// Runs `check` with a report builder that streams the JSON report's results to `out` as they
+/// are judged, then writes the rest of the report: the report costs what it prints, with no
+/// spool written and read back. `check` runs on a thread of its own; this one writes.
+pub fn stream_json<F>(
+    out: &mut dyn Write,
+    keep: Keep,
+    contracts: &'static Contracts,
+    check: F,
+) -> anyhow::Result<Report>
+where
+    F: FnOnce(ReportBuilder) -> anyhow::Result<Report> + Send,
+{
+    let (chunks, written) = mpsc::sync_channel::<Vec<u8>>(4);
+    let builder = ReportBuilder::streaming(keep, contracts, chunks);
+    std::thread::scope(|scope| {
+        let checking = scope.spawn(move || check(builder));
+        let mut write_error = None;
+        for chunk in written {
+            if let Err(e) = out.write_all(&chunk) {
+                // Dropping the receiver tells the builder: the check goes on to its end, but
+                // nothing more is written, and the report fails.
+                write_error = Some(e);
+                break;
+            }
+        }
+        let report = match checking.join() {
+            Ok(report) => report,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        if let Some(e) = write_error {
+            return Err(anyhow::Error::new(e).context("writing the report"));
+        }
+        let report = report?;
+        report.write_json(out)?;
+        Ok(report)
+    })
 }
 
 /// The results a report kept, in input order: in memory (the first failures), or, for a report
@@ -216,14 +282,21 @@ impl Report {
 #[derive(Debug)]
 pub enum Results {
     Kept(Vec<RecordResult>),
-    Spooled { file: File, len: u64 },
+    Spooled {
+        file: File,
+        len: u64,
+    },
+    /// Written to the JSON report's output as they came (see [`stream_json`]): gone from here.
+    Streamed {
+        len: u64,
+    },
 }
 
 impl Results {
     pub fn len(&self) -> u64 {
         match self {
             Results::Kept(results) => results.len() as u64,
-            Results::Spooled { len, .. } => *len,
+            Results::Spooled { len, .. } | Results::Streamed { len } => *len,
         }
     }
 
@@ -231,9 +304,13 @@ impl Results {
         self.len() == 0
     }
 
-    /// The results in input order; read again from the start on every call.
+    /// The results in input order; read again from the start on every call. Streamed results
+    /// are an error: they were written already, and kept nowhere.
     pub fn iter(&self) -> Box<dyn Iterator<Item = io::Result<Cow<'_, RecordResult>>> + '_> {
         match self {
+            Results::Streamed { .. } => Box::new(std::iter::once(Err(io::Error::other(
+                "the results were streamed to the JSON report, and kept nowhere",
+            )))),
             Results::Kept(results) => Box::new(results.iter().map(|r| Ok(Cow::Borrowed(r)))),
             Results::Spooled { file, .. } => {
                 let mut reader = file;
@@ -284,13 +361,24 @@ enum ResultSink {
         /// The first write that failed: the report cannot be written, said at the end.
         failed: Option<io::Error>,
     },
+    /// The JSON report's results, serialized as they come into chunks that another thread
+    /// writes (see [`stream_json`]).
+    Stream {
+        chunks: mpsc::SyncSender<Vec<u8>>,
+        chunk: Vec<u8>,
+        /// One result, pretty-printed, before it is indented into `chunk`.
+        scratch: Vec<u8>,
+        len: u64,
+        /// Set when the writing thread has gone (its output failed): said at the end.
+        failed: bool,
+    },
 }
 
 impl ResultSink {
     fn len(&self) -> u64 {
         match self {
             ResultSink::Memory(results) => results.len() as u64,
-            ResultSink::Spool { len, .. } => *len,
+            ResultSink::Spool { len, .. } | ResultSink::Stream { len, .. } => *len,
         }
     }
 }
@@ -298,9 +386,10 @@ impl ResultSink {
 /// Which results a report keeps.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Keep {
-    /// Every record's (spooled to a temporary file).
+    /// Every record's (streamed, or spooled to a temporary file).
     All,
-    /// Every failure's (spooled to a temporary file); conforming records are only counted.
+    /// Every failure's (streamed, or spooled to a temporary file); conforming records are only
+    /// counted.
     AllFailures,
     /// At most this many failures, in memory; conforming records are only counted.
     FirstFailures(usize),
@@ -370,7 +459,27 @@ impl ReportBuilder {
             },
             Keep::FirstFailures(_) => ResultSink::Memory(Vec::new()),
         };
-        Ok(ReportBuilder {
+        Ok(ReportBuilder::with_sink(keep, contracts, results))
+    }
+
+    /// A builder that sends the JSON report's opening and results, in chunks, to `chunks`.
+    fn streaming(
+        keep: Keep,
+        contracts: &'static Contracts,
+        chunks: mpsc::SyncSender<Vec<u8>>,
+    ) -> ReportBuilder {
+        let sink = ResultSink::Stream {
+            chunks,
+            chunk: b"{\n  \"results\": [".to_vec(),
+            scratch: Vec::new(),
+            len: 0,
+            failed: false,
+        };
+        ReportBuilder::with_sink(keep, contracts, sink)
+    }
+
+    fn with_sink(keep: Keep, contracts: &'static Contracts, results: ResultSink) -> ReportBuilder {
+        ReportBuilder {
             keep,
             summary: Summary::default(),
             failures: 0,
@@ -381,7 +490,7 @@ impl ReportBuilder {
                 .collect(),
             clean: vec![0; contracts.len()],
             contracts,
-        })
+        }
     }
 
     /// Counts the optional fields a message of a catalog contract had.
@@ -467,6 +576,32 @@ impl ReportBuilder {
                     }
                 }
             }
+            ResultSink::Stream {
+                chunks,
+                chunk,
+                scratch,
+                len,
+                failed,
+            } => {
+                *len += 1;
+                if *failed {
+                    return;
+                }
+                chunk.extend_from_slice(if *len == 1 { b"\n" } else { b",\n" });
+                scratch.clear();
+                serde_json::to_writer_pretty(&mut *scratch, &result).expect("a result serializes");
+                // Pretty JSON has no newline inside a string, so every line is indented to its
+                // depth in the report (inside `results`, two levels down).
+                for line in scratch.split(|b| *b == b'\n') {
+                    chunk.extend_from_slice(b"    ");
+                    chunk.extend_from_slice(line);
+                    chunk.push(b'\n');
+                }
+                chunk.pop();
+                if chunk.len() >= STREAM_CHUNK_BYTES && chunks.send(mem::take(chunk)).is_err() {
+                    *failed = true;
+                }
+            }
         }
     }
 
@@ -486,6 +621,19 @@ impl ReportBuilder {
             ResultSink::Spool {
                 failed: Some(e), ..
             } => return Err(e),
+            ResultSink::Stream {
+                chunks,
+                mut chunk,
+                len,
+                failed,
+                ..
+            } => {
+                chunk.extend_from_slice(if len == 0 { b"]" } else { b"\n  ]" });
+                if failed || chunks.send(chunk).is_err() {
+                    return Err(io::Error::other("the report's output was closed"));
+                }
+                Results::Streamed { len }
+            }
         };
         let contracts = self.contracts;
         for (contract, clean) in contracts.iter().zip(&self.clean) {
@@ -659,5 +807,80 @@ mod tests {
         let lines: Vec<_> = kept.iter().map(|r| r.source.line.unwrap()).collect();
         assert_eq!(lines, [10, 20, 30]);
         assert_eq!(report.failures, 10);
+    }
+
+    /// Streams `results` through a report builder of `keep` into `out`.
+    fn streamed(
+        results: &[RecordResult],
+        keep: Keep,
+        out: &mut dyn Write,
+    ) -> anyhow::Result<Report> {
+        stream_json(out, keep, Contracts::compiled(), |mut builder| {
+            for result in results {
+                builder.add(result.clone());
+            }
+            Ok(builder.finish()?)
+        })
+    }
+
+    /// Streaming changes when the JSON report is written, not what it says: byte for byte the
+    /// report written whole, whether it has no result, one, or more than a chunk holds.
+    #[test]
+    fn a_streamed_json_report_is_the_report_written_whole() {
+        for n in [0, 1, 2, 5000] {
+            let results: Vec<_> = (1..=n).map(|l| result(l, l % 7 != 0)).collect();
+            for keep in [Keep::All, Keep::AllFailures] {
+                let mut streamed = Vec::new();
+                let report = streamed_report(&results, keep, &mut streamed);
+                let mut builder = ReportBuilder::new(keep, Contracts::compiled()).unwrap();
+                for r in &results {
+                    builder.add(r.clone());
+                }
+                let mut whole = Vec::new();
+                builder.finish().unwrap().write_json(&mut whole).unwrap();
+                assert_eq!(
+                    String::from_utf8(streamed).unwrap(),
+                    String::from_utf8(whole).unwrap(),
+                    "{n} results, {keep:?}"
+                );
+                let listed = if keep == Keep::All { n } else { n / 7 };
+                assert_eq!(report.results.len(), listed);
+                assert!(report.results.iter().next().is_some_and(|r| r.is_err()));
+            }
+        }
+    }
+
+    fn streamed_report(results: &[RecordResult], keep: Keep, out: &mut Vec<u8>) -> Report {
+        streamed(results, keep, out).unwrap()
+    }
+
+    /// An output that fails after `room` bytes.
+    struct Full {
+        room: usize,
+    }
+
+    impl Write for Full {
+        fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+            if self.room < buf.len() {
+                return Err(io::Error::new(io::ErrorKind::StorageFull, "no room"));
+            }
+            self.room -= buf.len();
+            Ok(buf.len())
+        }
+
+        fn flush(&mut self) -> io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// An output that fails mid-report fails the report (with the output's error), and the
+    /// check still runs to its end instead of waiting for a writer that is gone.
+    #[test]
+    fn a_streamed_report_whose_output_fails_is_an_error() {
+        let results: Vec<_> = (1..=5000).map(|l| result(l, true)).collect();
+        for room in [0, 10, 100_000] {
+            let error = streamed(&results, Keep::All, &mut Full { room }).unwrap_err();
+            assert!(format!("{error:#}").contains("no room"), "{error:#}");
+        }
     }
 }
