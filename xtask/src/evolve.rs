@@ -19,6 +19,52 @@ use crate::scratch;
 const NEW_TYPE: &str = "evolution.probe.happened";
 /// The field the new version of an existing contract requires.
 const NEW_FIELD: &str = "evolutionNote";
+/// How many events of each added contract the agreement probe draws (each with its mutations).
+const AGREEMENT_EVENTS: usize = 200;
+
+/// The probe crate's `main.rs`: the added contracts' examples (`/*EXAMPLES*/`) and the drawn
+/// cases (`/*DRAWN*/`, a JSON array of events written as JSON) through the regenerated crate.
+const PROBE_MAIN: &str = r#"//! Parses each valid example of the added contracts into its `Event` variant, and holds the
+//! engine, the typed parse and jsonschema equal on events drawn from their schemas.
+const CASES: &[(&str, &str, &[u8])] = &[
+/*EXAMPLES*/
+];
+
+const DRAWN: &str = include_str!(/*DRAWN*/);
+
+fn main() {
+    for (event_type, version, bytes) in CASES {
+        let event = coder_events::Event::from_slice(bytes)
+            .unwrap_or_else(|e| panic!("{event_type} {version}: {e}"));
+        assert_eq!((event.event_type(), event.version()), (*event_type, *version));
+    }
+    println!("typed parse: {} examples of the added contracts parsed", CASES.len());
+    let drawn: Vec<String> = serde_json::from_str(DRAWN).expect("the drawn cases");
+    let (mut accepted, mut disagreements) = (0, 0);
+    for case in &drawn {
+        let bytes = case.as_bytes();
+        let value: serde_json::Value = serde_json::from_slice(bytes).expect("drawn as JSON");
+        let oracle = match (value["type"].as_str(), value["version"].as_str()) {
+            (Some(t), Some(v)) => coder_events::validator_for(t, v)
+                .is_some_and(|c| c.validator().is_valid(&value)),
+            _ => false,
+        };
+        let engine = coder_events::check_slice(bytes).conforms();
+        let typed = coder_events::Event::from_slice(bytes).is_ok();
+        if engine != oracle || typed != oracle {
+            eprintln!("disagree (jsonschema {oracle}, engine {engine}, typed parse {typed}): {case}");
+            disagreements += 1;
+        }
+        accepted += usize::from(oracle);
+    }
+    println!(
+        "agreement: {} drawn cases of the added contracts ({accepted} valid), {disagreements} disagreements",
+        drawn.len()
+    );
+    assert_eq!(disagreements, 0, "the engine, the typed parse and jsonschema disagree");
+    assert!(accepted > 0 && accepted < drawn.len(), "drawn cases both valid and not");
+}
+"#;
 
 pub fn run(root: &Path) -> Result<()> {
     let scratch_dir = tempfile::Builder::new()
@@ -160,7 +206,11 @@ pub fn run(root: &Path) -> Result<()> {
         "adding a version and a contract changed other files: {outside:?}"
     );
 
-    step("evolve: a typed parse of both through the regenerated crate, built as a consumer builds it");
+    step(
+        "evolve: through the regenerated crate, built as a consumer builds it: a typed parse of \
+         both contracts' examples, and the engine, the typed parse and jsonschema agreeing on \
+         events drawn from both schemas and every mutation of them",
+    );
     let mut cases = Vec::new();
     for (event_type, version, dir) in [
         (existing_type.as_str(), new_version.as_str(), &version_dir),
@@ -173,16 +223,22 @@ pub fn run(root: &Path) -> Result<()> {
             ));
         }
     }
-    let main_rs = format!(
-        "//! Parses each valid example of the added contracts into its `Event` variant.\n\
-         const CASES: &[(&str, &str, &[u8])] = &[\n{}\n];\n\n\
-         fn main() {{\n    for (event_type, version, bytes) in CASES {{\n        \
-         let event = coder_events::Event::from_slice(bytes)\n            \
-         .unwrap_or_else(|e| panic!(\"{{event_type}} {{version}}: {{e}}\"));\n        \
-         assert_eq!((event.event_type(), event.version()), (*event_type, *version));\n    }}\n    \
-         println!(\"typed parse: {{}} examples of the added contracts parsed\", CASES.len());\n}}\n",
-        cases.join("\n")
-    );
+    let sources = crate::gen_traffic::Sources::load(&schemas)?;
+    let mut drawn = Vec::new();
+    for (event_type, version) in [
+        (existing_type.as_str(), new_version.as_str()),
+        (NEW_TYPE, "1.0"),
+    ] {
+        drawn.extend(sources.cases(event_type, version, AGREEMENT_EVENTS, 1)?);
+    }
+    let drawn_file = scratch_dir.path().join("drawn.json");
+    std::fs::write(&drawn_file, serde_json::to_string(&drawn)?)?;
+    let main_rs = PROBE_MAIN
+        .replace("/*EXAMPLES*/", &cases.join("\n"))
+        .replace(
+            "/*DRAWN*/",
+            &format!("{:?}", drawn_file.display().to_string()),
+        );
     scratch::run_probe_crate(
         &scratch_dir.path().join("probe"),
         &copy.join("generated/rust"),
@@ -387,7 +443,8 @@ fn require_new_field(version_dir: &Path) -> Result<()> {
 }
 
 /// Replaces every placeholder the scaffold left in the catalog and the schema with prose, and
-/// gives `data` one required field that every example carries.
+/// gives `data` two required fields that every example carries: a count, and a subject that is
+/// one of two closed objects (`oneOf`); `data` itself is closed (`additionalProperties: false`).
 fn fill_in_new_contract(schemas: &Path, contract_dir: &Path) -> Result<()> {
     fn fill(json: &mut Json) {
         match json {
@@ -417,7 +474,54 @@ fn fill_in_new_contract(schemas: &Path, contract_dir: &Path) -> Result<()> {
                 ("description", Json::string("How many times it happened")),
             ]),
         );
-        data.set("required", Json::Array(vec![Json::string("count")]));
+        let subject = |kind: &str, id: &str| {
+            Json::object([
+                ("type", Json::string("object")),
+                (
+                    "properties",
+                    Json::object([
+                        (
+                            "kind",
+                            Json::object([
+                                ("const", Json::string(kind)),
+                                ("description", Json::string("Which kind of subject")),
+                            ]),
+                        ),
+                        (
+                            id,
+                            Json::object([
+                                ("type", Json::string("string")),
+                                ("format", Json::string("uuid")),
+                                ("description", Json::string("The subject's id")),
+                            ]),
+                        ),
+                    ]),
+                ),
+                (
+                    "required",
+                    Json::Array(vec![Json::string("kind"), Json::string(id)]),
+                ),
+                ("additionalProperties", Json::Scalar(false.into())),
+            ])
+        };
+        data.get_mut("properties").context("data.properties")?.set(
+            "subject",
+            Json::object([
+                ("description", Json::string("What it happened to")),
+                (
+                    "oneOf",
+                    Json::Array(vec![
+                        subject("widget", "widgetId"),
+                        subject("dashboard", "dashboardId"),
+                    ]),
+                ),
+            ]),
+        );
+        data.set(
+            "required",
+            Json::Array(vec![Json::string("count"), Json::string("subject")]),
+        );
+        data.set("additionalProperties", Json::Scalar(false.into()));
         Ok(())
     })?;
     for kind in ["valid", "invalid"] {
@@ -430,6 +534,16 @@ fn fill_in_new_contract(schemas: &Path, contract_dir: &Path) -> Result<()> {
                 };
                 if let Some(data @ Json::Object(_)) = event.and_then(|e| e.get_mut("data")) {
                     data.set("count", Json::Scalar(1.into()));
+                    data.set(
+                        "subject",
+                        Json::object([
+                            ("kind", Json::string("widget")),
+                            (
+                                "widgetId",
+                                Json::string("6f1c2a4e-8b3d-4c5e-9f70-1a2b3c4d5e6f"),
+                            ),
+                        ]),
+                    );
                 }
                 Ok(())
             })?;

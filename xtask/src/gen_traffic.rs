@@ -185,6 +185,32 @@ impl Sources {
         Ok(Sources { contracts })
     }
 
+    /// For differential tests: `events` valid events of the contract `event_type` `version`,
+    /// drawn from its schema and examples, each followed by every mutation of it that breaks one
+    /// keyword; each case as compact JSON.
+    pub fn cases(
+        &self,
+        event_type: &str,
+        version: &str,
+        events: usize,
+        seed: u64,
+    ) -> Result<Vec<String>> {
+        let contract = self
+            .contracts
+            .iter()
+            .find(|c| c.event_type == event_type && c.version == version)
+            .with_context(|| format!("no contract {event_type} {version} in the catalog"))?;
+        let synth = Synth::new(&contract.schema, contract.examples.iter().collect());
+        let mut rng = Rng::new(seed);
+        let mut cases = Vec::new();
+        for _ in 0..events {
+            let event = synth.event(&mut rng);
+            cases.push(event.to_string());
+            cases.extend(synth.mutations(&event).iter().map(|m| m.event.to_string()));
+        }
+        Ok(cases)
+    }
+
     fn knows(&self, event_type: &str, version: Option<&str>) -> bool {
         self.contracts
             .iter()
