@@ -340,7 +340,6 @@ impl<'a> Checker<'a, '_> {
     }
 
     fn judge_batch(&mut self, analysed: Analysed) {
-        let keeps_clean = self.report.keeps_clean_records();
         for (location, analysis) in &analysed {
             let verdict = self.judge.verdict(location, analysis);
             if let Some((contract, fields)) = verdict.fields() {
@@ -352,9 +351,10 @@ impl<'a> Checker<'a, '_> {
                     version,
                     violations,
                     fields,
-                } if violations.is_empty() && !keeps_clean => {
+                } if violations.is_empty() => {
                     let contract = fields.map(|(contract, _)| contract);
-                    self.report.count_clean(event_type, version, contract);
+                    self.report
+                        .add_clean(location, event_type, version, contract);
                 }
                 verdict => self.report.add(verdict.into_result(location)),
             }

@@ -366,8 +366,6 @@ enum ResultSink {
     Stream {
         chunks: mpsc::SyncSender<Vec<u8>>,
         chunk: Vec<u8>,
-        /// One result, pretty-printed, before it is indented into `chunk`.
-        scratch: Vec<u8>,
         len: u64,
         /// Set when the writing thread has gone (its output failed): said at the end.
         failed: bool,
@@ -381,6 +379,90 @@ impl ResultSink {
             ResultSink::Spool { len, .. } | ResultSink::Stream { len, .. } => *len,
         }
     }
+
+    fn keep(&mut self, result: RecordResult) {
+        match self {
+            ResultSink::Memory(results) => results.push(result),
+            ResultSink::Spool { out, len, failed } => {
+                *len += 1;
+                if failed.is_none() {
+                    let written = serde_json::to_writer(&mut *out, &result)
+                        .map_err(io::Error::from)
+                        .and_then(|()| out.write_all(b"\n"));
+                    if let Err(e) = written {
+                        *failed = Some(e);
+                    }
+                }
+            }
+            ResultSink::Stream { .. } => self.stream(&result),
+        }
+    }
+
+    /// Writes a result (a [`RecordResult`], or what serializes as one) into the streamed report.
+    fn stream(&mut self, result: &impl Serialize) {
+        let ResultSink::Stream {
+            chunks,
+            chunk,
+            len,
+            failed,
+        } = self
+        else {
+            unreachable!("only a streaming sink streams")
+        };
+        *len += 1;
+        if *failed {
+            return;
+        }
+        chunk.extend_from_slice(if *len == 1 { b"\n    " } else { b",\n    " });
+        serde_json::to_writer_pretty(Indented(chunk), result).expect("a result serializes");
+        if chunk.len() >= STREAM_CHUNK_BYTES && chunks.send(mem::take(chunk)).is_err() {
+            *failed = true;
+        }
+    }
+}
+
+/// Writes into a streamed report, indenting every line after the first to a result's depth in
+/// it (inside `results`, two levels down): pretty JSON has no newline inside a string.
+struct Indented<'a>(&'a mut Vec<u8>);
+
+impl Write for Indented<'_> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut rest = buf;
+        while let Some(at) = memchr::memchr(b'\n', rest) {
+            self.0.extend_from_slice(&rest[..=at]);
+            self.0.extend_from_slice(b"    ");
+            rest = &rest[at + 1..];
+        }
+        self.0.extend_from_slice(rest);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+/// A clean record's result as [`RecordResult`] serializes it, borrowing what it says.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CleanResult<'a> {
+    source: SourceRef<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    event_type: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    version: Option<&'a str>,
+    conforms: bool,
+    violations: [ReportedViolation; 0],
+}
+
+/// A [`Source`], borrowed.
+#[derive(Serialize)]
+struct SourceRef<'a> {
+    file: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    line: Option<u64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    index: Option<u64>,
 }
 
 /// Which results a report keeps.
@@ -471,7 +553,6 @@ impl ReportBuilder {
         let sink = ResultSink::Stream {
             chunks,
             chunk: b"{\n  \"results\": [".to_vec(),
-            scratch: Vec::new(),
             len: 0,
             failed: false,
         };
@@ -501,23 +582,18 @@ impl ReportBuilder {
         }
     }
 
-    /// Whether `add` keeps a record that has no violation, i.e. whether the caller must build
-    /// its [`RecordResult`] rather than only `count_clean` it.
-    pub fn keeps_clean_records(&self) -> bool {
-        self.keep == Keep::All
-    }
-
-    /// Counts a readable record with no violation exactly as `add` does, for a report that does
-    /// not keep it (`keeps_clean_records` is false): most records are clean, and building a
-    /// result only to drop it would cost more than counting it. `contract` is the catalog index
-    /// of the contract `event_type` and `version` name, when they name one.
-    pub fn count_clean(
+    /// Counts a readable record with no violation exactly as `add` does, and keeps its result
+    /// when the report keeps every record's. Most records are clean: their result is built only
+    /// for a report that holds results, and a streamed one is written straight from what the
+    /// caller borrows. `contract` is the catalog index of the contract `event_type` and
+    /// `version` name, when they name one.
+    pub fn add_clean(
         &mut self,
+        location: &Location,
         event_type: Option<&str>,
         version: Option<&str>,
         contract: Option<usize>,
     ) {
-        debug_assert!(!self.keeps_clean_records());
         self.summary.records += 1;
         self.summary.conforming += 1;
         match contract {
@@ -529,6 +605,32 @@ impl ReportBuilder {
             }
         }
         assert!(self.summary.adds_up(), "{:?}", self.summary);
+        if self.keep != Keep::All {
+            return;
+        }
+        if let ResultSink::Stream { .. } = self.results {
+            let result = CleanResult {
+                source: SourceRef {
+                    file: &location.file,
+                    line: location.line,
+                    index: location.index,
+                },
+                event_type,
+                version,
+                conforms: true,
+                violations: [],
+            };
+            self.results.stream(&result);
+        } else {
+            self.results.keep(RecordResult {
+                source: location.into(),
+                event_type: event_type.map(str::to_string),
+                version: version.map(str::to_string),
+                conforms: true,
+                unreadable: None,
+                violations: Vec::new(),
+            });
+        }
     }
 
     pub fn add(&mut self, result: RecordResult) {
@@ -560,48 +662,8 @@ impl ReportBuilder {
             Keep::AllFailures => failed,
             Keep::FirstFailures(limit) => failed && self.results.len() < limit as u64,
         };
-        if !keep {
-            return;
-        }
-        match &mut self.results {
-            ResultSink::Memory(results) => results.push(result),
-            ResultSink::Spool { out, len, failed } => {
-                *len += 1;
-                if failed.is_none() {
-                    let written = serde_json::to_writer(&mut *out, &result)
-                        .map_err(io::Error::from)
-                        .and_then(|()| out.write_all(b"\n"));
-                    if let Err(e) = written {
-                        *failed = Some(e);
-                    }
-                }
-            }
-            ResultSink::Stream {
-                chunks,
-                chunk,
-                scratch,
-                len,
-                failed,
-            } => {
-                *len += 1;
-                if *failed {
-                    return;
-                }
-                chunk.extend_from_slice(if *len == 1 { b"\n" } else { b",\n" });
-                scratch.clear();
-                serde_json::to_writer_pretty(&mut *scratch, &result).expect("a result serializes");
-                // Pretty JSON has no newline inside a string, so every line is indented to its
-                // depth in the report (inside `results`, two levels down).
-                for line in scratch.split(|b| *b == b'\n') {
-                    chunk.extend_from_slice(b"    ");
-                    chunk.extend_from_slice(line);
-                    chunk.push(b'\n');
-                }
-                chunk.pop();
-                if chunk.len() >= STREAM_CHUNK_BYTES && chunks.send(mem::take(chunk)).is_err() {
-                    *failed = true;
-                }
-            }
+        if keep {
+            self.results.keep(result);
         }
     }
 
@@ -816,11 +878,30 @@ mod tests {
         out: &mut dyn Write,
     ) -> anyhow::Result<Report> {
         stream_json(out, keep, Contracts::compiled(), |mut builder| {
-            for result in results {
-                builder.add(result.clone());
-            }
+            add_all(&mut builder, results);
             Ok(builder.finish()?)
         })
+    }
+
+    /// Adds `results` as `check` does: the clean ones by `add_clean`.
+    fn add_all(builder: &mut ReportBuilder, results: &[RecordResult]) {
+        for result in results {
+            if result.is_failure() {
+                builder.add(result.clone());
+            } else {
+                let location = Location {
+                    file: result.source.file.as_str().into(),
+                    line: result.source.line,
+                    index: result.source.index,
+                };
+                let (event_type, version) =
+                    (result.event_type.as_deref(), result.version.as_deref());
+                let contract = event_type
+                    .zip(version)
+                    .and_then(|(t, v)| Contracts::compiled().index(t, v));
+                builder.add_clean(&location, event_type, version, contract);
+            }
+        }
     }
 
     /// Streaming changes when the JSON report is written, not what it says: byte for byte the
@@ -828,7 +909,18 @@ mod tests {
     #[test]
     fn a_streamed_json_report_is_the_report_written_whole() {
         for n in [0, 1, 2, 5000] {
-            let results: Vec<_> = (1..=n).map(|l| result(l, l % 7 != 0)).collect();
+            // Some of a catalog contract, which a clean record counts by its index.
+            let catalog = Contracts::compiled().iter().next().expect("a contract");
+            let results: Vec<_> = (1..=n)
+                .map(|l| {
+                    let mut r = result(l, l % 7 != 0);
+                    if l % 3 == 0 {
+                        r.event_type = Some(catalog.event_type.to_string());
+                        r.version = Some(catalog.version.to_string());
+                    }
+                    r
+                })
+                .collect();
             for keep in [Keep::All, Keep::AllFailures] {
                 let mut streamed = Vec::new();
                 let report = streamed_report(&results, keep, &mut streamed);
