@@ -250,17 +250,21 @@ where
     F: FnOnce(ReportBuilder) -> anyhow::Result<Report> + Send,
 {
     let (chunks, written) = mpsc::sync_channel::<Vec<u8>>(4);
-    let builder = ReportBuilder::streaming(keep, contracts, chunks);
+    let (give_back, recycled) = mpsc::channel::<Vec<u8>>();
+    let builder = ReportBuilder::streaming(keep, contracts, chunks, recycled);
     std::thread::scope(|scope| {
         let checking = scope.spawn(move || check(builder));
         let mut write_error = None;
-        for chunk in written {
+        for mut chunk in written {
             if let Err(e) = out.write_all(&chunk) {
                 // Dropping the receiver tells the builder: the check goes on to its end, but
                 // nothing more is written, and the report fails.
                 write_error = Some(e);
                 break;
             }
+            chunk.clear();
+            // The builder is gone once it has sent its last chunk: nothing to give back to.
+            let _ = give_back.send(chunk);
         }
         let report = match checking.join() {
             Ok(report) => report,
@@ -365,6 +369,8 @@ enum ResultSink {
     /// writes (see [`stream_json`]).
     Stream {
         chunks: mpsc::SyncSender<Vec<u8>>,
+        /// Chunks the writer has written, emptied, to fill again.
+        recycled: mpsc::Receiver<Vec<u8>>,
         chunk: Vec<u8>,
         len: u64,
         /// Set when the writing thread has gone (its output failed): said at the end.
@@ -402,6 +408,7 @@ impl ResultSink {
     fn stream(&mut self, result: &impl Serialize) {
         let ResultSink::Stream {
             chunks,
+            recycled,
             chunk,
             len,
             failed,
@@ -414,30 +421,108 @@ impl ResultSink {
             return;
         }
         chunk.extend_from_slice(if *len == 1 { b"\n    " } else { b",\n    " });
-        serde_json::to_writer_pretty(Indented(chunk), result).expect("a result serializes");
-        if chunk.len() >= STREAM_CHUNK_BYTES && chunks.send(mem::take(chunk)).is_err() {
-            *failed = true;
+        let mut serializer =
+            serde_json::Serializer::with_formatter(&mut *chunk, NestedPretty::IN_RESULTS);
+        result
+            .serialize(&mut serializer)
+            .expect("a result serializes");
+        if chunk.len() >= STREAM_CHUNK_BYTES {
+            // The writer hands written chunks back: the same few buffers go round, and no
+            // fresh pages are faulted in for each.
+            let next = recycled
+                .try_recv()
+                .unwrap_or_else(|_| Vec::with_capacity(STREAM_CHUNK_BYTES * 2));
+            if chunks.send(mem::replace(chunk, next)).is_err() {
+                *failed = true;
+            }
         }
     }
 }
 
-/// Writes into a streamed report, indenting every line after the first to a result's depth in
-/// it (inside `results`, two levels down): pretty JSON has no newline inside a string.
-struct Indented<'a>(&'a mut Vec<u8>);
+/// Pretty-prints a result where it sits in the report, inside `results` two levels down: the
+/// layout `serde_json::to_writer_pretty` gives the whole report, written in one pass.
+struct NestedPretty {
+    /// Levels of indentation of the line being written.
+    depth: usize,
+    /// Whether the array or object being written has a member yet.
+    has_value: bool,
+}
 
-impl Write for Indented<'_> {
-    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        let mut rest = buf;
-        while let Some(at) = memchr::memchr(b'\n', rest) {
-            self.0.extend_from_slice(&rest[..=at]);
-            self.0.extend_from_slice(b"    ");
-            rest = &rest[at + 1..];
-        }
-        self.0.extend_from_slice(rest);
-        Ok(buf.len())
+impl NestedPretty {
+    /// For a value inside the report's `results`.
+    const IN_RESULTS: NestedPretty = NestedPretty {
+        depth: 2,
+        has_value: false,
+    };
+
+    fn new_line<W: ?Sized + Write>(&self, out: &mut W, first: bool) -> io::Result<()> {
+        out.write_all(if first { b"\n" } else { b",\n" })?;
+        self.indent(out)
     }
 
-    fn flush(&mut self) -> io::Result<()> {
+    fn indent<W: ?Sized + Write>(&self, out: &mut W) -> io::Result<()> {
+        const SPACES: &[u8] = &[b' '; 64];
+        let mut width = self.depth * 2;
+        while width > 0 {
+            let n = width.min(SPACES.len());
+            out.write_all(&SPACES[..n])?;
+            width -= n;
+        }
+        Ok(())
+    }
+
+    fn open<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth += 1;
+        self.has_value = false;
+        out.write_all(bracket)
+    }
+
+    fn close<W: ?Sized + Write>(&mut self, out: &mut W, bracket: &[u8]) -> io::Result<()> {
+        self.depth -= 1;
+        if self.has_value {
+            out.write_all(b"\n")?;
+            self.indent(out)?;
+        }
+        out.write_all(bracket)
+    }
+}
+
+impl serde_json::ser::Formatter for NestedPretty {
+    fn begin_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.open(out, b"[")
+    }
+
+    fn end_array<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.close(out, b"]")
+    }
+
+    fn begin_array_value<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.new_line(out, first)
+    }
+
+    fn end_array_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> io::Result<()> {
+        self.has_value = true;
+        Ok(())
+    }
+
+    fn begin_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.open(out, b"{")
+    }
+
+    fn end_object<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        self.close(out, b"}")
+    }
+
+    fn begin_object_key<W: ?Sized + Write>(&mut self, out: &mut W, first: bool) -> io::Result<()> {
+        self.new_line(out, first)
+    }
+
+    fn begin_object_value<W: ?Sized + Write>(&mut self, out: &mut W) -> io::Result<()> {
+        out.write_all(b": ")
+    }
+
+    fn end_object_value<W: ?Sized + Write>(&mut self, _out: &mut W) -> io::Result<()> {
+        self.has_value = true;
         Ok(())
     }
 }
@@ -549,10 +634,14 @@ impl ReportBuilder {
         keep: Keep,
         contracts: &'static Contracts,
         chunks: mpsc::SyncSender<Vec<u8>>,
+        recycled: mpsc::Receiver<Vec<u8>>,
     ) -> ReportBuilder {
+        let mut chunk = Vec::with_capacity(STREAM_CHUNK_BYTES * 2);
+        chunk.extend_from_slice(b"{\n  \"results\": [");
         let sink = ResultSink::Stream {
             chunks,
-            chunk: b"{\n  \"results\": [".to_vec(),
+            recycled,
+            chunk,
             len: 0,
             failed: false,
         };

@@ -144,10 +144,16 @@ impl<'a> Deserializer<'a> for Value<'a> {
         }
     }
 
+    /// A value nobody reads (an unknown field, a recording's body read elsewhere) is a whole
+    /// subtree of the tape, passed over without visiting it.
+    fn deserialize_ignored_any<V: Visitor<'a>>(self, visitor: V) -> Result<V::Value, TypeError> {
+        visitor.visit_unit()
+    }
+
     serde::forward_to_deserialize_any! {
         <W: Visitor<'a>>
         bool f32 f64 char str string bytes byte_buf unit unit_struct seq tuple tuple_struct map
-        struct identifier ignored_any
+        struct identifier
     }
 }
 
