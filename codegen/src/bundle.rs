@@ -270,5 +270,6 @@ mod tests {
         assert!(has_scheme("file:///etc/passwd"));
         assert!(!has_scheme("../common/envelope.json#/definitions/EventId"));
         assert!(!has_scheme("#/definitions/a:b"));
+        assert!(!has_scheme("defs.json#/definitions/a:b"));
     }
 }

@@ -67,9 +67,12 @@ fn cross_file_refs_are_bundled_once_and_recursion_terminates() {
 
 /// Copies the mini fixture to a temporary directory with `schema` as the contract's schema
 /// and `extra` files beside it.
+/// The copy is `tree/` inside a directory of the test's own, which also holds whatever `extra`
+/// puts beside the tree (`../outside.json`): removing that directory removes everything.
 fn mini_with(name: &str, schema: Value, extra: &[(&str, &str)]) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("codegen-test-{}-{name}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
+    let parent = std::env::temp_dir().join(format!("codegen-test-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&parent);
+    let dir = parent.join("tree");
     copy_dir(&fixture("mini"), &dir);
     std::fs::write(
         dir.join("contracts/thing.created/1.0/schema.json"),
@@ -91,8 +94,65 @@ fn copy_dir(from: &Path, to: &Path) {
 fn refused(name: &str, schema: Value, extra: &[(&str, &str)]) -> codegen::Error {
     let dir = mini_with(name, schema, extra);
     let error = codegen::generate(&dir).expect_err("must be refused");
-    let _ = std::fs::remove_dir_all(&dir);
+    remove_copy(&dir);
     error
+}
+
+/// Removes what `mini_with` wrote.
+fn remove_copy(dir: &Path) {
+    let _ = std::fs::remove_dir_all(dir.parent().expect("inside the test's directory"));
+}
+
+#[test]
+fn a_local_ref_inside_an_imported_file_imports_its_target_too() {
+    // `Pair` refers to `Half` in its own file; the contract names only `Pair`.
+    let dir = mini_with(
+        "sibling",
+        json!({"type": "object", "properties": {"p": {"$ref": "../../../common/pair.json#/definitions/Pair"}}}),
+        &[(
+            "common/pair.json",
+            r##"{"definitions": {"Pair": {"type": "array", "items": {"$ref": "#/definitions/Half"}}, "Half": {"type": "string"}}}"##,
+        )],
+    );
+    let loaded = codegen::load(&dir);
+    remove_copy(&dir);
+    let (_, bundled) = loaded.expect("bundles");
+    let definitions = bundled[0].schema["definitions"].as_object().unwrap();
+    assert_eq!(definitions["Half"], json!({"type": "string"}));
+    assert_eq!(
+        definitions["Pair"]["items"]["$ref"], "#/definitions/Half",
+        "the sibling is referred to where the bundle put it"
+    );
+}
+
+#[test]
+fn a_ref_to_a_whole_file_is_refused() {
+    for reference in ["../../../common/defs.json", "../../../common/defs.json#"] {
+        let e = refused(
+            "whole-file",
+            json!({"type": "object", "properties": {"a": {"$ref": reference}}}),
+            &[],
+        );
+        assert_eq!(e.kind, ErrorKind::RefTarget, "{reference}: {e}");
+        assert!(e.message.contains("must point at a definition"), "{e}");
+    }
+}
+
+#[test]
+fn one_name_defined_by_two_files_is_refused() {
+    let e = refused(
+        "same-name",
+        json!({"type": "object", "properties": {
+            "a": {"$ref": "../../../common/defs.json#/definitions/Id"},
+            "b": {"$ref": "../../../common/other.json#/definitions/Id"}
+        }}),
+        &[(
+            "common/other.json",
+            r#"{"definitions": {"Id": {"type": "integer"}}}"#,
+        )],
+    );
+    assert_eq!(e.kind, ErrorKind::Unsupported, "{e}");
+    assert!(e.message.contains("already comes from"), "{e}");
 }
 
 #[test]
@@ -169,7 +229,7 @@ fn malformed_json_names_the_file_and_line() {
     )
     .unwrap();
     let e = codegen::generate(&dir).expect_err("must be refused");
-    let _ = std::fs::remove_dir_all(&dir);
+    remove_copy(&dir);
     assert_eq!(e.kind, ErrorKind::Json);
     assert_eq!(e.line, Some(3));
     assert!(e.to_string().contains("schema.json:3"), "{e}");
