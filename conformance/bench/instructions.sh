@@ -22,14 +22,8 @@ for file in traffic logs recording; do
   head -n "$EVENTS" "$WORK/$file.jsonl" > "$WORK/$file.head.jsonl"
 done
 
-cargo build --quiet --release -p conformance --bin contracts
-CONTRACTS="$ROOT/target/release/contracts"
-FLOOR=$(cargo bench --quiet -p conformance --bench parse_floor --no-run --message-format=json 2>/dev/null |
-  python3 -c 'import json, sys
-for line in sys.stdin:
-    m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "parse_floor" and m.get("executable"):
-        print(m["executable"])')
+# shellcheck source=conformance/bench/builds.sh
+source "$ROOT/conformance/bench/builds.sh"
 
 # count NAME COMMAND...: the instructions COMMAND executes, in millions.
 declare -A IR

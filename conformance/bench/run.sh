@@ -64,14 +64,8 @@ RECORDS=$(wc -l < "$TRAFFIC")
 BYTES=$(stat -c %s "$TRAFFIC")
 
 echo "==> release builds" >&2
-cargo build --quiet --release -p conformance --bin contracts
-CONTRACTS="$ROOT/target/release/contracts"
-FLOOR=$(cargo bench --quiet -p conformance --bench parse_floor --no-run --message-format=json 2>/dev/null |
-  python3 -c 'import json, sys
-for line in sys.stdin:
-    m = json.loads(line)
-    if m.get("reason") == "compiler-artifact" and m["target"]["name"] == "parse_floor" and m.get("executable"):
-        print(m["executable"])')
+# shellcheck source=conformance/bench/builds.sh
+source "$ROOT/conformance/bench/builds.sh"
 
 echo "==> peers, in $WORK" >&2
 [ -x "$WORK/venv/bin/python" ] || python3 -m venv "$WORK/venv"
