@@ -712,6 +712,11 @@ fn queue_depth(queue: &str) -> u64 {
 
 const NUMBERED: usize = 3000;
 
+/// How long a publisher may take to publish what a test needs: a guard against a hang, not a
+/// speed target, so it is generous: on a machine busy with builds, pika published 3,000 small
+/// messages in over a minute.
+const PUBLISHING_LIMIT: Duration = Duration::from_secs(300);
+
 #[test]
 fn a_recorder_killed_mid_stream_loses_nothing_from_a_durable_queue() {
     let _broker = broker();
@@ -736,7 +741,7 @@ fn a_recorder_killed_mid_stream_loses_nothing_from_a_durable_queue() {
 
     let restarted = start_recording(&exchange, &out, &["--queue", &queue, "--prefetch", "200"]);
     restarted.wait_bound();
-    let (status, published, stderr) = publishing.wait(Duration::from_secs(60));
+    let (status, published, stderr) = publishing.wait(PUBLISHING_LIMIT);
     assert!(status.success(), "{stderr}");
     wait_until(Duration::from_secs(30), "every message recorded", || {
         distinct_sequence_numbers(&out, unfinished) == NUMBERED
@@ -789,7 +794,7 @@ fn a_connection_closed_by_the_broker_is_reopened_and_nothing_is_lost() {
     assert!(status.success(), "rabbitmqctl: {stderr}");
     recorder.wait_for_stderr("record: connection lost", Duration::from_secs(10));
     recorder.wait_for_stderr("record: reconnected", Duration::from_secs(20));
-    let (status, published, stderr) = publishing.wait(Duration::from_secs(60));
+    let (status, published, stderr) = publishing.wait(PUBLISHING_LIMIT);
     assert!(status.success(), "{stderr}");
     wait_until(Duration::from_secs(30), "every message recorded", || {
         distinct_sequence_numbers(&out, None) == NUMBERED
@@ -837,7 +842,7 @@ fn two_taps_on_one_queue_share_the_traffic_between_them() {
         tap.wait_bound();
     }
     let count = 2000;
-    let (status, _, stderr) = publish_small(&exchange, count, 4000).wait(Duration::from_secs(60));
+    let (status, _, stderr) = publish_small(&exchange, count, 4000).wait(PUBLISHING_LIMIT);
     assert!(status.success(), "{stderr}");
     wait_until(
         Duration::from_secs(30),
@@ -885,8 +890,7 @@ fn queue_holding(topology: &mut Topology, count: usize) -> (String, String) {
         Duration::from_secs(20),
     );
     assert!(status.success(), "{stderr}");
-    let (status, _, stderr) =
-        publish_small(&exchange, count, 100_000).wait(Duration::from_secs(60));
+    let (status, _, stderr) = publish_small(&exchange, count, 100_000).wait(PUBLISHING_LIMIT);
     assert!(status.success(), "{stderr}");
     assert_eq!(queue_depth(&queue), count as u64, "published and queued");
     (exchange, queue)
