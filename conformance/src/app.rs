@@ -3,26 +3,23 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use crate::check::{check, check_into};
-use crate::cli::{CheckArgs, Command, CommonArgs, ReportFormat, ResultsChoice, ValidateArgs};
-use crate::examples_check::check_examples;
-use crate::input::sources::expand;
-use crate::input::{Decoder, FormatChoice};
-use crate::report::{self, Keep};
-use crate::rules::RULES;
+use conformance::broker;
+use conformance::check::{check, check_into};
+use conformance::examples_check::check_examples;
+use conformance::exit::Exit;
+use conformance::input::sources::expand;
+use conformance::input::{Decoder, FormatChoice};
+use conformance::report::{self, Keep};
+use conformance::rules::RULES;
 
-/// Exit codes: every record conforms; some violate a rule at error severity; the command line
-/// was wrong or some input could not be read.
-pub const EXIT_CONFORM: u8 = 0;
-pub const EXIT_VIOLATIONS: u8 = 1;
-pub const EXIT_TROUBLE: u8 = 2;
+use crate::cli::{CheckArgs, Command, CommonArgs, ReportFormat, ResultsChoice, ValidateArgs};
 
 /// The sample recordings `check` reads when given no path, relative to the tree's root.
 const SAMPLE_RECORDINGS: &str = "conformance/recordings";
 
 /// Runs one command, writing its output to `out`. An `Err` is an I/O error writing `out`, or
 /// a failure that is no fault of the input (reported on stderr by the caller).
-pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<u8> {
+pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<Exit> {
     match command {
         Command::Check(args) => run_check(args, out),
         Command::Validate(args) => run_validate(args, out),
@@ -31,7 +28,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<u8> {
                 Ok(tree) => tree,
                 Err(why) => {
                     eprintln!("contracts: {why}");
-                    return Ok(EXIT_TROUBLE);
+                    return Ok(Exit::Trouble);
                 }
             };
             let outcome = check_examples(&tree.schemas)?;
@@ -45,18 +42,30 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<u8> {
         }
         Command::Rules => {
             write_rules(out)?;
-            Ok(EXIT_CONFORM)
+            Ok(Exit::Clean)
         }
-        Command::Record(args) => crate::broker::record(args, out),
-        Command::Tap(args) => crate::broker::tap(args, out),
-        Command::Replay(args) => crate::broker::replay(args),
+        Command::Record(args) => {
+            broker::record(&args.consume.settings("record", Some(args.out)), out)
+        }
+        Command::Tap(args) => {
+            let format = report::Format::from(args.common.format);
+            let keep = broker::tap::keep(format);
+            let decoder = Decoder::new(FormatChoice::Recording, None);
+            let check = args
+                .common
+                .check_settings(decoder, keep, Some(1))
+                .map_err(anyhow::Error::msg)?;
+            let settings = args.consume.settings("tap", args.out);
+            broker::tap(&settings, &check, format, out)
+        }
+        Command::Replay(args) => broker::replay(&args.settings()),
         Command::Lint(args) => crate::schema_checks::run_lint(args, out),
         Command::Breaking(args) => crate::schema_checks::run_breaking(args, out),
         Command::Docs(args) => crate::schema_checks::run_docs(args, out),
         Command::Asyncapi(args) => crate::schema_checks::run_asyncapi(args, out),
         Command::ReportSchema => {
-            out.write_all(crate::report::schema_text().as_bytes())?;
-            Ok(EXIT_CONFORM)
+            out.write_all(report::schema_text().as_bytes())?;
+            Ok(Exit::Clean)
         }
     }
 }
@@ -69,7 +78,7 @@ pub fn acknowledges_what_it_writes(command: &Command) -> bool {
     matches!(command, Command::Record(_) | Command::Tap(_))
 }
 
-fn run_check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
+fn run_check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
     let paths = if args.paths.is_empty() {
         let samples = codegen::Tree::find()
             .map(|tree| tree.join(SAMPLE_RECORDINGS))
@@ -80,7 +89,7 @@ fn run_check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
                 eprintln!(
                     "contracts: no path given, and no {SAMPLE_RECORDINGS} in a tree at or above the current directory: name the files to check (- for standard input)"
                 );
-                return Ok(EXIT_TROUBLE);
+                return Ok(Exit::Trouble);
             }
         }
     } else {
@@ -90,7 +99,7 @@ fn run_check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
     check_and_report(&paths, decoder, &args.common, out)
 }
 
-fn run_validate(args: ValidateArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
+fn run_validate(args: ValidateArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from("-")]
     } else {
@@ -105,7 +114,7 @@ fn check_and_report(
     decoder: Decoder,
     common: &CommonArgs,
     out: &mut dyn Write,
-) -> anyhow::Result<u8> {
+) -> anyhow::Result<Exit> {
     let keep = match (common.format, common.results) {
         (ReportFormat::Text, _) => Keep::FirstFailures(common.max_failures),
         (ReportFormat::Github, _) | (_, ResultsChoice::Failures) => Keep::AllFailures,

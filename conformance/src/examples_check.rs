@@ -7,6 +7,7 @@ use std::path::Path;
 
 use coder_events::ContractSet;
 
+use crate::exit::Exit;
 use codegen::examples::{self, Example, ExampleError, Expected};
 
 /// What checking the examples found.
@@ -18,14 +19,14 @@ pub struct ExamplesOutcome {
 }
 
 impl ExamplesOutcome {
-    /// 2 when an example could not be read, 1 on a mismatch, 0 otherwise.
-    pub fn exit_code(&self) -> u8 {
+    /// Trouble when an example could not be read, findings on a mismatch, clean otherwise.
+    pub fn exit_code(&self) -> Exit {
         if !self.unreadable.is_empty() {
-            2
+            Exit::Trouble
         } else if !self.mismatches.is_empty() {
-            1
+            Exit::Findings
         } else {
-            0
+            Exit::Clean
         }
     }
 

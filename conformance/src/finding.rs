@@ -11,10 +11,7 @@ use std::path::{Path, PathBuf};
 use codegen::catalog::Compatibility;
 use serde::Serialize;
 
-/// The exit code of a run with no finding at error severity.
-pub const EXIT_CLEAN: u8 = 0;
-/// The exit code of a run with at least one finding at error severity.
-pub const EXIT_FINDINGS: u8 = 1;
+use crate::exit::Exit;
 
 /// How much a finding matters. Only errors fail a run.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -169,12 +166,12 @@ impl fmt::Display for Totals {
     }
 }
 
-/// [`EXIT_FINDINGS`] when any finding is at error severity, [`EXIT_CLEAN`] otherwise.
-pub fn exit_code(findings: &[Finding]) -> u8 {
+/// Findings when any finding is at error severity, clean otherwise.
+pub fn exit_code(findings: &[Finding]) -> Exit {
     if findings.iter().any(|f| f.severity == Severity::Error) {
-        EXIT_FINDINGS
+        Exit::Findings
     } else {
-        EXIT_CLEAN
+        Exit::Clean
     }
 }
 
@@ -633,10 +630,10 @@ mod tests {
             message: "m".into(),
             breaks: None,
         };
-        assert_eq!(exit_code(&[finding(Severity::Warning)]), EXIT_CLEAN);
+        assert_eq!(exit_code(&[finding(Severity::Warning)]), Exit::Clean);
         assert_eq!(
             exit_code(&[finding(Severity::Info), finding(Severity::Error)]),
-            EXIT_FINDINGS
+            Exit::Findings
         );
     }
 

@@ -3,18 +3,17 @@
 //! text, JSON, JUnit or GitHub annotations; lints schemas, classifies schema changes, and
 //! generates the event documentation and the AsyncAPI document.
 
-pub mod app;
 pub mod asyncapi;
 pub mod breaking;
 pub mod broker;
 pub mod check;
-pub mod cli;
 pub mod contract_set;
+pub mod contracts;
 pub mod examples_check;
+pub mod exit;
 pub mod finding;
 pub mod input;
 pub mod lint;
-pub mod output;
+pub mod recording;
 pub mod report;
 pub mod rules;
-pub mod schema_checks;

@@ -10,6 +10,7 @@ use std::process::Command;
 
 use codegen::catalog::Compatibility;
 use conformance::breaking::{breaking, Against, BreakingOptions, BreakingReport, BREAKING_RULES};
+use conformance::exit::Exit;
 use conformance::finding::{self, Breaks, Finding, Severity};
 use conformance::lint::{lint, LintOptions};
 use serde_json::{json, Value};
@@ -774,9 +775,9 @@ fn a_breaking_edit_inside_any_catalog_version_fails_and_says_to_add_a_version() 
     }
     assert_eq!(report.compared, catalog.contracts.len());
     let expected = if edited.is_empty() {
-        finding::EXIT_CLEAN
+        Exit::Clean
     } else {
-        finding::EXIT_FINDINGS
+        Exit::Findings
     };
     assert_eq!(report.exit_code(), expected);
 }
@@ -825,7 +826,7 @@ fn the_same_edits_shipped_as_new_versions_beside_the_old_pass() {
 
     let report = run(&schemas, Against::Directory(repository_schemas()));
     assert_eq!(report.findings, vec![]);
-    assert_eq!(report.exit_code(), finding::EXIT_CLEAN);
+    assert_eq!(report.exit_code(), Exit::Clean);
     assert_eq!(report.compared, catalog.contracts.len());
     // And each new version is a well-formed contract.
     let linted = lint(&LintOptions::new(&schemas)).unwrap();

@@ -7,6 +7,7 @@ use common::copy_dir;
 
 use std::path::{Path, PathBuf};
 
+use conformance::exit::Exit;
 use conformance::finding::{self, Finding, Severity};
 use conformance::lint::{lint, rule_docs, LintOptions, LINT_RULES};
 use serde_json::Value;
@@ -382,7 +383,7 @@ fn the_repository_schemas_have_no_error_findings() {
         .filter(|f| f.severity == Error)
         .collect();
     assert!(errors.is_empty(), "lint errors in schemas/:\n{errors:#?}");
-    assert_eq!(report.exit_code(), finding::EXIT_CLEAN);
+    assert_eq!(report.exit_code(), Exit::Clean);
     let catalog = codegen::Catalog::load(&schemas).unwrap();
     assert_eq!(report.contracts, catalog.contracts.len());
     // Every contract's schema and the shared parts they reach by `$ref`.
@@ -504,7 +505,7 @@ fn findings_render_as_text_json_junit_and_github_annotations() {
         github.lines().next().unwrap(),
         format!("::error file={file},line=28,title=LINT009::/properties/source/$ref: $ref \"https://schemas.example.com/source.json#/definitions/Source\" names a URL; references must be relative paths inside schemas/ and are never fetched")
     );
-    assert_eq!(report.exit_code(), finding::EXIT_FINDINGS);
+    assert_eq!(report.exit_code(), Exit::Findings);
 }
 
 #[test]

@@ -46,7 +46,7 @@ pub struct BreakingReport {
 }
 
 impl BreakingReport {
-    pub fn exit_code(&self) -> u8 {
+    pub fn exit_code(&self) -> crate::exit::Exit {
         finding::exit_code(&self.findings)
     }
 }

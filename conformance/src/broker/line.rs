@@ -9,9 +9,9 @@ use serde::Serialize;
 use serde_json::value::RawValue;
 use serde_json::{Map, Value};
 
-use super::fields::{object_to_table, table_to_json};
-use super::unpublishable;
-use crate::input::recording::{Properties, RecordedDelivery};
+use crate::recording::fields::{object_to_table, table_to_json};
+use crate::recording::unpublishable;
+use crate::recording::{Properties, RecordedDelivery};
 
 const BASE64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STANDARD;
 

@@ -4,42 +4,49 @@
 //! per process, so there is nothing for more threads to do (scale out with processes on a
 //! shared queue instead, see `RECORDING.md`).
 
-pub mod fields;
 pub mod line;
 pub mod recorder;
 pub mod replay;
 pub mod tap;
-pub mod unpublishable;
 
 use std::io::Write;
-use std::time::Duration;
 
 use anyhow::Context as _;
 use lapin::protocol::{AMQPErrorKind, AMQPSoftError};
-use lapin::types::LongString;
+use lapin::types::{LongString, MAX_SHORT_STRING_LENGTH};
+use lapin::uri::AMQPUri;
 use lapin::{Connection, ConnectionProperties, ErrorKind};
 
-use crate::cli::{RecordArgs, ReplayArgs, TapArgs};
+use crate::check::CheckSettings;
+use crate::exit::Exit;
+use crate::report;
 
 /// `--url`'s default: the local broker's default vhost as the guest user.
 pub const DEFAULT_URL: &str = "amqp://guest:guest@127.0.0.1:5672/%2f";
 
-pub fn record(args: RecordArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
-    let settings = recorder::Settings::new("record", args.consume, Some(args.out));
-    runtime()?.block_on(recorder::record(&settings, out))
+/// `contracts record`: appends what the queue receives to `settings.out`.
+pub fn record(settings: &recorder::Settings, out: &mut dyn Write) -> anyhow::Result<Exit> {
+    runtime()?.block_on(recorder::record(settings, out))
 }
 
-pub fn tap(args: TapArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
+/// `contracts tap`: checks each delivery with `check` settings made for it (see
+/// [`tap::keep`]), reporting on `out` in `format`.
+pub fn tap(
+    settings: &recorder::Settings,
+    check: &CheckSettings,
+    format: report::Format,
+    out: &mut dyn Write,
+) -> anyhow::Result<Exit> {
     anyhow::ensure!(
-        args.out.as_deref() != Some(std::path::Path::new("-")),
+        settings.out.as_deref() != Some(std::path::Path::new("-")),
         "tap prints its report on standard output: give --out a file"
     );
-    let settings = recorder::Settings::new("tap", args.consume, args.out);
-    runtime()?.block_on(tap::tap(&settings, &args.common, out))
+    runtime()?.block_on(tap::tap(settings, check, format, out))
 }
 
-pub fn replay(args: ReplayArgs) -> anyhow::Result<u8> {
-    runtime()?.block_on(replay::replay(&args))
+/// `contracts replay`: publishes a recording with confirms.
+pub fn replay(settings: &replay::Settings) -> anyhow::Result<Exit> {
+    runtime()?.block_on(replay::replay(settings))
 }
 
 /// One thread: lapin runs its socket on a thread of its own, and the rest is one loop.
@@ -81,55 +88,36 @@ pub fn redact(url: &str) -> String {
     }
 }
 
-/// `30s`, `5m`, `1h`, `250ms`, or a number of seconds.
-pub fn parse_duration(s: &str) -> Result<Duration, String> {
-    let s = s.trim();
-    let split = s
-        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
-        .unwrap_or(s.len());
-    let (number, unit) = s.split_at(split);
-    let number: f64 = number
-        .parse()
-        .map_err(|_| format!("{s:?} is not a duration such as 30s, 5m, 1h or 250ms"))?;
-    let seconds = match unit {
-        "" | "s" => number,
-        "ms" => number / 1000.0,
-        "m" => number * 60.0,
-        "h" => number * 3600.0,
-        other => return Err(format!("unknown unit {other:?}: use ms, s, m or h")),
-    };
-    Duration::try_from_secs_f64(seconds).map_err(|e| format!("{s:?}: {e}"))
+/// Why `name` cannot be an AMQP short string (an exchange, queue or binding key): longer than
+/// 255 bytes, which the AMQP client cannot even encode. The value is not repeated: it is long,
+/// by definition.
+pub fn short_string_refusal(name: &str) -> Option<String> {
+    (name.len() > MAX_SHORT_STRING_LENGTH).then(|| {
+        format!(
+            "it is {} bytes; AMQP carries it in a short string, which holds at most \
+             {MAX_SHORT_STRING_LENGTH}",
+            name.len()
+        )
+    })
 }
 
-/// `100` or `100/s`: messages a second, more than zero.
-pub fn parse_rate(s: &str) -> Result<f64, String> {
-    let number = s.trim().strip_suffix("/s").unwrap_or(s.trim());
-    match number.parse::<f64>() {
-        Ok(rate) if rate > 0.0 && rate.is_finite() => Ok(rate),
-        _ => Err(format!(
-            "{s:?} is not a rate such as 100/s (messages a second)"
-        )),
-    }
+/// Why the AMQP URI `url` cannot be used: its vhost does not fit the short string the broker
+/// takes it as. A URI that does not parse is left for the connection to report, with its
+/// password hidden; so is this refusal, which does not repeat the URI.
+pub fn url_refusal(url: &str) -> Option<String> {
+    let uri = url.parse::<AMQPUri>().ok()?;
+    (uri.vhost.len() > MAX_SHORT_STRING_LENGTH).then(|| {
+        format!(
+            "its vhost is {} bytes; AMQP carries it in a short string, which \
+             holds at most {MAX_SHORT_STRING_LENGTH}",
+            uri.vhost.len()
+        )
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn durations_and_rates_parse() {
-        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
-        assert_eq!(parse_duration("30"), Ok(Duration::from_secs(30)));
-        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
-        assert_eq!(parse_duration("1.5m"), Ok(Duration::from_secs(90)));
-        assert_eq!(parse_duration("2h"), Ok(Duration::from_secs(7200)));
-        assert!(parse_duration("soon").is_err());
-        assert!(parse_duration("3d").is_err());
-        assert_eq!(parse_rate("100/s"), Ok(100.0));
-        assert_eq!(parse_rate("0.5"), Ok(0.5));
-        assert!(parse_rate("0/s").is_err());
-        assert!(parse_rate("fast").is_err());
-    }
 
     #[test]
     fn passwords_stay_out_of_messages() {

@@ -24,8 +24,8 @@ use tokio::signal::unix::{signal, Signal, SignalKind};
 use tokio::time::{sleep, sleep_until, Instant};
 
 use super::{connect, is_not_found, line};
-use crate::cli::ConsumeArgs;
-use crate::input::recording::RecordedDelivery;
+use crate::exit::Exit;
+use crate::recording::RecordedDelivery;
 
 /// Deliveries written, flushed and acknowledged together: one write and one ack per batch
 /// rather than per message, and never more than were already waiting.
@@ -33,6 +33,7 @@ const MAX_BATCH: usize = 256;
 const FIRST_BACKOFF: Duration = Duration::from_millis(200);
 const MAX_BACKOFF: Duration = Duration::from_secs(10);
 
+/// Where `record` and `tap` consume from, where they write, and when they stop.
 pub struct Settings {
     /// `record` or `tap`: the prefix of every stderr line.
     pub command: &'static str,
@@ -46,23 +47,6 @@ pub struct Settings {
     /// The recording to append to; `-` is standard output.
     pub out: Option<PathBuf>,
     pub fsync: bool,
-}
-
-impl Settings {
-    pub fn new(command: &'static str, args: ConsumeArgs, out: Option<PathBuf>) -> Settings {
-        Settings {
-            command,
-            url: args.url,
-            exchange: args.exchange,
-            bindings: args.bindings,
-            queue: args.queue,
-            prefetch: args.prefetch,
-            limit: args.limit,
-            duration: args.duration,
-            out,
-            fsync: args.fsync,
-        }
-    }
 }
 
 /// What is done with each line once it is written, before it is acknowledged.
@@ -86,9 +70,9 @@ impl Observer for Nobody {
     }
 }
 
-pub async fn record(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<u8> {
+pub async fn record(settings: &Settings, out: &mut dyn Write) -> anyhow::Result<Exit> {
     run(settings, out, &mut Nobody).await?;
-    Ok(crate::app::EXIT_CONFORM)
+    Ok(Exit::Clean)
 }
 
 /// How a run ended.

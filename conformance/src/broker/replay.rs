@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeSet, VecDeque};
 use std::io::BufRead;
+use std::path::PathBuf;
 use std::time::Duration;
 
 use anyhow::{anyhow, Context as _};
@@ -17,15 +18,26 @@ use tokio::time::{sleep_until, Instant};
 
 use super::line::{self, Publication};
 use super::{connect, is_not_found};
-use crate::app::{EXIT_CONFORM, EXIT_TROUBLE, EXIT_VIOLATIONS};
-use crate::cli::ReplayArgs;
+use crate::exit::Exit;
 use crate::input::sources::{self, Source, SourceKind};
 
 /// Publications awaiting their confirm at most: enough to keep the link busy, few enough
 /// that a failure is noticed soon after it happens.
 const CONFIRM_WINDOW: usize = 1024;
 
-pub async fn replay(args: &ReplayArgs) -> anyhow::Result<u8> {
+/// What `replay` publishes, where, and how fast.
+pub struct Settings {
+    /// The recording (`-`: standard input; gzip is decompressed).
+    pub path: PathBuf,
+    /// The broker, as an AMQP URI.
+    pub url: String,
+    /// Every message goes to this exchange instead of the one it was recorded from.
+    pub exchange: Option<String>,
+    /// At most this many messages a second (`None`: as fast as confirms come).
+    pub rate: Option<f64>,
+}
+
+pub async fn replay(args: &Settings) -> anyhow::Result<Exit> {
     let sources = sources::expand(std::slice::from_ref(&args.path));
     let from_stdin = sources.iter().any(|s| matches!(s.kind, SourceKind::Stdin));
     let override_exchange = args
@@ -58,11 +70,11 @@ pub async fn replay(args: &ReplayArgs) -> anyhow::Result<u8> {
                 if problems == 1 { "" } else { "s" },
                 args.path.display()
             );
-            return Ok(EXIT_TROUBLE);
+            return Ok(Exit::Trouble);
         }
         if lines == 0 {
             eprintln!("replay: {} holds no message", args.path.display());
-            return Ok(EXIT_CONFORM);
+            return Ok(Exit::Clean);
         }
     }
     let connection = connect(&args.url, "replay").await?;
@@ -134,11 +146,11 @@ pub async fn replay(args: &ReplayArgs) -> anyhow::Result<u8> {
         tally.nacked
     );
     Ok(if tally.nacked > 0 {
-        EXIT_TROUBLE
+        Exit::Trouble
     } else if tally.unroutable > 0 {
-        EXIT_VIOLATIONS
+        Exit::Findings
     } else {
-        EXIT_CONFORM
+        Exit::Clean
     })
 }
 

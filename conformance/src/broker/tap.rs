@@ -8,10 +8,10 @@ use std::io::{self, Write};
 use std::sync::Arc;
 
 use super::recorder::{self, Observer, Settings};
-use crate::check::LiveChecker;
-use crate::cli::{CommonArgs, ReportFormat};
-use crate::input::{Decoder, FormatChoice, Location, RawRecord};
-use crate::report::{self, Keep, ReportBuilder};
+use crate::check::{CheckSettings, LiveChecker};
+use crate::exit::Exit;
+use crate::input::{Location, RawRecord};
+use crate::report::{self, Format, Keep, ReportBuilder};
 
 /// What reports name a delivery by when there is no `--out` file: `<tap>:N`, the N-th
 /// delivery of the run.
@@ -19,28 +19,33 @@ const NO_FILE: &str = "<tap>";
 
 const CANNOT_WRITE_THE_REPORT: &str = "cannot write the report to standard output";
 
+/// What a tap's report keeps of the results in `format`: text and GitHub reports print each
+/// failure as it comes, so they keep none; JSON and JUnit print every result at the end.
+pub fn keep(format: Format) -> Keep {
+    match format {
+        Format::Text | Format::Github => Keep::FirstFailures(0),
+        Format::Json | Format::Junit => Keep::All,
+    }
+}
+
+/// Runs the recorder's loop with every line checked by `check_settings` (whose decoder reads
+/// recording lines, and whose `keep` is [`keep`]`(format)`).
 pub async fn tap(
     settings: &Settings,
-    common: &CommonArgs,
+    check_settings: &CheckSettings,
+    format: Format,
     out: &mut dyn Write,
-) -> anyhow::Result<u8> {
-    let keep = match common.format {
-        // Failures were printed as they came.
-        ReportFormat::Text | ReportFormat::Github => Keep::FirstFailures(0),
-        ReportFormat::Json | ReportFormat::Junit => Keep::All,
-    };
-    let check_settings = common
-        .check_settings(Decoder::new(FormatChoice::Recording, None), keep, Some(1))
-        .map_err(anyhow::Error::msg)?;
+) -> anyhow::Result<Exit> {
+    let keep = check_settings.keep;
     let file: Arc<str> = match &settings.out {
         Some(path) => path.display().to_string().into(),
         None => NO_FILE.into(),
     };
     let mut live = Live {
-        checker: LiveChecker::new(&check_settings),
+        checker: LiveChecker::new(check_settings),
         report: ReportBuilder::new(keep, check_settings.contracts)
             .context("starting the report")?,
-        format: common.format,
+        format,
         max_message_bytes: check_settings.max_message_bytes,
         file,
         out: &mut *out,
@@ -49,14 +54,14 @@ pub async fn tap(
     let mut no_stdout = io::sink();
     recorder::run(settings, &mut no_stdout, &mut live).await?;
     let report = live.report.finish().context("writing the report")?;
-    match common.format {
-        ReportFormat::Text => {
+    match format {
+        Format::Text => {
             writeln!(out)?;
             report::text::write_summary(&report, out)?;
         }
-        ReportFormat::Github => writeln!(out, "{}", report.summary.totals_line())?,
-        ReportFormat::Json => report.write_json(out)?,
-        ReportFormat::Junit => report::junit::write(&report, out)?,
+        Format::Github => writeln!(out, "{}", report.summary.totals_line())?,
+        Format::Json => report.write_json(out)?,
+        Format::Junit => report::junit::write(&report, out)?,
     }
     Ok(report.exit_code())
 }
@@ -64,7 +69,7 @@ pub async fn tap(
 struct Live<'a> {
     checker: LiveChecker<'a>,
     report: ReportBuilder,
-    format: ReportFormat,
+    format: Format,
     max_message_bytes: usize,
     file: Arc<str>,
     out: &'a mut dyn Write,
@@ -85,9 +90,9 @@ impl Observer for Live<'_> {
         let location = Location::line(&self.file, number);
         let result = self.checker.check(&location, record, &mut self.report);
         match self.format {
-            ReportFormat::Text => report::text::write_result(&result, self.out),
-            ReportFormat::Github => report::github::write_result(&result, self.out),
-            ReportFormat::Json | ReportFormat::Junit => Ok(()),
+            Format::Text => report::text::write_result(&result, self.out),
+            Format::Github => report::github::write_result(&result, self.out),
+            Format::Json | Format::Junit => Ok(()),
         }
         .context(CANNOT_WRITE_THE_REPORT)?;
         Ok(())

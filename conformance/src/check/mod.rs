@@ -3,7 +3,6 @@
 //! duplicate ids, judged by the rules, and added to the report. [`LiveChecker`] judges records
 //! one at a time as they arrive (`contracts tap`), the same way.
 
-pub mod contracts;
 mod duplicates;
 mod progress;
 mod uuid_table;
@@ -27,7 +26,7 @@ use crate::rules::{BodyFacts, EventFacts, Facts, Finding, Rule, RuleSettings, Se
 use duplicates::{lowercase_uuid, DuplicateTracker};
 use progress::Progress;
 
-pub use contracts::Contracts;
+pub use crate::contracts::{Contracts, Fields};
 
 pub struct CheckSettings {
     /// What records are checked against: the compiled-in contracts, or a tree's.
@@ -203,46 +202,6 @@ struct Explained {
     content_hash: Option<u64>,
     /// The catalog index of the contract the event names, and the optional fields it has.
     fields: Option<(usize, Fields)>,
-}
-
-/// Which optional fields of its contract an event has: bit `i` of word `i / 64` for the
-/// contract program's `optional_fields()[i]`. Two words inline (most contracts have fewer than
-/// 128 optional fields), the rest on the heap.
-#[derive(Debug, Default, Clone)]
-pub struct Fields {
-    inline: [u64; 2],
-    more: Vec<u64>,
-}
-
-impl Fields {
-    fn from_words(words: &[u64]) -> Fields {
-        let mut fields = Fields::default();
-        for (i, word) in words.iter().enumerate() {
-            match fields.inline.get_mut(i) {
-                Some(slot) => *slot = *word,
-                None => fields.more.push(*word),
-            }
-        }
-        fields
-    }
-
-    /// The indexes of the fields present, in order.
-    pub fn indexes(&self) -> impl Iterator<Item = usize> + '_ {
-        self.inline
-            .iter()
-            .chain(&self.more)
-            .enumerate()
-            .flat_map(|(w, word)| {
-                let mut bits = *word;
-                std::iter::from_fn(move || {
-                    (bits != 0).then(|| {
-                        let bit = bits.trailing_zeros() as usize;
-                        bits &= bits - 1;
-                        w * 64 + bit
-                    })
-                })
-            })
-    }
 }
 
 impl<'a> Checker<'a, '_> {

@@ -133,7 +133,7 @@ pub struct Delivery {
     pub message_id: Option<String>,
     /// What RabbitMQ would refuse to carry in it; looked for in recordings only, the input
     /// `contracts replay` publishes (a capture of real traffic cannot hold any).
-    pub unpublishable: Vec<crate::broker::unpublishable::Unpublishable>,
+    pub unpublishable: Vec<crate::recording::unpublishable::Unpublishable>,
 }
 
 #[derive(Debug, Clone)]

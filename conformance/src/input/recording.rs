@@ -3,69 +3,15 @@
 //! `conformance/recording.schema.json`; `conformance/RECORDING.md` documents it, with the JSON
 //! form of AMQP header values.
 
-use serde::{Deserialize, Deserializer};
-use serde_json::{Map, Value};
-
 use std::borrow::Cow;
 
 use coder_events::engine::View;
 use serde::de::IgnoredAny;
 
 use super::{decode_base64, has, read_as, Decoded, Delivery, EventSource, InputFormat, Origin};
+use crate::recording::{unpublishable, RecordedDelivery};
 
 pub struct Recording;
-
-/// One recorded delivery, as `recording.schema.json` describes it. The body is a `Value` for
-/// checking; `contracts replay` reads it as a `Box<RawValue>` to publish its exact bytes.
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-#[serde(bound(deserialize = "B: Deserialize<'de>"))]
-pub(crate) struct RecordedDelivery<B = Value> {
-    pub exchange: String,
-    pub routing_key: String,
-    #[serde(default)]
-    #[allow(dead_code, reason = "part of the format; no rule reads it yet")]
-    pub redelivered: Option<bool>,
-    #[serde(default)]
-    pub properties: Option<Properties>,
-    /// `Some` of a JSON `null` is a body of `null`, which is JSON; absence is `None`.
-    #[serde(default = "none", deserialize_with = "present")]
-    pub body: Option<B>,
-    #[serde(default)]
-    pub body_base64: Option<String>,
-}
-
-/// The AMQP basic properties, each optional (absent or `null` when unset). Headers are a
-/// field table in the JSON form of `broker::fields`, checked when a line is decoded.
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub(crate) struct Properties {
-    pub content_type: Option<String>,
-    pub content_encoding: Option<String>,
-    pub message_id: Option<String>,
-    pub timestamp: Option<u64>,
-    pub app_id: Option<String>,
-    #[serde(rename = "type")]
-    pub message_type: Option<String>,
-    pub user_id: Option<String>,
-    pub correlation_id: Option<String>,
-    pub reply_to: Option<String>,
-    pub expiration: Option<String>,
-    pub delivery_mode: Option<u8>,
-    pub priority: Option<u8>,
-    pub cluster_id: Option<String>,
-    pub headers: Option<Map<String, Value>>,
-}
-
-fn none<B>() -> Option<B> {
-    None
-}
-
-fn present<'de, D: Deserializer<'de>, B: Deserialize<'de>>(
-    deserializer: D,
-) -> Result<Option<B>, D::Error> {
-    B::deserialize(deserializer).map(Some)
-}
 
 impl InputFormat for Recording {
     /// `routingKey` with another of the format's own fields: a line that lost its body is
@@ -108,12 +54,9 @@ impl InputFormat for Recording {
         let properties = recorded.properties.unwrap_or_default();
         // A line `check` accepts is one `replay` can publish: the headers must be a table, and
         // what RabbitMQ would refuse is reported (CT011), as `replay` refuses it.
-        let unpublishable = crate::broker::unpublishable::find(
-            &recorded.exchange,
-            &recorded.routing_key,
-            &properties,
-        )
-        .map_err(|e| format!("not a recording line: headers: {e}"))?;
+        let unpublishable =
+            unpublishable::find(&recorded.exchange, &recorded.routing_key, &properties)
+                .map_err(|e| format!("not a recording line: headers: {e}"))?;
         Ok(Decoded {
             delivery: Some(Delivery {
                 exchange: recorded.exchange,
@@ -132,6 +75,7 @@ mod tests {
     use super::*;
     use crate::input::{decode_value, Body, Message};
     use serde_json::json;
+    use serde_json::Value;
 
     fn decode(value: Value) -> Result<Message, String> {
         decode_value(&Recording, &value, &Origin::NONE)

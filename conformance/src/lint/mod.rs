@@ -109,7 +109,7 @@ pub struct LintReport {
 }
 
 impl LintReport {
-    pub fn exit_code(&self) -> u8 {
+    pub fn exit_code(&self) -> crate::exit::Exit {
         finding::exit_code(&self.findings)
     }
 }

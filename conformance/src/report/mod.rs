@@ -15,9 +15,24 @@ use std::sync::mpsc;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-use crate::check::{Contracts, Fields};
+use crate::contracts::{Contracts, Fields};
+use crate::exit::Exit;
 use crate::input::Location;
 use crate::rules::Severity;
+
+/// The formats a report is written in; the findings of `lint` and `breaking` come in the same
+/// ones (`finding`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A human summary.
+    Text,
+    /// JSON, as `contracts report-schema` describes it.
+    Json,
+    /// JUnit XML.
+    Junit,
+    /// GitHub Actions annotations.
+    Github,
+}
 
 /// The JSON Schema of the `--format json` report, as `contracts report-schema` prints it and
 /// `cargo xtask codegen` writes it to conformance/report.schema.json.
@@ -195,14 +210,14 @@ pub struct ReportedViolation {
 }
 
 impl Report {
-    /// The process exit code: 2 when anything was unreadable, 1 on violations, 0 otherwise.
-    pub fn exit_code(&self) -> u8 {
+    /// Trouble when anything was unreadable, findings on violations, clean otherwise.
+    pub fn exit_code(&self) -> Exit {
         if self.summary.unreadable > 0 {
-            2
+            Exit::Trouble
         } else if self.summary.violating > 0 {
-            1
+            Exit::Findings
         } else {
-            0
+            Exit::Clean
         }
     }
 

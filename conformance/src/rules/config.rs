@@ -13,7 +13,22 @@ use std::path::Path;
 
 use serde::Deserialize;
 
-use super::RuleOverride;
+use super::{RuleOverride, RuleSettings};
+
+/// The configuration file `check`, `validate` and `tap` read when given none.
+pub const DEFAULT_CONFIG: &str = ".contracts.json";
+
+/// Each rule's severity: its default, then the configuration file's (`file`, else
+/// [`DEFAULT_CONFIG`] when it exists), then `flags`' (`--rule`).
+pub fn settings(file: Option<&Path>, flags: &[RuleOverride]) -> Result<RuleSettings, String> {
+    let file = file.or(Some(Path::new(DEFAULT_CONFIG)).filter(|p| p.is_file()));
+    let mut overrides = match file {
+        Some(path) => read(path)?,
+        None => Vec::new(),
+    };
+    overrides.extend_from_slice(flags);
+    Ok(RuleSettings::with_overrides(&overrides))
+}
 
 /// The whole file: a top-level key that is no section is a typo (`"chekc"`), an error rather
 /// than settings silently not applied.

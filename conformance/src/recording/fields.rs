@@ -9,11 +9,11 @@
 
 use std::borrow::Cow;
 
-use base64::Engine as _;
-use lapin::types::{
+use amq_protocol_types::{
     AMQPValue, ByteArray, DecimalValue, FieldArray, FieldTable, LongString, ShortString,
     MAX_SHORT_STRING_LENGTH,
 };
+use base64::Engine as _;
 use serde_json::{json, Map, Number, Value};
 
 /// The key that marks a tagged value.

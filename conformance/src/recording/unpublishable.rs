@@ -7,10 +7,10 @@
 
 use std::fmt;
 
-use lapin::types::{AMQPValue, FieldTable, MAX_SHORT_STRING_LENGTH};
+use amq_protocol_types::{AMQPValue, FieldTable, MAX_SHORT_STRING_LENGTH};
 
 use super::fields::{object_to_table_listing_long_names, shown};
-use crate::input::recording::Properties;
+use super::Properties;
 
 /// One thing in a line that RabbitMQ would refuse.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -42,7 +42,7 @@ impl fmt::Display for Unpublishable {
 
 /// Everything in a line's exchange, routing key and properties that RabbitMQ would refuse;
 /// `Err` when the headers are not a field table at all.
-pub(crate) fn find(
+pub fn find(
     exchange: &str,
     routing_key: &str,
     properties: &Properties,
