@@ -7,6 +7,7 @@ use conformance::broker;
 use conformance::check::{check, check_into};
 use conformance::examples_check::check_examples;
 use conformance::exit::Exit;
+use conformance::finding::RuleDoc;
 use conformance::input::sources::expand;
 use conformance::input::{Decoder, FormatChoice};
 use conformance::report::{self, Keep};
@@ -142,28 +143,24 @@ fn check_and_report(
 }
 
 fn write_rules(out: &mut dyn Write) -> io::Result<()> {
-    let name_width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
-    for rule in &RULES {
-        writeln!(
-            out,
-            "{}  {:<name_width$}  {:<7}  {}",
-            rule.id, rule.name, rule.default_severity, rule.doc
-        )?;
-    }
+    let message_rules: Vec<RuleDoc> = RULES.iter().map(|rule| rule.doc).collect();
+    write_rule_table(out, &message_rules)?;
     writeln!(out, "\nschema rules (contracts lint, contracts breaking):")?;
-    let schema_rules = crate::schema_checks::schema_rule_docs();
-    let name_width = schema_rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
-    for rule in &schema_rules {
+    write_rule_table(out, &crate::schema_checks::schema_rule_docs())?;
+    write_keywords(out)
+}
+
+/// One line per rule: ID, name, default severity, purpose, in aligned columns.
+fn write_rule_table(out: &mut dyn Write, rules: &[RuleDoc]) -> io::Result<()> {
+    let name_width = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    for rule in rules {
         writeln!(
             out,
             "{}  {:<name_width$}  {:<7}  {}",
-            rule.id,
-            rule.name,
-            rule.default_severity.as_str(),
-            rule.purpose
+            rule.id, rule.name, rule.default_severity, rule.purpose
         )?;
     }
-    write_keywords(out)
+    Ok(())
 }
 
 /// The keyword registry: which draft-07 keyword the engine decides, the Rust codegen expresses,

@@ -877,3 +877,25 @@ fn breaking_findings_render_their_direction() {
     assert_eq!(junit.matches("<testcase ").count(), BREAKING_RULES.len());
     assert!(junit.contains(r#"<testcase name="BRK009 type-narrowed" classname="breaking">"#));
 }
+
+/// `breaking.rules` of the schemas directory's configuration file (the one `lint` reads) sets
+/// a breaking rule's severity, or switches it off.
+#[test]
+fn the_configuration_sets_breaking_severities() {
+    let temp = tempfile::tempdir().unwrap();
+    let current = temp.path().join("current");
+    copy_dir(&fixtures().join("BRK009/current"), &current);
+    let previous = fixtures().join("BRK009/previous");
+    let severities = |rules: &str| -> Vec<Severity> {
+        std::fs::write(
+            current.join(".contracts.json"),
+            format!(r#"{{"breaking": {{"rules": {rules}}}}}"#),
+        )
+        .unwrap();
+        let report = run(&current, Against::Directory(previous.clone()));
+        report.findings.iter().map(|f| f.severity).collect()
+    };
+    assert_eq!(severities("{}"), [Severity::Error]);
+    assert_eq!(severities(r#"{"BRK009": "warning"}"#), [Severity::Warning]);
+    assert_eq!(severities(r#"{"type-narrowed": "off"}"#), []);
+}

@@ -466,10 +466,14 @@ fn rules_lists_every_rule_with_its_default_severity() {
         let words: Vec<&str> = line.split_whitespace().collect();
         assert_eq!(
             words[..3],
-            [rule.id, rule.name, &rule.default_severity.to_string()],
+            [
+                rule.doc.id,
+                rule.doc.name,
+                &rule.doc.default_severity.to_string()
+            ],
             "{line}"
         );
-        assert!(line.ends_with(rule.doc), "{line}");
+        assert!(line.ends_with(rule.doc.purpose), "{line}");
     }
 }
 

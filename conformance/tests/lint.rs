@@ -420,6 +420,40 @@ fn the_configuration_ignores_a_rule_under_a_path_prefix() {
     );
 }
 
+/// `lint.rules` of the one configuration file sets a lint rule's severity, or switches it off.
+#[test]
+fn the_configuration_sets_lint_severities_by_id_or_name() {
+    let elsewhere = tempfile::tempdir().unwrap();
+    let dir = fixtures().join("LINT006");
+    let severities = |rules: &str| -> Vec<Severity> {
+        let config = elsewhere.path().join("rules.json");
+        std::fs::write(&config, format!(r#"{{"lint": {{"rules": {rules}}}}}"#)).unwrap();
+        let report = lint(&LintOptions {
+            schemas_dir: dir.clone(),
+            config: Some(config),
+        })
+        .unwrap();
+        report
+            .findings
+            .iter()
+            .filter(|f| f.rule == "LINT006")
+            .map(|f| f.severity)
+            .collect()
+    };
+    assert_eq!(severities("{}"), [Warning]);
+    assert_eq!(severities(r#"{"LINT006": "error"}"#), [Error]);
+    assert_eq!(severities(r#"{"property-description": "off"}"#), []);
+
+    let config = elsewhere.path().join("typo.json");
+    std::fs::write(&config, r#"{"lint": {"rules": {"LINT06": "off"}}}"#).unwrap();
+    let error = lint(&LintOptions {
+        schemas_dir: dir,
+        config: Some(config),
+    })
+    .unwrap_err();
+    assert_eq!(error.pointer.as_deref(), Some("/lint/rules/LINT06"));
+}
+
 #[test]
 fn a_configuration_naming_an_unknown_rule_is_an_error() {
     let elsewhere = tempfile::tempdir().unwrap();

@@ -123,6 +123,20 @@ pub fn breaking(options: &BreakingOptions) -> Result<BreakingReport, RunError> {
             &new_schema,
         ));
     }
+    // `breaking.rules` of the schemas directory's configuration sets severities.
+    let config_path = options.schemas_dir.join(finding::config::CONFIG_FILE);
+    if config_path.is_file() {
+        let file = finding::config::read_for_schemas(&config_path)?;
+        let section = &file.sections.breaking.rules;
+        let severities = finding::config::severities_for_schemas(
+            &config_path,
+            &file,
+            "breaking",
+            section,
+            &rule_docs(),
+        )?;
+        finding::config::apply(&mut findings, &severities);
+    }
     finding::locate_lines(&mut findings);
     finding::sort(&mut findings);
     Ok(BreakingReport {

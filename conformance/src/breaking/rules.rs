@@ -1,7 +1,7 @@
 //! The breaking-change rules: one per kind of change, each with the party it breaks. Whether a
 //! finding is an error depends on the contract's compatibility mode, not on the rule.
 
-use crate::finding::{Breaks, RuleDoc, Severity};
+use crate::finding::{Breaks, Family, RuleDoc, Severity};
 
 /// A kind of change between two states of a contract.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -23,6 +23,7 @@ const fn rule(
             name,
             purpose,
             default_severity: Severity::Error,
+            family: Family::Breaking,
         },
         breaks,
     }

@@ -338,7 +338,7 @@ impl<'a> Judge<'a> {
         Judge {
             settings,
             duplicates: DuplicateTracker::default(),
-            tracks_duplicates: settings.rules.severity("CT009") != Severity::Off,
+            tracks_duplicates: settings.rules.severity("CT009").is_some(),
         }
     }
 
@@ -713,7 +713,7 @@ fn reported(rule: &Rule, severity: Severity, finding: Finding, mask: bool) -> Re
     // is never much larger than the records' count.
     let message = shorten_to(message, SHOWN_MESSAGE_CHARS);
     ReportedViolation {
-        rule: rule.id.to_string(),
+        rule: rule.doc.id.to_string(),
         severity,
         instance_path: finding.instance_path,
         schema_path: finding.schema_path,

@@ -10,8 +10,8 @@ use serde_json::Value;
 
 use crate::finding::RunError;
 
-/// The file name of the lint configuration looked for in the schemas directory.
-pub const CONFIG_FILE: &str = ".contracts.json";
+/// The configuration file looked for in the schemas directory (not a schema).
+pub use crate::finding::config::CONFIG_FILE;
 
 /// What the rules see of one schemas directory. Paths are relative to that directory.
 pub struct Context {

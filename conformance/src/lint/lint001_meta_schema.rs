@@ -2,7 +2,7 @@
 //! to the validators and the codegen; every meta-schema violation is reported where it is.
 
 use super::{Context, Hit, LintRule};
-use crate::finding::{RuleDoc, Severity};
+use crate::finding::{Family, RuleDoc, Severity};
 
 pub const RULE: LintRule = LintRule {
     doc: RuleDoc {
@@ -10,6 +10,7 @@ pub const RULE: LintRule = LintRule {
         name: "meta-schema",
         purpose: "Every schema file is JSON and valid against the draft-07 meta-schema.",
         default_severity: Severity::Error,
+        family: Family::Lint,
     },
     check,
 };

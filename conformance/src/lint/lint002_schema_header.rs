@@ -2,7 +2,7 @@
 //! and the codegen read draft-07 only) and has a title for documentation and tools.
 
 use super::{Context, Hit, LintRule};
-use crate::finding::{RuleDoc, Severity};
+use crate::finding::{Family, RuleDoc, Severity};
 
 pub const RULE: LintRule = LintRule {
     doc: RuleDoc {
@@ -10,6 +10,7 @@ pub const RULE: LintRule = LintRule {
         name: "schema-header",
         purpose: "A schema file's root declares `$schema` draft-07 and has a `title`.",
         default_severity: Severity::Error,
+        family: Family::Lint,
     },
     check,
 };

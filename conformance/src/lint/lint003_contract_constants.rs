@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::{Context, Hit, LintRule};
-use crate::finding::{RuleDoc, Severity};
+use crate::finding::{Family, RuleDoc, Severity};
 
 pub const RULE: LintRule = LintRule {
     doc: RuleDoc {
@@ -12,6 +12,7 @@ pub const RULE: LintRule = LintRule {
         name: "contract-constants",
         purpose: "The schema's `type` and `version` consts are the catalog's type and version.",
         default_severity: Severity::Error,
+        family: Family::Lint,
     },
     check,
 };

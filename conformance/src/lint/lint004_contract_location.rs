@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::{Context, Hit, LintRule};
-use crate::finding::{RuleDoc, Severity};
+use crate::finding::{Family, RuleDoc, Severity};
 use codegen::catalog::CATALOG_FILE;
 
 pub const RULE: LintRule = LintRule {
@@ -13,6 +13,7 @@ pub const RULE: LintRule = LintRule {
         name: "contract-location",
         purpose: "A contract's schema and examples are at contracts/<type>/<version>/.",
         default_severity: Severity::Error,
+        family: Family::Lint,
     },
     check,
 };

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::{property_pointer, Context, Hit, LintRule};
-use crate::finding::{RuleDoc, Severity};
+use crate::finding::{Family, RuleDoc, Severity};
 
 pub const RULE: LintRule = LintRule {
     doc: RuleDoc {
@@ -12,6 +12,7 @@ pub const RULE: LintRule = LintRule {
         name: "id-format",
         purpose: "An id-like property (`id`, `…Id`, `…_id`) and the items of an `…Ids` array have `format: uuid`.",
         default_severity: Severity::Error,
+        family: Family::Lint,
     },
     check,
 };

@@ -4,7 +4,7 @@
 use serde_json::Value;
 
 use super::{property_pointer, Context, Hit, LintRule};
-use crate::finding::{RuleDoc, Severity};
+use crate::finding::{Family, RuleDoc, Severity};
 
 pub const RULE: LintRule = LintRule {
     doc: RuleDoc {
@@ -12,6 +12,7 @@ pub const RULE: LintRule = LintRule {
         name: "property-description",
         purpose: "Every property has a `description` (its own or its reference's).",
         default_severity: Severity::Warning,
+        family: Family::Lint,
     },
     check,
 };

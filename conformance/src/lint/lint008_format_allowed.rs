@@ -5,7 +5,7 @@ use codegen::engine::keywords::FORMATS;
 use serde_json::Value;
 
 use super::{Context, Hit, LintRule};
-use crate::finding::{RuleDoc, Severity};
+use crate::finding::{Family, RuleDoc, Severity};
 
 pub const RULE: LintRule = LintRule {
     doc: RuleDoc {
@@ -13,6 +13,7 @@ pub const RULE: LintRule = LintRule {
         name: "format-allowed",
         purpose: "`format` is one the engine asserts (uuid, date-time, date, time, ipv4, ipv6).",
         default_severity: Severity::Error,
+        family: Family::Lint,
     },
     check,
 };

@@ -5,7 +5,7 @@
 use codegen::ErrorKind;
 
 use super::{Context, Hit, LintRule};
-use crate::finding::{RuleDoc, Severity};
+use crate::finding::{Family, RuleDoc, Severity};
 
 pub const RULE: LintRule = LintRule {
     doc: RuleDoc {
@@ -13,6 +13,7 @@ pub const RULE: LintRule = LintRule {
         name: "ref-local",
         purpose: "No `$ref` names a URL or resolves outside the schemas directory.",
         default_severity: Severity::Error,
+        family: Family::Lint,
     },
     check,
 };

@@ -6,7 +6,7 @@
 use codegen::engine::keywords::refusal;
 
 use super::{Context, Hit, LintRule};
-use crate::finding::{RuleDoc, Severity};
+use crate::finding::{Family, RuleDoc, Severity};
 
 pub const RULE: LintRule = LintRule {
     doc: RuleDoc {
@@ -14,6 +14,7 @@ pub const RULE: LintRule = LintRule {
         name: "codegen-keyword",
         purpose: "Every keyword is one the engine decides and the Rust codegen expresses (see `contracts rules`' keyword table).",
         default_severity: Severity::Error,
+        family: Family::Lint,
     },
     check,
 };

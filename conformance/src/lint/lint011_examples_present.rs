@@ -6,7 +6,7 @@ use std::path::Path;
 use codegen::catalog::CATALOG_FILE;
 
 use super::{Context, Hit, LintRule};
-use crate::finding::{RuleDoc, Severity};
+use crate::finding::{Family, RuleDoc, Severity};
 
 pub const RULE: LintRule = LintRule {
     doc: RuleDoc {
@@ -14,6 +14,7 @@ pub const RULE: LintRule = LintRule {
         name: "examples-present",
         purpose: "Every contract has at least one valid and one invalid example.",
         default_severity: Severity::Error,
+        family: Family::Lint,
     },
     check,
 };

@@ -2,7 +2,7 @@
 //! generated nor checked, yet looks like a contract to anyone reading the tree.
 
 use super::{Context, Hit, LintRule};
-use crate::finding::{RuleDoc, Severity};
+use crate::finding::{Family, RuleDoc, Severity};
 
 pub const RULE: LintRule = LintRule {
     doc: RuleDoc {
@@ -10,6 +10,7 @@ pub const RULE: LintRule = LintRule {
         name: "orphan-file",
         purpose: "Every JSON file under contracts/ is a listed contract's schema or example.",
         default_severity: Severity::Error,
+        family: Family::Lint,
     },
     check,
 };

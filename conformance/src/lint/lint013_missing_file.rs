@@ -4,7 +4,7 @@
 use codegen::catalog::CATALOG_FILE;
 
 use super::{Context, Hit, LintRule};
-use crate::finding::{RuleDoc, Severity};
+use crate::finding::{Family, RuleDoc, Severity};
 
 pub const RULE: LintRule = LintRule {
     doc: RuleDoc {
@@ -12,6 +12,7 @@ pub const RULE: LintRule = LintRule {
         name: "missing-file",
         purpose: "Every schema file and examples directory the catalog names exists.",
         default_severity: Severity::Error,
+        family: Family::Lint,
     },
     check,
 };

@@ -5,7 +5,7 @@
 use codegen::catalog::CATALOG_FILE;
 
 use super::{lint013_missing_file, Context, Hit, LintRule};
-use crate::finding::{RuleDoc, Severity};
+use crate::finding::{Family, RuleDoc, Severity};
 
 pub const RULE: LintRule = LintRule {
     doc: RuleDoc {
@@ -13,6 +13,7 @@ pub const RULE: LintRule = LintRule {
         name: "catalog-valid",
         purpose: "catalog.json is readable and passes the codegen's consistency checks.",
         default_severity: Severity::Error,
+        family: Family::Lint,
     },
     check,
 };

@@ -4,7 +4,7 @@
 use codegen::ErrorKind;
 
 use super::{Context, Hit, LintRule};
-use crate::finding::{RuleDoc, Severity};
+use crate::finding::{Family, RuleDoc, Severity};
 
 pub const RULE: LintRule = LintRule {
     doc: RuleDoc {
@@ -13,6 +13,7 @@ pub const RULE: LintRule = LintRule {
         purpose:
             "Every schema file bundles: each `$ref` resolves to a definition, names never clash.",
         default_severity: Severity::Error,
+        family: Family::Lint,
     },
     check,
 };

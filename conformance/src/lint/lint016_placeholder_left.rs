@@ -8,7 +8,7 @@ use codegen::walk::escape;
 use serde_json::Value;
 
 use super::{Context, Hit, LintRule};
-use crate::finding::{RuleDoc, Severity};
+use crate::finding::{Family, RuleDoc, Severity};
 
 pub const RULE: LintRule = LintRule {
     doc: RuleDoc {
@@ -16,6 +16,7 @@ pub const RULE: LintRule = LintRule {
         name: "placeholder-left",
         purpose: "No text the scaffold left to fill in (TODO(scaffold)) remains in the catalog or a schema.",
         default_severity: Severity::Error,
+        family: Family::Lint,
     },
     check,
 };

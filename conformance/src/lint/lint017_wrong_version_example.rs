@@ -6,7 +6,7 @@
 use serde_json::Value;
 
 use super::{Context, Hit, LintRule};
-use crate::finding::{RuleDoc, Severity};
+use crate::finding::{Family, RuleDoc, Severity};
 
 pub const RULE: LintRule = LintRule {
     doc: RuleDoc {
@@ -14,6 +14,7 @@ pub const RULE: LintRule = LintRule {
         name: "wrong-version-example",
         purpose: "An example labelled with a wrong version carries a version the catalog does not have for its type.",
         default_severity: Severity::Error,
+        family: Family::Lint,
     },
     check,
 };

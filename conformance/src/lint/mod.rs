@@ -2,8 +2,8 @@
 //! with a stable ID, a one-line purpose and a default severity, listed once in [`LINT_RULES`]
 //! (buf's lint layout); a rule is a function of the [`Context`] gathered once per run.
 
-mod config;
 mod context;
+mod ignore;
 mod lint001_meta_schema;
 mod lint002_schema_header;
 mod lint003_contract_constants;
@@ -24,10 +24,11 @@ mod lint017_wrong_version_example;
 
 use std::path::{Path, PathBuf};
 
-pub use config::IgnoreConfig;
 use context::Context;
 pub use context::CONFIG_FILE;
+pub use ignore::IgnoreConfig;
 
+use crate::finding::config;
 use crate::finding::{self, Finding, RuleDoc, RunError};
 
 /// One lint rule: what it is, and the check that finds its violations.
@@ -122,9 +123,15 @@ pub fn lint(options: &LintOptions) -> Result<LintReport, RunError> {
         .config
         .clone()
         .or_else(|| Some(options.schemas_dir.join(CONFIG_FILE)).filter(|p| p.exists()));
-    let ignore = match &config_path {
-        Some(path) => IgnoreConfig::load(path, &known)?,
-        None => IgnoreConfig::default(),
+    let (ignore, severities) = match &config_path {
+        Some(path) => {
+            let file = config::read_for_schemas(path)?;
+            let section = &file.sections.lint.rules;
+            let severities =
+                config::severities_for_schemas(path, &file, "lint", section, &rule_docs())?;
+            (IgnoreConfig::load(path, &file, &known)?, severities)
+        }
+        None => (IgnoreConfig::default(), Default::default()),
     };
     let context = Context::load(&options.schemas_dir)?;
     let mut findings = Vec::new();
@@ -146,6 +153,7 @@ pub fn lint(options: &LintOptions) -> Result<LintReport, RunError> {
             });
         }
     }
+    finding::config::apply(&mut findings, &severities);
     finding::locate_lines(&mut findings);
     finding::sort(&mut findings);
     // A shared file's problem is found once per contract that bundles it.

@@ -4,7 +4,9 @@
 use std::io::{self, Write};
 
 use super::{RecordResult, Report};
-use crate::rules::{Severity, RULES};
+use crate::finding::Severity;
+use crate::finding::{escape_data, escape_property};
+use crate::rules::RULES;
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     for result in report.results.iter() {
@@ -21,14 +23,18 @@ pub fn write_result(result: &RecordResult, out: &mut dyn Write) -> io::Result<()
     for v in &result.violations {
         let level = match v.severity {
             Severity::Error => "error",
-            Severity::Warning | Severity::Off => "warning",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
         };
         let at = if v.instance_path.is_empty() {
             "/"
         } else {
             &v.instance_path
         };
-        let name = RULES.iter().find(|r| r.id == v.rule).map_or("", |r| r.name);
+        let name = RULES
+            .iter()
+            .find(|r| r.doc.id == v.rule)
+            .map_or("", |r| r.doc.name);
         let title = format!("{} {name}", v.rule);
         annotate(out, level, result, &title, &format!("{at}: {}", v.message))?;
     }
@@ -53,27 +59,4 @@ fn annotate(
         None => message.to_string(),
     };
     writeln!(out, "::{level} {properties}::{}", escape_data(&message))
-}
-
-/// Escapes a message as the workflow command syntax requires.
-pub(crate) fn escape_data(s: &str) -> String {
-    s.replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// Escapes a property value, which also ends at `,` and `:`.
-pub(crate) fn escape_property(s: &str) -> String {
-    escape_data(s).replace(':', "%3A").replace(',', "%2C")
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn command_syntax_is_escaped() {
-        assert_eq!(escape_data("50% a\nb"), "50%25 a%0Ab");
-        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
-    }
 }

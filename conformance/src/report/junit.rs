@@ -5,7 +5,8 @@
 use std::io::{self, Write};
 
 use super::{RecordResult, Report};
-use crate::rules::Severity;
+use crate::finding::xml_escape as escape;
+use crate::finding::Severity;
 
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     let s = &report.summary;
@@ -123,33 +124,4 @@ fn write_case(result: &RecordResult, out: &mut dyn Write) -> io::Result<()> {
         )?;
     }
     writeln!(out, "    </testcase>")
-}
-
-/// Escapes text for XML content and attribute values, dropping characters XML 1.0 forbids.
-fn escape(s: &str) -> String {
-    let mut escaped = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => escaped.push_str("&amp;"),
-            '<' => escaped.push_str("&lt;"),
-            '>' => escaped.push_str("&gt;"),
-            '"' => escaped.push_str("&quot;"),
-            '\'' => escaped.push_str("&apos;"),
-            '\n' => escaped.push_str("&#10;"),
-            '\t' | '\r' => escaped.push(c),
-            c if (c as u32) < 0x20 => {}
-            c => escaped.push(c),
-        }
-    }
-    escaped
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn xml_special_and_forbidden_characters_are_escaped() {
-        assert_eq!(escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
-    }
 }

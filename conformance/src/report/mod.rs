@@ -17,8 +17,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::contracts::{Contracts, Fields};
 use crate::exit::Exit;
+use crate::finding::Severity;
 use crate::input::Location;
-use crate::rules::Severity;
 
 /// The formats a report is written in; the findings of `lint` and `breaking` come in the same
 /// ones (`finding`).

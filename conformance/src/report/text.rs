@@ -187,7 +187,10 @@ pub fn write_result(result: &RecordResult, out: &mut dyn Write) -> io::Result<()
         writeln!(out, "{}: unreadable: {why}", result.source)?;
     }
     for v in &result.violations {
-        let name = RULES.iter().find(|r| r.id == v.rule).map_or("", |r| r.name);
+        let name = RULES
+            .iter()
+            .find(|r| r.doc.id == v.rule)
+            .map_or("", |r| r.doc.name);
         let at = if v.instance_path.is_empty() {
             "/"
         } else {

@@ -8,15 +8,13 @@
 //!
 //! A rule is named by ID or name, as with `--rule`; `--rule` flags apply after the file.
 
-use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Deserialize;
-
 use super::{RuleOverride, RuleSettings};
+use crate::finding::config::{Config, ConfigError, CONFIG_FILE};
 
 /// The configuration file `check`, `validate` and `tap` read when given none.
-pub const DEFAULT_CONFIG: &str = ".contracts.json";
+pub const DEFAULT_CONFIG: &str = CONFIG_FILE;
 
 /// Each rule's severity: its default, then the configuration file's (`file`, else
 /// [`DEFAULT_CONFIG`] when it exists), then `flags`' (`--rule`).
@@ -30,49 +28,25 @@ pub fn settings(file: Option<&Path>, flags: &[RuleOverride]) -> Result<RuleSetti
     Ok(RuleSettings::with_overrides(&overrides))
 }
 
-/// The whole file: a top-level key that is no section is a typo (`"chekc"`), an error rather
-/// than settings silently not applied.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ConfigFile {
-    #[serde(default)]
-    check: CheckSection,
-    #[serde(default)]
-    #[allow(
-        dead_code,
-        reason = "the section `contracts lint` reads (`lint::config`)"
-    )]
-    lint: serde::de::IgnoredAny,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct CheckSection {
-    #[serde(default)]
-    rules: BTreeMap<String, String>,
-}
-
 /// The severities the file at `path` sets, or what is wrong with it, naming the file and line.
 pub fn read(path: &Path) -> Result<Vec<RuleOverride>, String> {
     let shown = path.display();
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{shown}: cannot read: {e}"))?;
-    let config: ConfigFile = serde_json::from_str(&text).map_err(|e| {
-        format!(
+    let config = Config::load(path).map_err(|e| match e {
+        ConfigError::Read(e) => format!("{shown}: cannot read: {e}"),
+        ConfigError::Parse(e) => format!(
             "{shown}:{}:{}: not a configuration: {e}",
             e.line(),
             e.column()
-        )
+        ),
     })?;
     config
+        .sections
         .check
         .rules
         .iter()
         .map(|(rule, severity)| {
             format!("{rule}={severity}").parse().map_err(|why| {
-                // The line of the entry: the first place its key is written.
-                let line = text
-                    .find(&format!("\"{rule}\""))
-                    .map_or(1, |at| text[..at].lines().count().max(1));
+                let line = config.line_of_key(rule);
                 format!("{shown}:{line}: check.rules: {why}")
             })
         })
@@ -97,9 +71,9 @@ mod tests {
             r#"{"lint": {"ignore": {}}, "check": {"rules": {"CT007": "off", "message-id-mismatch": "error"}}}"#,
         );
         let settings = RuleSettings::with_overrides(&read(&path).unwrap());
-        assert_eq!(settings.severity("CT007"), Severity::Off);
-        assert_eq!(settings.severity("CT008"), Severity::Error);
-        assert_eq!(settings.severity("CT001"), Severity::Error);
+        assert_eq!(settings.severity("CT007"), None);
+        assert_eq!(settings.severity("CT008"), Some(Severity::Error));
+        assert_eq!(settings.severity("CT001"), Some(Severity::Error));
     }
 
     #[test]

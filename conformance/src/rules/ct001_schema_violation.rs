@@ -2,13 +2,16 @@
 
 use coder_events::ViolationKind;
 
-use super::{violations_of_kind, Facts, Finding, Rule, Severity};
+use super::{violations_of_kind, Facts, Family, Finding, Rule, RuleDoc, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "CT001",
-    name: "schema-violation",
-    doc: "The event breaks its contract's JSON Schema (or is not an object with string type and version).",
-    default_severity: Severity::Error,
+    doc: RuleDoc {
+        id: "CT001",
+        name: "schema-violation",
+        purpose: "The event breaks its contract's JSON Schema (or is not an object with string type and version).",
+        default_severity: Severity::Error,
+        family: Family::Traffic,
+    },
     check,
 };
 

@@ -2,13 +2,16 @@
 
 use coder_events::ViolationKind;
 
-use super::{violations_of_kind, Facts, Finding, Rule, Severity};
+use super::{violations_of_kind, Facts, Family, Finding, Rule, RuleDoc, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "CT002",
-    name: "unknown-event-type",
-    doc: "No contract has the event's type.",
-    default_severity: Severity::Error,
+    doc: RuleDoc {
+        id: "CT002",
+        name: "unknown-event-type",
+        purpose: "No contract has the event's type.",
+        default_severity: Severity::Error,
+        family: Family::Traffic,
+    },
     check,
 };
 

@@ -2,13 +2,16 @@
 
 use coder_events::ViolationKind;
 
-use super::{violations_of_kind, Facts, Finding, Rule, Severity};
+use super::{violations_of_kind, Facts, Family, Finding, Rule, RuleDoc, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "CT003",
-    name: "unknown-version",
-    doc: "The event's type has a contract, but not at the event's version.",
-    default_severity: Severity::Error,
+    doc: RuleDoc {
+        id: "CT003",
+        name: "unknown-version",
+        purpose: "The event's type has a contract, but not at the event's version.",
+        default_severity: Severity::Error,
+        family: Family::Traffic,
+    },
     check,
 };
 

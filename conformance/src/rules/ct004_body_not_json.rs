@@ -1,12 +1,15 @@
 //! CT004 body-not-json: the message body is not UTF-8 JSON, so no consumer can read it.
 
-use super::{BodyFacts, Facts, Finding, Rule, Severity};
+use super::{BodyFacts, Facts, Family, Finding, Rule, RuleDoc, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "CT004",
-    name: "body-not-json",
-    doc: "The message body is not UTF-8 or not JSON.",
-    default_severity: Severity::Error,
+    doc: RuleDoc {
+        id: "CT004",
+        name: "body-not-json",
+        purpose: "The message body is not UTF-8 or not JSON.",
+        default_severity: Severity::Error,
+        family: Family::Traffic,
+    },
     check,
 };
 

@@ -3,13 +3,16 @@
 
 use serde_json::Value;
 
-use super::{Facts, Finding, Rule, Severity};
+use super::{Facts, Family, Finding, Rule, RuleDoc, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "CT005",
-    name: "routing-key-mismatch",
-    doc: "The routing key is not the event's type (checked only when the input records routing keys).",
-    default_severity: Severity::Error,
+    doc: RuleDoc {
+        id: "CT005",
+        name: "routing-key-mismatch",
+        purpose: "The routing key is not the event's type (checked only when the input records routing keys).",
+        default_severity: Severity::Error,
+        family: Family::Traffic,
+    },
     check,
 };
 

@@ -3,13 +3,16 @@
 
 use serde_json::Value;
 
-use super::{Facts, Finding, Rule, Severity};
+use super::{Facts, Family, Finding, Rule, RuleDoc, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "CT006",
-    name: "exchange-mismatch",
-    doc: "The message was published to an exchange other than coder.events.",
-    default_severity: Severity::Error,
+    doc: RuleDoc {
+        id: "CT006",
+        name: "exchange-mismatch",
+        purpose: "The message was published to an exchange other than coder.events.",
+        default_severity: Severity::Error,
+        family: Family::Traffic,
+    },
     check,
 };
 

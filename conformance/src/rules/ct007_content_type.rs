@@ -2,13 +2,16 @@
 
 use serde_json::Value;
 
-use super::{Facts, Finding, Rule, Severity};
+use super::{Facts, Family, Finding, Rule, RuleDoc, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "CT007",
-    name: "content-type",
-    doc: "The contentType property is set and is not application/json.",
-    default_severity: Severity::Warning,
+    doc: RuleDoc {
+        id: "CT007",
+        name: "content-type",
+        purpose: "The contentType property is set and is not application/json.",
+        default_severity: Severity::Warning,
+        family: Family::Traffic,
+    },
     check,
 };
 

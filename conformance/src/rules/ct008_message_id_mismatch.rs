@@ -3,13 +3,16 @@
 
 use serde_json::Value;
 
-use super::{Facts, Finding, Rule, Severity};
+use super::{Facts, Family, Finding, Rule, RuleDoc, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "CT008",
-    name: "message-id-mismatch",
-    doc: "The messageId property is set and is not the event's id.",
-    default_severity: Severity::Warning,
+    doc: RuleDoc {
+        id: "CT008",
+        name: "message-id-mismatch",
+        purpose: "The messageId property is set and is not the event's id.",
+        default_severity: Severity::Warning,
+        family: Family::Traffic,
+    },
     check,
 };
 

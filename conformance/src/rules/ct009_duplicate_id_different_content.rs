@@ -2,13 +2,16 @@
 //! redelivery repeats an event whole; this is two different events that consumers deduplicating
 //! by id will treat as one.
 
-use super::{Facts, Finding, Rule, Severity};
+use super::{Facts, Family, Finding, Rule, RuleDoc, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "CT009",
-    name: "duplicate-id-different-content",
-    doc: "An event id was seen before with different content.",
-    default_severity: Severity::Error,
+    doc: RuleDoc {
+        id: "CT009",
+        name: "duplicate-id-different-content",
+        purpose: "An event id was seen before with different content.",
+        default_severity: Severity::Error,
+        family: Family::Traffic,
+    },
     check,
 };
 

@@ -3,13 +3,16 @@
 
 use serde_json::Value;
 
-use super::{Facts, Finding, Rule, Severity};
+use super::{Facts, Family, Finding, Rule, RuleDoc, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "CT010",
-    name: "deprecated-version",
-    doc: "The event's contract version is deprecated in the catalog.",
-    default_severity: Severity::Warning,
+    doc: RuleDoc {
+        id: "CT010",
+        name: "deprecated-version",
+        purpose: "The event's contract version is deprecated in the catalog.",
+        default_severity: Severity::Warning,
+        family: Family::Traffic,
+    },
     check,
 };
 

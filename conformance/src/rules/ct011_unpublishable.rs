@@ -1,13 +1,16 @@
 //! CT011 unpublishable: the recorded delivery holds what RabbitMQ refuses to carry, so
 //! `contracts replay` refuses its recording; the same lines are reported here as there.
 
-use super::{Facts, Finding, Rule, Severity};
+use super::{Facts, Family, Finding, Rule, RuleDoc, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "CT011",
-    name: "unpublishable",
-    doc: "A recording line holds what RabbitMQ refuses to carry (an AMQP short string over 255 bytes, a NaN or infinite float header), so replay refuses it.",
-    default_severity: Severity::Error,
+    doc: RuleDoc {
+        id: "CT011",
+        name: "unpublishable",
+        purpose: "A recording line holds what RabbitMQ refuses to carry (an AMQP short string over 255 bytes, a NaN or infinite float header), so replay refuses it.",
+        default_severity: Severity::Error,
+        family: Family::Traffic,
+    },
     check,
 };
 

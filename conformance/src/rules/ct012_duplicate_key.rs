@@ -4,13 +4,17 @@
 
 use coder_events::ViolationKind;
 
-use super::{violations_of_kind, Facts, Finding, Rule, Severity};
+use super::{violations_of_kind, Facts, Family, Finding, Rule, RuleDoc, Severity};
 
 pub const RULE: Rule = Rule {
-    id: "CT012",
-    name: "duplicate-key",
-    doc: "An object of the event has the same key twice, which JSON parsers read differently.",
-    default_severity: Severity::Error,
+    doc: RuleDoc {
+        id: "CT012",
+        name: "duplicate-key",
+        purpose:
+            "An object of the event has the same key twice, which JSON parsers read differently.",
+        default_severity: Severity::Error,
+        family: Family::Traffic,
+    },
     check,
 };
 

@@ -18,12 +18,12 @@ mod ct012_duplicate_key;
 #[cfg(test)]
 mod fixtures;
 
-use std::fmt;
 use std::str::FromStr;
 
 use coder_events::Violation;
 use serde_json::Value;
 
+pub use crate::finding::{Family, RuleDoc, Severity};
 use crate::input::{Body, Delivery, Location};
 
 /// Every rule, in ID order.
@@ -42,59 +42,11 @@ pub static RULES: [Rule; 12] = [
     ct012_duplicate_key::RULE,
 ];
 
+/// One message rule: its descriptor (the same type `lint` and `breaking` rules have) and the
+/// check, a pure function of what the checker found about one record.
 pub struct Rule {
-    /// Stable: reports, `--rule` and CI configuration name rules by it.
-    pub id: &'static str,
-    pub name: &'static str,
-    pub doc: &'static str,
-    pub default_severity: Severity,
+    pub doc: RuleDoc,
     pub check: fn(&Facts) -> Vec<Finding>,
-}
-
-/// How much a rule's findings matter: an error makes a record violating and the run exit 1.
-#[derive(
-    Clone,
-    Copy,
-    Debug,
-    PartialEq,
-    Eq,
-    PartialOrd,
-    Ord,
-    serde::Serialize,
-    serde::Deserialize,
-    schemars::JsonSchema,
-)]
-#[serde(rename_all = "lowercase")]
-pub enum Severity {
-    Error,
-    Warning,
-    Off,
-}
-
-impl fmt::Display for Severity {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // `pad`, not `write_str`: tables align severities with a width.
-        f.pad(match self {
-            Severity::Error => "error",
-            Severity::Warning => "warning",
-            Severity::Off => "off",
-        })
-    }
-}
-
-impl FromStr for Severity {
-    type Err = String;
-
-    fn from_str(s: &str) -> Result<Self, Self::Err> {
-        match s {
-            "error" => Ok(Severity::Error),
-            "warning" => Ok(Severity::Warning),
-            "off" => Ok(Severity::Off),
-            other => Err(format!(
-                "unknown severity {other:?}: use error, warning or off"
-            )),
-        }
-    }
 }
 
 /// What the checker knows about one readable record; every rule reads only this.
@@ -222,16 +174,16 @@ fn offending_value(event: Option<&Value>, violation: &Violation) -> Option<Value
     }
 }
 
-/// The severity each rule runs at: its default unless `--rule` says otherwise.
+/// The severity each rule runs at (`None`: off): its default unless `--rule` says otherwise.
 #[derive(Debug, Clone)]
 pub struct RuleSettings {
-    severities: [Severity; RULES.len()],
+    severities: [Option<Severity>; RULES.len()],
 }
 
 impl Default for RuleSettings {
     fn default() -> Self {
         RuleSettings {
-            severities: RULES.each_ref().map(|rule| rule.default_severity),
+            severities: RULES.each_ref().map(|rule| Some(rule.doc.default_severity)),
         }
     }
 }
@@ -250,14 +202,15 @@ impl RuleSettings {
         RULES
             .iter()
             .zip(self.severities)
-            .filter(|(_, severity)| *severity != Severity::Off)
+            .filter_map(|(rule, severity)| Some((rule, severity?)))
     }
 
-    pub fn severity(&self, id: &str) -> Severity {
+    /// The severity rule `id` runs at; `None` when it is off (or no rule has that ID).
+    pub fn severity(&self, id: &str) -> Option<Severity> {
         RULES
             .iter()
-            .position(|rule| rule.id == id)
-            .map_or(Severity::Off, |i| self.severities[i])
+            .position(|rule| rule.doc.id == id)
+            .and_then(|i| self.severities[i])
     }
 }
 
@@ -266,7 +219,8 @@ impl RuleSettings {
 pub struct RuleOverride {
     /// Index into [`RULES`].
     pub rule: usize,
-    pub severity: Severity,
+    /// `None`: off.
+    pub severity: Option<Severity>,
 }
 
 impl FromStr for RuleOverride {
@@ -278,12 +232,19 @@ impl FromStr for RuleOverride {
             .ok_or_else(|| format!("{s:?} is not ID=SEVERITY, e.g. CT007=off"))?;
         let rule = RULES
             .iter()
-            .position(|r| r.id.eq_ignore_ascii_case(name) || r.name == name)
+            .position(|r| r.doc.id.eq_ignore_ascii_case(name) || r.doc.name == name)
             .ok_or_else(|| format!("no rule {name:?}: `contracts rules` lists them"))?;
-        Ok(RuleOverride {
-            rule,
-            severity: severity.parse()?,
-        })
+        let severity = match severity {
+            "error" => Some(Severity::Error),
+            "warning" => Some(Severity::Warning),
+            "off" => None,
+            other => {
+                return Err(format!(
+                    "unknown severity {other:?}: use error, warning or off"
+                ))
+            }
+        };
+        Ok(RuleOverride { rule, severity })
     }
 }
 
@@ -294,18 +255,18 @@ mod tests {
     #[test]
     fn rule_ids_are_unique_ordered_and_documented() {
         for (i, rule) in RULES.iter().enumerate() {
-            assert_eq!(rule.id, format!("CT{:03}", i + 1));
+            let doc = &rule.doc;
+            assert_eq!(doc.id, format!("{}{:03}", doc.family.prefix(), i + 1));
+            assert_eq!(doc.family, Family::Traffic, "{}", doc.id);
             assert!(
-                !rule.doc.is_empty() && !rule.doc.contains('\n'),
+                !doc.purpose.is_empty() && !doc.purpose.contains('\n'),
                 "{}",
-                rule.id
+                doc.id
             );
             assert!(
-                rule.name
-                    .chars()
-                    .all(|c| c.is_ascii_lowercase() || c == '-'),
+                doc.name.chars().all(|c| c.is_ascii_lowercase() || c == '-'),
                 "{}",
-                rule.name
+                doc.name
             );
         }
     }
@@ -331,7 +292,7 @@ mod tests {
                 same_id_other_content: None,
             };
             for rule in &RULES {
-                assert_eq!((rule.check)(&facts), [], "{}", rule.id);
+                assert_eq!((rule.check)(&facts), [], "{}", rule.doc.id);
             }
             checked += 1;
         }
@@ -344,9 +305,9 @@ mod tests {
         let by_name: RuleOverride = "content-type=off".parse().unwrap();
         assert_eq!(by_id, by_name);
         let settings = RuleSettings::with_overrides(&[by_id, "CT008=error".parse().unwrap()]);
-        assert_eq!(settings.severity("CT007"), Severity::Off);
-        assert_eq!(settings.severity("CT008"), Severity::Error);
-        assert!(settings.active().all(|(rule, _)| rule.id != "CT007"));
+        assert_eq!(settings.severity("CT007"), None);
+        assert_eq!(settings.severity("CT008"), Some(Severity::Error));
+        assert!(settings.active().all(|(rule, _)| rule.doc.id != "CT007"));
         assert!("CT099=off".parse::<RuleOverride>().is_err());
         assert!("CT001=fatal".parse::<RuleOverride>().is_err());
         assert!("CT001".parse::<RuleOverride>().is_err());

@@ -1,5 +1,5 @@
-//! The lint configuration: rules switched off for some paths, read from a JSON file such as
-//! `schemas/.contracts.json`:
+//! `lint`'s ignores: rules switched off for some paths, from the `lint` section of the
+//! configuration file (`finding::config`), such as `schemas/.contracts.json`:
 //!
 //! ```json
 //! {"lint": {"ignore": {"LINT006": ["contracts/dashboard.created/", "common/"]}}}
@@ -11,31 +11,8 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde::Deserialize;
-
+use crate::finding::config::Config;
 use crate::finding::RunError;
-
-/// The whole file: a top-level key that is no section is a typo (`"chekc"`), an error rather
-/// than settings silently not applied.
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct ConfigFile {
-    #[serde(default)]
-    lint: LintSection,
-    #[serde(default)]
-    #[allow(
-        dead_code,
-        reason = "the section `check`, `validate` and `tap` read (`rules::config`)"
-    )]
-    check: serde::de::IgnoredAny,
-}
-
-#[derive(Debug, Default, Deserialize)]
-#[serde(deny_unknown_fields)]
-struct LintSection {
-    #[serde(default)]
-    ignore: BTreeMap<String, Vec<String>>,
-}
 
 /// Which rules are ignored under which path prefixes.
 #[derive(Debug, Default, Clone)]
@@ -44,15 +21,15 @@ pub struct IgnoreConfig {
 }
 
 impl IgnoreConfig {
-    /// Reads the configuration at `path`. A rule ID no registry lists is an error, so a typo
-    /// never silently ignores nothing.
-    pub fn load(path: &Path, known_rules: &[&str]) -> Result<IgnoreConfig, RunError> {
-        let text = std::fs::read_to_string(path).map_err(|e| RunError::io(path, &e))?;
-        let file: ConfigFile = serde_json::from_str(&text).map_err(|e| RunError {
-            line: Some(e.line()),
-            ..RunError::new(path, format!("not a lint configuration: {e}"))
-        })?;
-        for rule in file.lint.ignore.keys() {
+    /// The ignores of a configuration read with [`read`]. A rule ID no registry lists is an
+    /// error, so a typo never silently ignores nothing.
+    pub fn load(
+        path: &Path,
+        file: &Config,
+        known_rules: &[&str],
+    ) -> Result<IgnoreConfig, RunError> {
+        let ignore = &file.sections.lint.ignore;
+        for rule in ignore.keys() {
             if !known_rules.contains(&rule.as_str()) {
                 return Err(RunError {
                     pointer: Some(format!("/lint/ignore/{rule}")),
@@ -66,16 +43,14 @@ impl IgnoreConfig {
                 });
             }
         }
-        let prefixes = file
-            .lint
-            .ignore
-            .into_iter()
+        let prefixes = ignore
+            .iter()
             .map(|(rule, prefixes)| {
                 let prefixes = prefixes
-                    .into_iter()
+                    .iter()
                     .map(|p| p.trim_end_matches('*').to_string())
                     .collect();
-                (rule, prefixes)
+                (rule.clone(), prefixes)
             })
             .collect();
         Ok(IgnoreConfig { prefixes })
