@@ -3,15 +3,15 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use conformance::broker;
-use conformance::check::{check, check_into};
-use conformance::examples_check::check_examples;
-use conformance::exit::Exit;
-use conformance::finding::RuleDoc;
-use conformance::input::sources::expand;
-use conformance::input::{Decoder, FormatChoice};
-use conformance::report::{self, Keep};
-use conformance::rules::RULES;
+use contracts_broker as broker;
+use contracts_findings::exit::Exit;
+use contracts_findings::RuleDoc;
+use contracts_traffic::check::{check, check_into};
+use contracts_traffic::examples_check::check_examples;
+use contracts_traffic::input::sources::expand;
+use contracts_traffic::input::{self, Decoder, FormatChoice};
+use contracts_traffic::report::{self, Keep};
+use contracts_traffic::rules::RULES;
 
 use crate::cli::{CheckArgs, Command, CommonArgs, ReportFormat, ResultsChoice, ValidateArgs};
 
@@ -51,7 +51,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<Exit> {
         Command::Tap(args) => {
             let format = report::Format::from(args.common.format);
             let keep = broker::tap::keep(format);
-            let decoder = Decoder::new(FormatChoice::Recording, None);
+            let decoder = Decoder::new(FormatChoice::Capture(&input::recording::FORMAT), None);
             let check = args
                 .common
                 .check_settings(decoder, keep, Some(1))
@@ -96,7 +96,7 @@ fn run_check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
     } else {
         args.paths
     };
-    let decoder = Decoder::new(args.input_format.into(), None);
+    let decoder = Decoder::new(args.input_format, None);
     check_and_report(&paths, decoder, &args.common, out)
 }
 

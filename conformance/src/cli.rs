@@ -7,13 +7,13 @@ use std::path::PathBuf;
 
 use std::time::Duration;
 
-use clap::builder::{StringValueParser, TypedValueParser};
+use clap::builder::{PossibleValue, PossibleValuesParser, StringValueParser, TypedValueParser};
 use clap::{Args, Parser, Subcommand, ValueEnum};
-use conformance::broker::{self, recorder, replay};
-use conformance::check::{CheckSettings, Contracts};
-use conformance::input::{Decoder, FormatChoice};
-use conformance::report::{self, Keep};
-use conformance::rules::{self, RuleOverride};
+use contracts_broker::{self as broker, recorder, replay};
+use contracts_traffic::check::{CheckSettings, Contracts};
+use contracts_traffic::input::{Decoder, FormatChoice};
+use contracts_traffic::report::{self, Keep};
+use contracts_traffic::rules::{self, RuleOverride};
 
 /// Checks events against the coder.events contracts.
 #[derive(Debug, Parser)]
@@ -59,8 +59,8 @@ pub struct CheckArgs {
     /// How to read records; `auto` tells each record's format by its field names (a recording
     /// line, a rabtap message, a management API `get` element, a rabbitmq_tracing line) and
     /// reads anything else as a plain event.
-    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
-    pub input_format: InputFormatArg,
+    #[arg(long, value_parser = input_format(), default_value = "auto")]
+    pub input_format: FormatChoice,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -142,30 +142,19 @@ impl CommonArgs {
     }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InputFormatArg {
-    Auto,
-    Plain,
-    Recording,
-    /// `rabtap tap --saveto DIR` files (with raw-mode .dat bodies) or `rabtap tap --json`.
-    Rabtap,
-    /// The management API's `POST /api/queues/{vhost}/{queue}/get` response.
-    Management,
-    /// The rabbitmq_tracing plugin's JSON log.
-    Tracing,
-}
-
-impl From<InputFormatArg> for FormatChoice {
-    fn from(arg: InputFormatArg) -> FormatChoice {
-        match arg {
-            InputFormatArg::Auto => FormatChoice::Auto,
-            InputFormatArg::Plain => FormatChoice::Plain,
-            InputFormatArg::Recording => FormatChoice::Recording,
-            InputFormatArg::Rabtap => FormatChoice::Rabtap,
-            InputFormatArg::Management => FormatChoice::Management,
-            InputFormatArg::Tracing => FormatChoice::Tracing,
-        }
-    }
+/// `--input-format`'s values: `auto`, `plain` and every capture format of the input
+/// registry (`input::FORMATS`), each with its help.
+fn input_format() -> impl TypedValueParser<Value = FormatChoice> {
+    let values = FormatChoice::all().map(|choice| {
+        let help = match choice {
+            FormatChoice::Capture(format) => format.help,
+            FormatChoice::Auto | FormatChoice::Plain => None,
+        };
+        PossibleValue::new(choice.name()).help(help)
+    });
+    PossibleValuesParser::new(values).map(|name| {
+        FormatChoice::named(&name).expect("a possible value names a format of the registry")
+    })
 }
 
 /// Which records a JSON or JUnit report lists.

@@ -12,7 +12,7 @@ mod output;
 mod schema_checks;
 
 use clap::Parser;
-use conformance::exit::Exit;
+use contracts_findings::exit::Exit;
 
 use crate::cli::{Cli, Command};
 use crate::output::QuietOnBrokenPipe;

@@ -5,11 +5,11 @@ use std::io::Write;
 use std::path::Path;
 
 use codegen::docs::{self, DocsMode, DocsOptions};
-use conformance::asyncapi::{self, AsyncApiOptions};
-use conformance::breaking::{self, Against, BreakingOptions};
-use conformance::exit::Exit;
-use conformance::finding::{self, Finding, RuleDoc, RunError};
-use conformance::lint::{self, LintOptions};
+use contracts_findings::exit::Exit;
+use contracts_findings::{self as finding, Finding, RuleDoc, RunError};
+use contracts_schema_checks::asyncapi::{self, AsyncApiOptions};
+use contracts_schema_checks::breaking::{self, Against, BreakingOptions};
+use contracts_schema_checks::lint::{self, LintOptions};
 
 use crate::cli::{AsyncApiArgs, BreakingArgs, DocsArgs, LintArgs, ReportFormat};
 

@@ -8,10 +8,19 @@ use std::borrow::Cow;
 use coder_events::engine::View;
 use serde::de::IgnoredAny;
 
-use super::{decode_base64, has, read_as, Decoded, Delivery, EventSource, InputFormat, Origin};
+use super::{
+    decode_base64, has, read_as, Decoded, Delivery, EventSource, Format, InputFormat, Origin,
+};
 use crate::recording::{unpublishable, RecordedDelivery};
 
 pub struct Recording;
+
+/// This format in the registry ([`super::FORMATS`]).
+pub static FORMAT: Format = Format {
+    name: "recording",
+    help: None,
+    reader: &Recording,
+};
 
 impl InputFormat for Recording {
     /// `routingKey` with another of the format's own fields: a line that lost its body is

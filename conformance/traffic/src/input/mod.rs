@@ -3,7 +3,7 @@
 //! own) and the delivery it came with, when the input carried one.
 //!
 //! A format is one small module behind [`InputFormat`]; adding one is a new module and a line
-//! in [`Decoder::new`]. Every format maps onto the same model, [`Decoded`]: exchange, routing
+//! in [`FORMATS`], the registry. Every format maps onto the same model, [`Decoded`]: exchange, routing
 //! key, properties, event. Detection is per record: each line of a line-based file, each element
 //! of an array (the management API), each document of a file (a rabtap `--saveto` file) is read
 //! as the first format whose shape it has, so a file of one format is read as that format
@@ -258,50 +258,116 @@ pub fn read_as<'a, T: serde::Deserialize<'a>>(view: &View<'a>, at: usize) -> Res
     coder_events::engine::de::from_tape(view, at).map_err(|e| e.to_string())
 }
 
+/// A capture format: its name for `--input-format`, a one-line help, and its reader.
+pub struct Format {
+    pub name: &'static str,
+    pub help: Option<&'static str>,
+    pub reader: &'static dyn InputFormat,
+}
+
+impl fmt::Debug for Format {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.name)
+    }
+}
+
+impl PartialEq for Format {
+    fn eq(&self, other: &Format) -> bool {
+        self.name == other.name
+    }
+}
+
+impl Eq for Format {}
+
+/// Every capture format, listed once. Detection (`auto`) asks them in this order and reads
+/// what none recognises as a plain event; each recognises only its own field names, so the
+/// order does not matter. Adding a capture format is a module with its `FORMAT` and a line
+/// here: the command line, detection and the tests that go over every reader take it from
+/// this list.
+pub static FORMATS: [&Format; 4] = [
+    &recording::FORMAT,
+    &rabtap::FORMAT,
+    &management::FORMAT,
+    &rabbitmq_tracing::FORMAT,
+];
+
 /// Which format to read records as.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum FormatChoice {
     /// Each record is read as the first format that recognises it.
     Auto,
+    /// Each record is an event (or holds one at `--event-pointer`).
     Plain,
-    Recording,
-    Rabtap,
-    Management,
-    Tracing,
+    /// Every record is of this capture format.
+    Capture(&'static Format),
+}
+
+impl FormatChoice {
+    /// The choice `--input-format NAME` names: `auto`, `plain`, or a capture format's name.
+    pub fn named(name: &str) -> Option<FormatChoice> {
+        match name {
+            "auto" => Some(FormatChoice::Auto),
+            "plain" => Some(FormatChoice::Plain),
+            _ => FORMATS
+                .iter()
+                .find(|format| format.name == name)
+                .map(|format| FormatChoice::Capture(format)),
+        }
+    }
+
+    /// Every choice, `auto` and `plain` first, then the capture formats in registry order.
+    pub fn all() -> impl Iterator<Item = FormatChoice> {
+        [FormatChoice::Auto, FormatChoice::Plain]
+            .into_iter()
+            .chain(FORMATS.iter().map(|format| FormatChoice::Capture(format)))
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            FormatChoice::Auto => "auto",
+            FormatChoice::Plain => "plain",
+            FormatChoice::Capture(format) => format.name,
+        }
+    }
 }
 
 /// Turns records into messages, per record, with the formats in detection order.
 pub struct Decoder {
-    /// The most specific first: plain recognises everything, so it is the fallback.
-    formats: Vec<Box<dyn InputFormat>>,
+    /// The capture formats asked, in order.
+    captures: Vec<&'static dyn InputFormat>,
+    /// Plain, when it is asked: after the captures, as the fallback that recognises anything.
+    plain: Option<plain::Plain>,
 }
 
 impl Decoder {
     /// `event_pointer` says where a plain record holds its event (`None`: it is the event).
     pub fn new(choice: FormatChoice, event_pointer: Option<String>) -> Decoder {
-        let plain = Box::new(plain::Plain { event_pointer });
-        let formats: Vec<Box<dyn InputFormat>> = match choice {
-            // Each of these recognises only its own field names, so their order does not
-            // matter; plain takes whatever none of them recognises.
-            FormatChoice::Auto => vec![
-                Box::new(recording::Recording),
-                Box::new(rabtap::Rabtap),
-                Box::new(management::Management),
-                Box::new(rabbitmq_tracing::Tracing),
-                plain,
-            ],
-            FormatChoice::Plain => vec![plain],
-            FormatChoice::Recording => vec![Box::new(recording::Recording)],
-            FormatChoice::Rabtap => vec![Box::new(rabtap::Rabtap)],
-            FormatChoice::Management => vec![Box::new(management::Management)],
-            FormatChoice::Tracing => vec![Box::new(rabbitmq_tracing::Tracing)],
-        };
-        Decoder { formats }
+        let plain = plain::Plain { event_pointer };
+        match choice {
+            FormatChoice::Auto => Decoder {
+                captures: FORMATS.iter().map(|format| format.reader).collect(),
+                plain: Some(plain),
+            },
+            FormatChoice::Plain => Decoder {
+                captures: Vec::new(),
+                plain: Some(plain),
+            },
+            FormatChoice::Capture(format) => Decoder {
+                captures: vec![format.reader],
+                plain: None,
+            },
+        }
+    }
+
+    /// The formats asked, in order: the capture formats, then plain.
+    fn formats(&self) -> impl Iterator<Item = &dyn InputFormat> {
+        let plain = self.plain.as_ref().map(|p| p as &dyn InputFormat);
+        self.captures.iter().copied().chain(plain)
     }
 
     /// Whether the format is forced (`--input-format`) rather than detected per record.
     pub fn is_forced(&self) -> bool {
-        self.formats.len() == 1
+        self.formats().count() == 1
     }
 
     /// Where the event of the record at `at` is, and its delivery.
@@ -311,10 +377,9 @@ impl Decoder {
         at: usize,
         origin: &Origin,
     ) -> Result<Decoded<'a>, String> {
-        let forced = self.formats.len() == 1;
+        let forced = self.is_forced();
         let format = self
-            .formats
-            .iter()
+            .formats()
             .find(|f| forced || f.recognizes(view, at))
             .expect("the last format of an auto decoder recognises everything");
         format.decode(view, at, origin)
@@ -360,7 +425,7 @@ mod tests {
 
     /// Every record of the sample captures, whatever their framing.
     fn sample_records() -> Vec<Value> {
-        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("recordings");
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../recordings");
         let mut files = vec![
             dir.join("management-get.json"),
             dir.join("rabtap-stream.json"),
@@ -397,15 +462,14 @@ mod tests {
             tape.read(&bytes).unwrap();
             let view = tape.view(&bytes);
             let claiming: Vec<usize> = decoder
-                .formats
-                .iter()
+                .formats()
                 .enumerate()
                 .filter(|(_, f)| f.recognizes(&view, 0))
                 .map(|(i, _)| i)
                 .collect();
             // Plain (the last) claims everything; one capture format at most before it.
             assert!(claiming.len() <= 2, "{record}");
-            assert_eq!(claiming.last(), Some(&(decoder.formats.len() - 1)));
+            assert_eq!(claiming.last(), Some(&(decoder.formats().count() - 1)));
             recognised += usize::from(claiming.len() == 2);
         }
         assert!(recognised >= 10, "{recognised}");

@@ -9,7 +9,7 @@ use crate::input::{Body, Delivery, Location};
 
 /// The first valid example of the catalog's first contract.
 pub fn valid_event() -> Value {
-    let schemas = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
+    let schemas = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas");
     let (examples, _) = codegen::examples::load_all(&schemas).expect("the catalog loads");
     examples
         .into_iter()

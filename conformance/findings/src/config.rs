@@ -164,7 +164,7 @@ pub fn severities_for_schemas(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::finding::Family;
+    use crate::Family;
 
     const RULES: [RuleDoc; 2] = [
         RuleDoc {

@@ -19,11 +19,20 @@ use serde::Deserialize;
 use serde_json::{Map, Value};
 
 use super::{
-    decode_base64, has, read_as, snake_case_property, Decoded, Delivery, EventSource, InputFormat,
-    Origin,
+    decode_base64, has, read_as, snake_case_property, Decoded, Delivery, EventSource, Format,
+    InputFormat, Origin,
 };
 
 pub struct Rabtap;
+
+/// This format in the registry ([`super::FORMATS`]).
+pub static FORMAT: Format = Format {
+    name: "rabtap",
+    help: Some(
+        "`rabtap tap --saveto DIR` files (with raw-mode .dat bodies) or `rabtap tap --json`",
+    ),
+    reader: &Rabtap,
+};
 
 /// The firehose exchange: what is tapped there is a copy of another message.
 const FIREHOSE_EXCHANGE: &str = "amq.rabbitmq.trace";

@@ -93,7 +93,7 @@ mod tests {
 
     #[test]
     fn the_repository_tree_is_what_is_compiled_in() {
-        let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
+        let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas");
         let tree = load(&schemas).unwrap();
         assert_eq!(
             differences(&tree, ContractSet::compiled()),
@@ -107,7 +107,7 @@ mod tests {
         let scratch = tempfile::tempdir().unwrap();
         let schemas = scratch.path().join("schemas");
         codegen::tree::copy_dir(
-            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas"),
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas"),
             &schemas,
         )
         .unwrap();

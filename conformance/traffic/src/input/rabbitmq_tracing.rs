@@ -9,9 +9,18 @@ use coder_events::engine::View;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{decode_base64, has, read_as, snake_case_decoded, Decoded, InputFormat, Origin};
+use super::{
+    decode_base64, has, read_as, snake_case_decoded, Decoded, Format, InputFormat, Origin,
+};
 
 pub struct Tracing;
+
+/// This format in the registry ([`super::FORMATS`]).
+pub static FORMAT: Format = Format {
+    name: "tracing",
+    help: Some("The rabbitmq_tracing plugin's JSON log"),
+    reader: &Tracing,
+};
 
 /// One traced message; `node`, `connection`, `user`, `routed_queues`, ... are ignored.
 #[derive(Debug, Deserialize)]

@@ -7,9 +7,9 @@ use common::copy_dir;
 
 use std::path::{Path, PathBuf};
 
-use conformance::exit::Exit;
-use conformance::finding::{self, Finding, Severity};
-use conformance::lint::{lint, rule_docs, LintOptions, LINT_RULES};
+use contracts_findings::exit::Exit;
+use contracts_findings::{self as finding, Finding, Severity};
+use contracts_schema_checks::lint::{lint, rule_docs, LintOptions, LINT_RULES};
 use serde_json::Value;
 
 fn fixtures() -> PathBuf {
@@ -375,7 +375,7 @@ fn lint017_wrong_version_example() {
 
 #[test]
 fn the_repository_schemas_have_no_error_findings() {
-    let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
+    let schemas = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas");
     let report = lint(&LintOptions::new(&schemas)).expect("the schemas can be read");
     let errors: Vec<&Finding> = report
         .findings
@@ -561,9 +561,11 @@ fn a_dangling_local_ref_is_a_lint015_finding_and_stops_asyncapi() {
             && f.5.contains("#/definitions/Nope")),
         "{found:#?}"
     );
-    let error = conformance::asyncapi::document(&conformance::asyncapi::AsyncApiOptions {
-        schemas_dir: temp.path().to_path_buf(),
-    })
+    let error = contracts_schema_checks::asyncapi::document(
+        &contracts_schema_checks::asyncapi::AsyncApiOptions {
+            schemas_dir: temp.path().to_path_buf(),
+        },
+    )
     .expect_err("a dangling reference stops the document");
     assert_eq!(error.pointer.as_deref(), Some("/properties/id/$ref"));
 }

@@ -275,7 +275,7 @@ mod tests {
     /// deprecated): the rules only look at what is wrong.
     #[test]
     fn no_rule_fires_on_a_conforming_plain_event() {
-        let schemas = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas");
+        let schemas = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas");
         let (examples, _) = codegen::examples::load_all(&schemas).expect("the catalog loads");
         let valid = examples
             .into_iter()

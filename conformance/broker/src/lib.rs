@@ -17,9 +17,12 @@ use lapin::types::{LongString, MAX_SHORT_STRING_LENGTH};
 use lapin::uri::AMQPUri;
 use lapin::{Connection, ConnectionProperties, ErrorKind};
 
+// The traffic checker and the findings framework, under the names this crate's modules use.
+use contracts_findings::exit;
+use contracts_traffic::{check, input, recording, report};
+
 use crate::check::CheckSettings;
 use crate::exit::Exit;
-use crate::report;
 
 /// `--url`'s default: the local broker's default vhost as the guest user.
 pub const DEFAULT_URL: &str = "amqp://guest:guest@127.0.0.1:5672/%2f";

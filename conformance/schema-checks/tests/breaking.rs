@@ -9,10 +9,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use codegen::catalog::Compatibility;
-use conformance::breaking::{breaking, Against, BreakingOptions, BreakingReport, BREAKING_RULES};
-use conformance::exit::Exit;
-use conformance::finding::{self, Breaks, Finding, Severity};
-use conformance::lint::{lint, LintOptions};
+use contracts_findings::exit::Exit;
+use contracts_findings::{self as finding, Breaks, Finding, Severity};
+use contracts_schema_checks::breaking::{
+    breaking, Against, BreakingOptions, BreakingReport, BREAKING_RULES,
+};
+use contracts_schema_checks::lint::{lint, LintOptions};
 use serde_json::{json, Value};
 
 fn fixtures() -> PathBuf {
@@ -20,7 +22,7 @@ fn fixtures() -> PathBuf {
 }
 
 fn repository_schemas() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas")
 }
 
 fn run(current: &Path, against: Against) -> BreakingReport {
@@ -871,7 +873,7 @@ fn breaking_findings_render_their_direction() {
     assert_eq!(json["findings"][0]["breaks"], "producers");
     let junit = finding::render_junit(
         "breaking",
-        &conformance::breaking::rule_docs(),
+        &contracts_schema_checks::breaking::rule_docs(),
         &report.findings,
     );
     assert_eq!(junit.matches("<testcase ").count(), BREAKING_RULES.len());

@@ -8,11 +8,13 @@ use std::path::{Path, PathBuf};
 
 use codegen::catalog::Direction;
 use codegen::examples::{self, Expected};
-use conformance::asyncapi::{document, render_json, AsyncApiOptions, PAYLOAD_SCHEMA_FORMAT};
+use contracts_schema_checks::asyncapi::{
+    document, render_json, AsyncApiOptions, PAYLOAD_SCHEMA_FORMAT,
+};
 use serde_json::{json, Value};
 
 fn schemas_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas")
 }
 
 fn generated() -> Value {

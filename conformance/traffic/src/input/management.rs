@@ -8,9 +8,18 @@ use coder_events::engine::View;
 use serde::Deserialize;
 use serde_json::Value;
 
-use super::{decode_base64, has, read_as, snake_case_decoded, Decoded, InputFormat, Origin};
+use super::{
+    decode_base64, has, read_as, snake_case_decoded, Decoded, Format, InputFormat, Origin,
+};
 
 pub struct Management;
+
+/// This format in the registry ([`super::FORMATS`]).
+pub static FORMAT: Format = Format {
+    name: "management",
+    help: Some("The management API's `POST /api/queues/{vhost}/{queue}/get` response"),
+    reader: &Management,
+};
 
 /// One fetched message; the other fields (`redelivered`, `message_count`) are ignored.
 #[derive(Debug, Deserialize)]

@@ -1,9 +1,14 @@
-//! What `lint` and `breaking` report about the schemas: one [`Finding`] type with its rule ID,
-//! severity, file, line and JSON pointer, the renderers (text, JSON, JUnit, GitHub annotations)
-//! and the exit code a run ends with. Also the one error type of those commands, [`RunError`],
-//! for input that stops a run before it has findings to give.
+//! The findings framework every rule family reports through (buf's check framework): one rule
+//! descriptor ([`RuleDoc`], with its [`Family`]: CT, LINT or BRK), one [`Severity`], the one
+//! configuration file of every family (`config`), the renderers and escapes (text, JSON,
+//! JUnit, GitHub annotations), and the exit status a run ends with ([`exit::Exit`]).
+//!
+//! [`Finding`] is what `lint` and `breaking` report about the schemas: rule ID, severity,
+//! file, line and JSON pointer. [`RunError`] is the one error of those commands, for input that
+//! stops a run before it has findings to give.
 
 pub mod config;
+pub mod exit;
 mod lines;
 mod render;
 
