@@ -12,6 +12,7 @@ mod ordered;
 mod readme;
 mod scaffold;
 mod scratch;
+mod tidy;
 mod ts_agree;
 mod typescript;
 
