@@ -146,7 +146,7 @@ fn write_rules(out: &mut dyn Write) -> io::Result<()> {
     let message_rules: Vec<RuleDoc> = RULES.iter().map(|rule| rule.doc).collect();
     write_rule_table(out, &message_rules)?;
     writeln!(out, "\nschema rules (contracts lint, contracts breaking):")?;
-    write_rule_table(out, &crate::schema_checks::schema_rule_docs())?;
+    write_rule_table(out, &contracts_schema_checks::rule_docs())?;
     write_keywords(out)
 }
 

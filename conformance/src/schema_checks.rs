@@ -58,13 +58,7 @@ fn write_findings(
     rules: &[RuleDoc],
     findings: &[Finding],
 ) -> std::io::Result<()> {
-    let text = match format {
-        ReportFormat::Text => finding::render_text(findings),
-        ReportFormat::Json => finding::render_json(findings),
-        ReportFormat::Junit => finding::render_junit(suite, rules, findings),
-        ReportFormat::Github => finding::render_github(findings),
-    };
-    out.write_all(text.as_bytes())
+    out.write_all(finding::render(format.into(), suite, rules, findings).as_bytes())
 }
 
 pub fn run_lint(args: LintArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
@@ -191,11 +185,4 @@ pub fn run_asyncapi(args: AsyncApiArgs, out: &mut dyn Write) -> anyhow::Result<E
 
 fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
     std::fs::write(path, text).map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))
-}
-
-/// The rules of `lint` and `breaking`, for `contracts rules`.
-pub fn schema_rule_docs() -> Vec<RuleDoc> {
-    let mut docs = lint::rule_docs();
-    docs.extend(breaking::rule_docs());
-    docs
 }

@@ -22,7 +22,8 @@ use crate::exit::Exit;
 
 pub use lines::{line_of_pointer, locate_lines};
 pub use render::{
-    escape_data, escape_property, render_github, render_json, render_junit, render_text, xml_escape,
+    escape_data, escape_property, render, render_github, render_json, render_junit, render_text,
+    xml_escape,
 };
 
 /// How much a finding matters, in every rule family: only errors fail a run.
@@ -113,6 +114,19 @@ impl fmt::Display for Breaks {
 /// The catalog's name of a compatibility mode.
 pub fn compatibility_name(mode: Compatibility) -> &'static str {
     mode.as_str()
+}
+
+/// The formats every family's report is written in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    /// A human summary.
+    Text,
+    /// JSON (for `check`, as `contracts report-schema` describes it).
+    Json,
+    /// JUnit XML.
+    Junit,
+    /// GitHub Actions annotations.
+    Github,
 }
 
 /// Which check a rule belongs to: what it reads, and the command that runs it.

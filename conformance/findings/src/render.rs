@@ -7,7 +7,17 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::{Finding, RuleDoc, Severity, Totals};
+use super::{Finding, Format, RuleDoc, Severity, Totals};
+
+/// The findings in `format`; JUnit names its suite `suite` and has a case per rule of `rules`.
+pub fn render(format: Format, suite: &str, rules: &[RuleDoc], findings: &[Finding]) -> String {
+    match format {
+        Format::Text => render_text(findings),
+        Format::Json => render_json(findings),
+        Format::Junit => render_junit(suite, rules, findings),
+        Format::Github => render_github(findings),
+    }
+}
 
 /// One line per finding, `file:line#pointer: severity[RULE] message`, then the totals.
 pub fn render_text(findings: &[Finding]) -> String {

@@ -7,6 +7,13 @@ pub mod asyncapi;
 pub mod breaking;
 pub mod lint;
 
+/// The rules of `lint` and `breaking`, in that order, for `contracts rules`.
+pub fn rule_docs() -> Vec<contracts_findings::RuleDoc> {
+    let mut docs = lint::rule_docs();
+    docs.extend(breaking::rule_docs());
+    docs
+}
+
 // The findings framework, under the names this crate's modules use.
 use contracts_findings as finding;
 use contracts_findings::exit;

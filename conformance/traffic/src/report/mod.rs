@@ -20,19 +20,8 @@ use crate::exit::Exit;
 use crate::finding::Severity;
 use crate::input::Location;
 
-/// The formats a report is written in; the findings of `lint` and `breaking` come in the same
-/// ones (`finding`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Format {
-    /// A human summary.
-    Text,
-    /// JSON, as `contracts report-schema` describes it.
-    Json,
-    /// JUnit XML.
-    Junit,
-    /// GitHub Actions annotations.
-    Github,
-}
+/// The formats a report is written in: the same for every rule family (`finding::Format`).
+pub use crate::finding::Format;
 
 /// The JSON Schema of the `--format json` report, as `contracts report-schema` prints it and
 /// `cargo xtask codegen` writes it to conformance/report.schema.json.
