@@ -3,26 +3,24 @@
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 
-use crate::check::{check, check_into};
-use crate::cli::{CheckArgs, Command, CommonArgs, ReportFormat, ResultsChoice, ValidateArgs};
-use crate::examples_check::check_examples;
-use crate::input::sources::expand;
-use crate::input::{Decoder, FormatChoice};
-use crate::report::{self, Keep};
-use crate::rules::RULES;
+use contracts_broker as broker;
+use contracts_findings::exit::Exit;
+use contracts_findings::RuleDoc;
+use contracts_traffic::check::{check, check_into};
+use contracts_traffic::examples_check::check_examples;
+use contracts_traffic::input::sources::expand;
+use contracts_traffic::input::{self, Decoder, FormatChoice};
+use contracts_traffic::report::{self, Keep};
+use contracts_traffic::rules::RULES;
 
-/// Exit codes: every record conforms; some violate a rule at error severity; the command line
-/// was wrong or some input could not be read.
-pub const EXIT_CONFORM: u8 = 0;
-pub const EXIT_VIOLATIONS: u8 = 1;
-pub const EXIT_TROUBLE: u8 = 2;
+use crate::cli::{CheckArgs, Command, CommonArgs, ReportFormat, ResultsChoice, ValidateArgs};
 
 /// The sample recordings `check` reads when given no path, relative to the tree's root.
 const SAMPLE_RECORDINGS: &str = "conformance/recordings";
 
 /// Runs one command, writing its output to `out`. An `Err` is an I/O error writing `out`, or
 /// a failure that is no fault of the input (reported on stderr by the caller).
-pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<u8> {
+pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<Exit> {
     match command {
         Command::Check(args) => run_check(args, out),
         Command::Validate(args) => run_validate(args, out),
@@ -31,7 +29,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<u8> {
                 Ok(tree) => tree,
                 Err(why) => {
                     eprintln!("contracts: {why}");
-                    return Ok(EXIT_TROUBLE);
+                    return Ok(Exit::Trouble);
                 }
             };
             let outcome = check_examples(&tree.schemas)?;
@@ -45,18 +43,30 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<u8> {
         }
         Command::Rules => {
             write_rules(out)?;
-            Ok(EXIT_CONFORM)
+            Ok(Exit::Clean)
         }
-        Command::Record(args) => crate::broker::record(args, out),
-        Command::Tap(args) => crate::broker::tap(args, out),
-        Command::Replay(args) => crate::broker::replay(args),
+        Command::Record(args) => {
+            broker::record(&args.consume.settings("record", Some(args.out)), out)
+        }
+        Command::Tap(args) => {
+            let format = report::Format::from(args.common.format);
+            let keep = broker::tap::keep(format);
+            let decoder = Decoder::new(FormatChoice::Capture(&input::recording::FORMAT), None);
+            let check = args
+                .common
+                .check_settings(decoder, keep, Some(1))
+                .map_err(anyhow::Error::msg)?;
+            let settings = args.consume.settings("tap", args.out);
+            broker::tap(&settings, &check, format, out)
+        }
+        Command::Replay(args) => broker::replay(&args.settings()),
         Command::Lint(args) => crate::schema_checks::run_lint(args, out),
         Command::Breaking(args) => crate::schema_checks::run_breaking(args, out),
         Command::Docs(args) => crate::schema_checks::run_docs(args, out),
         Command::Asyncapi(args) => crate::schema_checks::run_asyncapi(args, out),
         Command::ReportSchema => {
-            out.write_all(crate::report::schema_text().as_bytes())?;
-            Ok(EXIT_CONFORM)
+            out.write_all(report::schema_text().as_bytes())?;
+            Ok(Exit::Clean)
         }
     }
 }
@@ -69,7 +79,7 @@ pub fn acknowledges_what_it_writes(command: &Command) -> bool {
     matches!(command, Command::Record(_) | Command::Tap(_))
 }
 
-fn run_check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
+fn run_check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
     let paths = if args.paths.is_empty() {
         let samples = codegen::Tree::find()
             .map(|tree| tree.join(SAMPLE_RECORDINGS))
@@ -80,17 +90,17 @@ fn run_check(args: CheckArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
                 eprintln!(
                     "contracts: no path given, and no {SAMPLE_RECORDINGS} in a tree at or above the current directory: name the files to check (- for standard input)"
                 );
-                return Ok(EXIT_TROUBLE);
+                return Ok(Exit::Trouble);
             }
         }
     } else {
         args.paths
     };
-    let decoder = Decoder::new(args.input_format.into(), None);
+    let decoder = Decoder::new(args.input_format, None);
     check_and_report(&paths, decoder, &args.common, out)
 }
 
-fn run_validate(args: ValidateArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
+fn run_validate(args: ValidateArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
     let paths = if args.paths.is_empty() {
         vec![PathBuf::from("-")]
     } else {
@@ -105,7 +115,7 @@ fn check_and_report(
     decoder: Decoder,
     common: &CommonArgs,
     out: &mut dyn Write,
-) -> anyhow::Result<u8> {
+) -> anyhow::Result<Exit> {
     let keep = match (common.format, common.results) {
         (ReportFormat::Text, _) => Keep::FirstFailures(common.max_failures),
         (ReportFormat::Github, _) | (_, ResultsChoice::Failures) => Keep::AllFailures,
@@ -133,28 +143,24 @@ fn check_and_report(
 }
 
 fn write_rules(out: &mut dyn Write) -> io::Result<()> {
-    let name_width = RULES.iter().map(|r| r.name.len()).max().unwrap_or(0);
-    for rule in &RULES {
-        writeln!(
-            out,
-            "{}  {:<name_width$}  {:<7}  {}",
-            rule.id, rule.name, rule.default_severity, rule.doc
-        )?;
-    }
+    let message_rules: Vec<RuleDoc> = RULES.iter().map(|rule| rule.doc).collect();
+    write_rule_table(out, &message_rules)?;
     writeln!(out, "\nschema rules (contracts lint, contracts breaking):")?;
-    let schema_rules = crate::schema_checks::schema_rule_docs();
-    let name_width = schema_rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
-    for rule in &schema_rules {
+    write_rule_table(out, &contracts_schema_checks::rule_docs())?;
+    write_keywords(out)
+}
+
+/// One line per rule: ID, name, default severity, purpose, in aligned columns.
+fn write_rule_table(out: &mut dyn Write, rules: &[RuleDoc]) -> io::Result<()> {
+    let name_width = rules.iter().map(|r| r.name.len()).max().unwrap_or(0);
+    for rule in rules {
         writeln!(
             out,
             "{}  {:<name_width$}  {:<7}  {}",
-            rule.id,
-            rule.name,
-            rule.default_severity.as_str(),
-            rule.purpose
+            rule.id, rule.name, rule.default_severity, rule.purpose
         )?;
     }
-    write_keywords(out)
+    Ok(())
 }
 
 /// The keyword registry: which draft-07 keyword the engine decides, the Rust codegen expresses,

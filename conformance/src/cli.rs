@@ -1,15 +1,19 @@
-//! The command line: every subcommand and flag of `contracts`, defined here and nowhere else.
+//! The command line: every subcommand and flag of `contracts`, defined here and nowhere else,
+//! and how flags become the plain settings the library takes (ripgrep's split: the library
+//! never sees clap).
 
 use std::ffi::OsStr;
 use std::path::PathBuf;
 
-use clap::builder::{StringValueParser, TypedValueParser};
-use clap::{Args, Parser, Subcommand, ValueEnum};
-use lapin::types::MAX_SHORT_STRING_LENGTH;
-use lapin::uri::AMQPUri;
+use std::time::Duration;
 
-use crate::input::FormatChoice;
-use crate::rules::{RuleOverride, RuleSettings};
+use clap::builder::{PossibleValue, PossibleValuesParser, StringValueParser, TypedValueParser};
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use contracts_broker::{self as broker, recorder, replay};
+use contracts_traffic::check::{CheckSettings, Contracts};
+use contracts_traffic::input::{Decoder, FormatChoice};
+use contracts_traffic::report::{self, Keep};
+use contracts_traffic::rules::{self, RuleOverride};
 
 /// Checks events against the coder.events contracts.
 #[derive(Debug, Parser)]
@@ -55,8 +59,8 @@ pub struct CheckArgs {
     /// How to read records; `auto` tells each record's format by its field names (a recording
     /// line, a rabtap message, a management API `get` element, a rabbitmq_tracing line) and
     /// reads anything else as a plain event.
-    #[arg(long, value_enum, default_value_t = InputFormatArg::Auto)]
-    pub input_format: InputFormatArg,
+    #[arg(long, value_parser = input_format(), default_value = "auto")]
+    pub input_format: FormatChoice,
     #[command(flatten)]
     pub common: CommonArgs,
 }
@@ -118,94 +122,39 @@ pub struct CommonArgs {
     pub schemas: Option<PathBuf>,
 }
 
-/// The configuration file `check`, `validate` and `tap` read when given no `--config`.
-pub const DEFAULT_CONFIG: &str = ".contracts.json";
-
 impl CommonArgs {
     /// The settings of a run of `check`, `validate` or `tap`: the one place they are made.
     pub fn check_settings(
         &self,
-        decoder: crate::input::Decoder,
-        keep: crate::report::Keep,
+        decoder: Decoder,
+        keep: Keep,
         threads: Option<usize>,
-    ) -> Result<crate::check::CheckSettings, String> {
-        Ok(crate::check::CheckSettings {
-            contracts: self.contracts()?,
+    ) -> Result<CheckSettings, String> {
+        Ok(CheckSettings {
+            contracts: Contracts::for_run(self.schemas.as_deref())?,
             decoder,
-            rules: self.rule_settings()?,
+            rules: rules::config::settings(self.config.as_deref(), &self.rules)?,
             max_message_bytes: usize::try_from(self.max_message_bytes).unwrap_or(usize::MAX),
             threads,
             mask_values: self.mask_values,
             keep,
         })
     }
-
-    /// The contracts to check against: `--schemas DIR`'s, read now; else the compiled-in ones,
-    /// with a note on standard error when the tree the command runs in has other schemas.
-    pub fn contracts(&self) -> Result<&'static crate::check::Contracts, String> {
-        use crate::check::Contracts;
-        if let Some(dir) = &self.schemas {
-            let set = crate::contract_set::load(dir).map_err(|e| e.to_string())?;
-            return Ok(Contracts::of(set));
-        }
-        let compiled = Contracts::compiled();
-        if let Some(tree) = codegen::Tree::find() {
-            // A tree that does not load is for `lint` to explain; the compiled-in contracts
-            // still apply.
-            if let Ok(set) = crate::contract_set::load(&tree.schemas) {
-                let differ = crate::contract_set::differences(&set, compiled.set());
-                if !differ.is_empty() {
-                    eprintln!(
-                        "contracts: note: the schemas in {} differ from the contracts compiled into this binary: {}; checking against the compiled-in ones (pass --schemas {} to check against the tree's)",
-                        tree.schemas.display(),
-                        differ.join(", "),
-                        tree.schemas.display()
-                    );
-                }
-            }
-        }
-        Ok(compiled)
-    }
-
-    /// Each rule's severity: its default, then the configuration file's, then `--rule`'s.
-    pub fn rule_settings(&self) -> Result<RuleSettings, String> {
-        let file = match &self.config {
-            Some(path) => Some(path.clone()),
-            None => Some(PathBuf::from(DEFAULT_CONFIG)).filter(|p| p.is_file()),
-        };
-        let mut overrides = match file {
-            Some(path) => crate::rules::config::read(&path)?,
-            None => Vec::new(),
-        };
-        overrides.extend_from_slice(&self.rules);
-        Ok(RuleSettings::with_overrides(&overrides))
-    }
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum InputFormatArg {
-    Auto,
-    Plain,
-    Recording,
-    /// `rabtap tap --saveto DIR` files (with raw-mode .dat bodies) or `rabtap tap --json`.
-    Rabtap,
-    /// The management API's `POST /api/queues/{vhost}/{queue}/get` response.
-    Management,
-    /// The rabbitmq_tracing plugin's JSON log.
-    Tracing,
-}
-
-impl From<InputFormatArg> for FormatChoice {
-    fn from(arg: InputFormatArg) -> FormatChoice {
-        match arg {
-            InputFormatArg::Auto => FormatChoice::Auto,
-            InputFormatArg::Plain => FormatChoice::Plain,
-            InputFormatArg::Recording => FormatChoice::Recording,
-            InputFormatArg::Rabtap => FormatChoice::Rabtap,
-            InputFormatArg::Management => FormatChoice::Management,
-            InputFormatArg::Tracing => FormatChoice::Tracing,
-        }
-    }
+/// `--input-format`'s values: `auto`, `plain` and every capture format of the input
+/// registry (`input::FORMATS`), each with its help.
+fn input_format() -> impl TypedValueParser<Value = FormatChoice> {
+    let values = FormatChoice::all().map(|choice| {
+        let help = match choice {
+            FormatChoice::Capture(format) => format.help,
+            FormatChoice::Auto | FormatChoice::Plain => None,
+        };
+        PossibleValue::new(choice.name()).help(help)
+    });
+    PossibleValuesParser::new(values).map(|name| {
+        FormatChoice::named(&name).expect("a possible value names a format of the registry")
+    })
 }
 
 /// Which records a JSON or JUnit report lists.
@@ -223,11 +172,22 @@ pub enum ReportFormat {
     Github,
 }
 
+impl From<ReportFormat> for report::Format {
+    fn from(format: ReportFormat) -> report::Format {
+        match format {
+            ReportFormat::Text => report::Format::Text,
+            ReportFormat::Json => report::Format::Json,
+            ReportFormat::Junit => report::Format::Junit,
+            ReportFormat::Github => report::Format::Github,
+        }
+    }
+}
+
 /// Where `record` and `tap` consume from, and when they stop.
 #[derive(Debug, Args)]
 pub struct ConsumeArgs {
     /// The broker, as an AMQP URI (the vhost percent-encoded: %2f is /).
-    #[arg(long, default_value = crate::broker::DEFAULT_URL, value_parser = AmqpUrl)]
+    #[arg(long, default_value = broker::DEFAULT_URL, value_parser = AmqpUrl)]
     pub url: String,
     /// The exchange to bind to; declared as a durable topic exchange if it does not exist.
     #[arg(long, default_value = coder_events::EXCHANGE, value_parser = AmqpShortString)]
@@ -247,12 +207,30 @@ pub struct ConsumeArgs {
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..))]
     pub limit: Option<u64>,
     /// Stop after this long, e.g. 30s, 5m, 1h, 250ms.
-    #[arg(long, value_parser = crate::broker::parse_duration)]
-    pub duration: Option<std::time::Duration>,
+    #[arg(long, value_parser = parse_duration)]
+    pub duration: Option<Duration>,
     /// fsync the recording before each acknowledgement (survives a power loss, not just a
     /// crash; slower).
     #[arg(long)]
     pub fsync: bool,
+}
+
+impl ConsumeArgs {
+    /// The recorder's settings for `command` (`record` or `tap`), appending to `out`.
+    pub fn settings(self, command: &'static str, out: Option<PathBuf>) -> recorder::Settings {
+        recorder::Settings {
+            command,
+            url: self.url,
+            exchange: self.exchange,
+            bindings: self.bindings,
+            queue: self.queue,
+            prefetch: self.prefetch,
+            limit: self.limit,
+            duration: self.duration,
+            out,
+            fsync: self.fsync,
+        }
+    }
 }
 
 #[derive(Debug, Args)]
@@ -280,14 +258,25 @@ pub struct ReplayArgs {
     /// The recording to publish (`-`: standard input; gzip is decompressed).
     pub path: PathBuf,
     /// The broker, as an AMQP URI.
-    #[arg(long, default_value = crate::broker::DEFAULT_URL, value_parser = AmqpUrl)]
+    #[arg(long, default_value = broker::DEFAULT_URL, value_parser = AmqpUrl)]
     pub url: String,
     /// Publish every message to this exchange instead of the one it was recorded from.
     #[arg(long, value_parser = AmqpShortString)]
     pub exchange: Option<String>,
     /// At most this many messages a second, e.g. 100/s (default: as fast as confirms come).
-    #[arg(long, value_parser = crate::broker::parse_rate)]
+    #[arg(long, value_parser = parse_rate)]
     pub rate: Option<f64>,
+}
+
+impl ReplayArgs {
+    pub fn settings(self) -> replay::Settings {
+        replay::Settings {
+            path: self.path,
+            url: self.url,
+            exchange: self.exchange,
+            rate: self.rate,
+        }
+    }
 }
 
 /// A name the broker takes as an AMQP short string (exchange, queue, binding key): at most 255
@@ -306,18 +295,10 @@ impl TypedValueParser for AmqpShortString {
         value: &OsStr,
     ) -> Result<String, clap::Error> {
         let text = StringValueParser::new().parse_ref(cmd, arg, value)?;
-        if text.len() > MAX_SHORT_STRING_LENGTH {
-            return Err(invalid(
-                cmd,
-                arg,
-                format!(
-                    "it is {} bytes; AMQP carries it in a short string, which holds at most \
-                     {MAX_SHORT_STRING_LENGTH}",
-                    text.len()
-                ),
-            ));
+        match broker::short_string_refusal(&text) {
+            Some(why) => Err(invalid(cmd, arg, why)),
+            None => Ok(text),
         }
-        Ok(text)
     }
 }
 
@@ -337,20 +318,10 @@ impl TypedValueParser for AmqpUrl {
         value: &OsStr,
     ) -> Result<String, clap::Error> {
         let text = StringValueParser::new().parse_ref(cmd, arg, value)?;
-        if let Ok(uri) = text.parse::<AMQPUri>() {
-            if uri.vhost.len() > MAX_SHORT_STRING_LENGTH {
-                return Err(invalid(
-                    cmd,
-                    arg,
-                    format!(
-                        "its vhost is {} bytes; AMQP carries it in a short string, which \
-                         holds at most {MAX_SHORT_STRING_LENGTH}",
-                        uri.vhost.len()
-                    ),
-                ));
-            }
+        match broker::url_refusal(&text) {
+            Some(why) => Err(invalid(cmd, arg, why)),
+            None => Ok(text),
         }
-        Ok(text)
     }
 }
 
@@ -371,14 +342,34 @@ fn parse_json_pointer(s: &str) -> Result<String, String> {
     }
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use clap::CommandFactory;
+/// `30s`, `5m`, `1h`, `250ms`, or a number of seconds.
+fn parse_duration(s: &str) -> Result<Duration, String> {
+    let s = s.trim();
+    let split = s
+        .find(|c: char| !(c.is_ascii_digit() || c == '.'))
+        .unwrap_or(s.len());
+    let (number, unit) = s.split_at(split);
+    let number: f64 = number
+        .parse()
+        .map_err(|_| format!("{s:?} is not a duration such as 30s, 5m, 1h or 250ms"))?;
+    let seconds = match unit {
+        "" | "s" => number,
+        "ms" => number / 1000.0,
+        "m" => number * 60.0,
+        "h" => number * 3600.0,
+        other => return Err(format!("unknown unit {other:?}: use ms, s, m or h")),
+    };
+    Duration::try_from_secs_f64(seconds).map_err(|e| format!("{s:?}: {e}"))
+}
 
-    #[test]
-    fn the_command_line_is_consistent() {
-        Cli::command().debug_assert();
+/// `100` or `100/s`: messages a second, more than zero.
+fn parse_rate(s: &str) -> Result<f64, String> {
+    let number = s.trim().strip_suffix("/s").unwrap_or(s.trim());
+    match number.parse::<f64>() {
+        Ok(rate) if rate > 0.0 && rate.is_finite() => Ok(rate),
+        _ => Err(format!(
+            "{s:?} is not a rate such as 100/s (messages a second)"
+        )),
     }
 }
 
@@ -431,4 +422,30 @@ pub struct AsyncApiArgs {
     /// Write the document here instead of standard output.
     #[arg(long, short)]
     pub out: Option<PathBuf>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn durations_and_rates_parse() {
+        assert_eq!(parse_duration("30s"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("30"), Ok(Duration::from_secs(30)));
+        assert_eq!(parse_duration("250ms"), Ok(Duration::from_millis(250)));
+        assert_eq!(parse_duration("1.5m"), Ok(Duration::from_secs(90)));
+        assert_eq!(parse_duration("2h"), Ok(Duration::from_secs(7200)));
+        assert!(parse_duration("soon").is_err());
+        assert!(parse_duration("3d").is_err());
+        assert_eq!(parse_rate("100/s"), Ok(100.0));
+        assert_eq!(parse_rate("0.5"), Ok(0.5));
+        assert!(parse_rate("0/s").is_err());
+        assert!(parse_rate("fast").is_err());
+    }
 }

@@ -1,13 +1,21 @@
 //! `contracts`: checks events against the coder.events contracts. Parses the command line,
-//! runs the command, and turns its outcome into an exit code.
+//! runs the command, and turns its outcome into an exit code. The command line (`cli`), the
+//! mapping of flags to the library's settings and the dispatch (`app`, `schema_checks`) live
+//! in this binary only: the `conformance` library never sees clap.
 
 use std::io::{self, Write};
 use std::process::ExitCode;
 
+mod app;
+mod cli;
+mod output;
+mod schema_checks;
+
 use clap::Parser;
-use conformance::app::{self, EXIT_TROUBLE};
-use conformance::cli::{Cli, Command};
-use conformance::output::QuietOnBrokenPipe;
+use contracts_findings::exit::Exit;
+
+use crate::cli::{Cli, Command};
+use crate::output::QuietOnBrokenPipe;
 
 /// `check` builds and frees a JSON tree per record on several threads; mimalloc does that far
 /// faster than the system allocator (conformance/bench/RESULTS.md).
@@ -24,16 +32,16 @@ fn main() -> ExitCode {
         run(cli.command, &mut QuietOnBrokenPipe::new(&mut stdout))
     };
     match outcome {
-        Ok(code) => ExitCode::from(code),
+        Ok(exit) => ExitCode::from(exit.code()),
         Err(e) => {
             eprintln!("contracts: {e:#}");
-            ExitCode::from(EXIT_TROUBLE)
+            ExitCode::from(Exit::Trouble.code())
         }
     }
 }
 
-fn run(command: Command, stdout: &mut impl Write) -> anyhow::Result<u8> {
-    let code = app::run(command, stdout)?;
+fn run(command: Command, stdout: &mut impl Write) -> anyhow::Result<Exit> {
+    let exit = app::run(command, stdout)?;
     stdout.flush()?;
-    Ok(code)
+    Ok(exit)
 }

@@ -1,16 +1,17 @@
 //! The `lint`, `breaking`, `docs` and `asyncapi` subcommands: from parsed arguments to output
-//! and an exit code, over the library's `lint`, `breaking`, `docs` and `asyncapi` modules.
+//! and an exit status, over the library's `lint`, `breaking`, `asyncapi` and codegen's `docs`.
 
 use std::io::Write;
 use std::path::Path;
 
-use crate::app::EXIT_TROUBLE;
-use crate::asyncapi::{self, AsyncApiOptions};
-use crate::breaking::{self, Against, BreakingOptions};
-use crate::cli::{AsyncApiArgs, BreakingArgs, DocsArgs, LintArgs, ReportFormat};
-use crate::finding::{self, Finding, RuleDoc, RunError};
-use crate::lint::{self, LintOptions};
 use codegen::docs::{self, DocsMode, DocsOptions};
+use contracts_findings::exit::Exit;
+use contracts_findings::{self as finding, Finding, RuleDoc, RunError};
+use contracts_schema_checks::asyncapi::{self, AsyncApiOptions};
+use contracts_schema_checks::breaking::{self, Against, BreakingOptions};
+use contracts_schema_checks::lint::{self, LintOptions};
+
+use crate::cli::{AsyncApiArgs, BreakingArgs, DocsArgs, LintArgs, ReportFormat};
 
 /// The schemas directory a command acts on: `--schemas` when given, else the nearest
 /// `schemas/catalog.json` at or above the current directory. Nothing about the machine the
@@ -38,16 +39,16 @@ macro_rules! tree_or_trouble {
             Ok(tree) => tree,
             Err(why) => {
                 eprintln!("contracts: {why}");
-                return Ok(EXIT_TROUBLE);
+                return Ok(Exit::Trouble);
             }
         }
     };
 }
 
 /// Prints why a command could not run and returns the "trouble" exit code.
-fn trouble(error: &RunError) -> u8 {
+fn trouble(error: &RunError) -> Exit {
     eprintln!("contracts: {error}");
-    EXIT_TROUBLE
+    Exit::Trouble
 }
 
 fn write_findings(
@@ -57,16 +58,10 @@ fn write_findings(
     rules: &[RuleDoc],
     findings: &[Finding],
 ) -> std::io::Result<()> {
-    let text = match format {
-        ReportFormat::Text => finding::render_text(findings),
-        ReportFormat::Json => finding::render_json(findings),
-        ReportFormat::Junit => finding::render_junit(suite, rules, findings),
-        ReportFormat::Github => finding::render_github(findings),
-    };
-    out.write_all(text.as_bytes())
+    out.write_all(finding::render(format.into(), suite, rules, findings).as_bytes())
 }
 
-pub fn run_lint(args: LintArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
+pub fn run_lint(args: LintArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
     let tree = tree_or_trouble!(args.schemas);
     let options = LintOptions {
         schemas_dir: tree.schemas.clone(),
@@ -95,7 +90,7 @@ pub fn run_lint(args: LintArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
     }
 }
 
-pub fn run_breaking(args: BreakingArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
+pub fn run_breaking(args: BreakingArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
     let tree = tree_or_trouble!(args.schemas);
     let options = BreakingOptions {
         schemas_dir: tree.schemas.clone(),
@@ -125,7 +120,7 @@ pub fn run_breaking(args: BreakingArgs, out: &mut dyn Write) -> anyhow::Result<u
     }
 }
 
-pub fn run_docs(args: DocsArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
+pub fn run_docs(args: DocsArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
     let tree = tree_or_trouble!(args.schemas);
     let options = DocsOptions {
         schemas_dir: tree.schemas.clone(),
@@ -161,13 +156,16 @@ pub fn run_docs(args: DocsArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
                     tree_name(&tree)
                 )?;
             }
-            Ok(outcome.exit_code())
+            Ok(match outcome.exit_code() {
+                0 => Exit::Clean,
+                _ => Exit::Findings,
+            })
         }
         Err(e) => Ok(trouble(&e.into())),
     }
 }
 
-pub fn run_asyncapi(args: AsyncApiArgs, out: &mut dyn Write) -> anyhow::Result<u8> {
+pub fn run_asyncapi(args: AsyncApiArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
     let tree = tree_or_trouble!(args.schemas);
     // Standard output is the document; the tree it was made from is named beside it.
     eprintln!("asyncapi: from {}", tree_name(&tree));
@@ -182,16 +180,9 @@ pub fn run_asyncapi(args: AsyncApiArgs, out: &mut dyn Write) -> anyhow::Result<u
         Some(path) => write_file(&path, &text)?,
         None => out.write_all(text.as_bytes())?,
     }
-    Ok(finding::EXIT_CLEAN)
+    Ok(Exit::Clean)
 }
 
 fn write_file(path: &Path, text: &str) -> anyhow::Result<()> {
     std::fs::write(path, text).map_err(|e| anyhow::anyhow!("writing {}: {e}", path.display()))
-}
-
-/// The rules of `lint` and `breaking`, for `contracts rules`.
-pub fn schema_rule_docs() -> Vec<RuleDoc> {
-    let mut docs = lint::rule_docs();
-    docs.extend(breaking::rule_docs());
-    docs
 }

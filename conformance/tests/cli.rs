@@ -10,7 +10,7 @@ use std::process::{Command as StdCommand, Stdio};
 
 use assert_cmd::cargo::cargo_bin_cmd;
 use assert_cmd::Command;
-use conformance::rules::RULES;
+use contracts_traffic::rules::RULES;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
@@ -175,7 +175,7 @@ fn check_without_paths_finds_exactly_the_planted_problems() {
     // From a directory deep in the tree: the samples are found by walking up to the tree's root.
     let (code, report) = json_report(
         contracts()
-            .current_dir(Path::new(CRATE_DIR).join("src/check"))
+            .current_dir(Path::new(CRATE_DIR).join("traffic/src/check"))
             .args(["check", "--schemas"])
             .arg(Path::new(CRATE_DIR).join(FIXTURE_SCHEMAS)),
     );
@@ -466,10 +466,14 @@ fn rules_lists_every_rule_with_its_default_severity() {
         let words: Vec<&str> = line.split_whitespace().collect();
         assert_eq!(
             words[..3],
-            [rule.id, rule.name, &rule.default_severity.to_string()],
+            [
+                rule.doc.id,
+                rule.doc.name,
+                &rule.doc.default_severity.to_string()
+            ],
             "{line}"
         );
-        assert!(line.ends_with(rule.doc), "{line}");
+        assert!(line.ends_with(rule.doc.purpose), "{line}");
     }
 }
 

@@ -13,12 +13,12 @@ use std::time::Instant;
 
 use assert_cmd::cargo::cargo_bin_cmd;
 use assert_cmd::Command;
-use conformance::check::{check, CheckSettings, Contracts};
-use conformance::input::framing::read_records;
-use conformance::input::sources::expand;
-use conformance::input::{Decoder, FormatChoice, Location, RawRecord};
-use conformance::report::{Keep, Report};
-use conformance::rules::RuleSettings;
+use contracts_traffic::check::{check, CheckSettings, Contracts};
+use contracts_traffic::input::framing::read_records;
+use contracts_traffic::input::sources::expand;
+use contracts_traffic::input::{Decoder, FormatChoice, Location, RawRecord};
+use contracts_traffic::report::{Keep, Report};
+use contracts_traffic::rules::RuleSettings;
 use proptest::prelude::*;
 use proptest::sample::Index;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -374,7 +374,7 @@ fn an_unknown_top_level_key_in_the_configuration_is_an_error() {
     let output = contracts()
         .arg("lint")
         .arg("--schemas")
-        .arg(Path::new(CRATE_DIR).join("tests/fixtures/lint/clean"))
+        .arg(Path::new(CRATE_DIR).join("schema-checks/tests/fixtures/lint/clean"))
         .arg("--config")
         .arg(&config)
         .output()
@@ -403,7 +403,7 @@ fn an_unknown_top_level_key_in_the_configuration_is_an_error() {
     contracts()
         .arg("lint")
         .arg("--schemas")
-        .arg(Path::new(CRATE_DIR).join("tests/fixtures/lint/clean"))
+        .arg(Path::new(CRATE_DIR).join("schema-checks/tests/fixtures/lint/clean"))
         .arg("--config")
         .arg(&config)
         .assert()
@@ -590,23 +590,20 @@ impl Storage {
     }
 }
 
-/// Every reader: each input format forced, detection, and `validate --event-pointer`.
+/// Every reader: detection, each input format of the registry forced, and `validate
+/// --event-pointer`.
 fn decoder(choice: usize) -> Decoder {
-    let formats = [
-        FormatChoice::Auto,
-        FormatChoice::Plain,
-        FormatChoice::Recording,
-        FormatChoice::Rabtap,
-        FormatChoice::Management,
-        FormatChoice::Tracing,
-    ];
-    match formats.get(choice) {
-        Some(&format) => Decoder::new(format, None),
+    match FormatChoice::all().nth(choice) {
+        Some(format) => Decoder::new(format, None),
         None => Decoder::new(FormatChoice::Plain, Some("/body".into())),
     }
 }
 
-const READERS: usize = 7;
+/// How many readers [`decoder`] and [`command_line_reader`] number: every format choice, and
+/// plain with a pointer.
+fn readers() -> usize {
+    FormatChoice::all().count() + 1
+}
 
 /// The settings `contracts check --max-message-bytes MAX --threads 1` runs with (as `app.rs`
 /// builds them), keeping no result: only the totals are looked at.
@@ -685,7 +682,7 @@ fn framing_cuts_any_bytes_into_records_no_longer_than_the_limit() {
 #[test]
 fn check_accounts_for_every_record_of_any_damaged_capture_with_any_reader() {
     let dir = tempfile::tempdir().unwrap();
-    let strategy = (damaged_capture(), storage(), 0..READERS, 16..=2048usize);
+    let strategy = (damaged_capture(), storage(), 0..readers(), 16..=2048usize);
     run_property(
         "check",
         cases(2000, 1),
@@ -852,7 +849,7 @@ fn memory_stays_bounded_whatever_the_size_of_a_record() {
         Oversized::GzipOfOneLine,
     ]);
     // From 1 MiB up, in eighths of one: above the bound at the largest limit.
-    let strategy = (shapes, 8usize..=24, 0..READERS, 64..=1024usize);
+    let strategy = (shapes, 8usize..=24, 0..readers(), 64..=1024usize);
     run_property(
         "memory",
         cases(12, 1000),
@@ -876,16 +873,8 @@ fn memory_stays_bounded_whatever_the_size_of_a_record() {
 
 /// The input formats `check --input-format` takes, and `validate` with a pointer.
 fn command_line_reader(reader: usize) -> Vec<&'static str> {
-    let formats = [
-        "auto",
-        "plain",
-        "recording",
-        "rabtap",
-        "management",
-        "tracing",
-    ];
-    match formats.get(reader) {
-        Some(format) => vec!["check", "--input-format", format],
+    match FormatChoice::all().nth(reader) {
+        Some(format) => vec!["check", "--input-format", format.name()],
         None => vec!["validate", "--event-pointer", "/body"],
     }
 }
@@ -896,7 +885,7 @@ fn the_binary_accounts_for_every_record_of_damaged_captures_and_never_panics() {
     let strategy = (
         damaged_capture(),
         storage(),
-        0..READERS,
+        0..readers(),
         16..=2048usize,
         1..=2usize,
     );

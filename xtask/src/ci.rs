@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
 
-use crate::codegen::project_root;
+use crate::root::project_root;
 
 /// The broker the tests talk to.
 const BROKER: &str = "127.0.0.1:5672";

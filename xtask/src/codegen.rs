@@ -15,18 +15,9 @@ const CRATE_DIR: &str = "generated/rust";
 /// Where the event documentation goes, relative to the tree's root.
 const DOCS_DIR: &str = "docs/events";
 
-/// The root of the tree xtask acts on: the nearest directory at or above the current one with
-/// `schemas/catalog.json` (cargo runs xtask from wherever it was invoked), so the same binary
-/// acts on whichever clone it is run in.
-pub fn project_root() -> Result<PathBuf> {
-    codegen::Tree::find()
-        .map(|tree| tree.root)
-        .ok_or_else(|| anyhow::anyhow!(codegen::tree::not_found_message()))
-}
-
 /// Regenerates every derived file; with `check`, writes nothing and fails naming every stale one.
 pub fn run(check: bool) -> Result<()> {
-    let root = project_root()?;
+    let root = crate::root::project_root()?;
     let started = Instant::now();
     let stale = generate(&root, check, WithReportSchema::Yes)?;
     if check && !stale.is_empty() {
@@ -225,7 +216,7 @@ mod tests {
 
     #[test]
     fn every_derived_file_is_up_to_date() {
-        let root = project_root().expect("the tests run inside the tree");
+        let root = crate::root::project_root().expect("the tests run inside the tree");
         let stale = generate(&root, true, WithReportSchema::No).expect("codegen runs");
         assert!(
             stale.is_empty(),
@@ -235,7 +226,7 @@ mod tests {
 
     #[test]
     fn a_stale_file_and_a_leftover_are_named_and_then_fixed() {
-        let root = project_root().unwrap();
+        let root = crate::root::project_root().unwrap();
         let scratch = tempfile::tempdir().unwrap();
         let copy = scratch.path();
         crate::scratch::copy_tree(&root, copy).unwrap();

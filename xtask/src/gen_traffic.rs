@@ -20,7 +20,7 @@ use codegen::examples::{self, Expected};
 use codegen::synth::{MutationKind, Rng, Synth};
 use serde_json::{json, Value};
 
-use crate::codegen::project_root;
+use crate::root::project_root;
 
 #[derive(Debug, clap::Args)]
 pub struct Args {

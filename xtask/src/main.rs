@@ -10,8 +10,10 @@ mod evolve;
 mod gen_traffic;
 mod ordered;
 mod readme;
+mod root;
 mod scaffold;
 mod scratch;
+mod tidy;
 mod ts_agree;
 mod typescript;
 
@@ -70,10 +72,10 @@ fn main() -> ExitCode {
         }),
         Task::Verify => ci::verify(),
         Task::Ci => ci::run(),
-        Task::Evolve => codegen::project_root().and_then(|root| evolve::run(&root)),
+        Task::Evolve => root::project_root().and_then(|root| evolve::run(&root)),
         Task::GenTraffic(args) => gen_traffic::run(&args),
         Task::TsAgree(args) => ts_agree::run(&args),
-        Task::Readme => codegen::project_root().and_then(|root| {
+        Task::Readme => root::project_root().and_then(|root| {
             readme::run_consumer_snippet(&root)?;
             readme::run_typescript_publisher(&root)
         }),
@@ -88,5 +90,5 @@ fn main() -> ExitCode {
 }
 
 fn schemas_dir() -> anyhow::Result<std::path::PathBuf> {
-    Ok(codegen::project_root()?.join(::codegen::tree::SCHEMAS_DIR))
+    Ok(root::project_root()?.join(::codegen::tree::SCHEMAS_DIR))
 }

@@ -58,7 +58,7 @@ struct Verdicts {
 }
 
 pub fn run(args: &Args) -> Result<()> {
-    let root = crate::codegen::project_root()?;
+    let root = crate::root::project_root()?;
     let started = Instant::now();
     let schemas = root.join(codegen::tree::SCHEMAS_DIR);
     crate::typescript::ensure_built(&root)?;
@@ -480,7 +480,7 @@ fn suite_files(format: &str) -> PathBuf {
     } else {
         "draft7"
     };
-    crate::codegen::project_root()
+    crate::root::project_root()
         .unwrap_or_default()
         .join("../shared/json-schema-test-suite/tests")
         .join(dir)

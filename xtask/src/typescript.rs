@@ -40,7 +40,7 @@ struct ManifestContract<'a> {
 /// when it writes into a scratch copy (`cargo xtask evolve`, the tests), which has no installed
 /// packages of its own.
 pub fn workspace() -> Result<PathBuf> {
-    crate::codegen::project_root()
+    crate::root::project_root()
 }
 
 /// Every file of the package, paths relative to the tree's root.

@@ -1,0 +1,237 @@
+//! The findings of `lint` and `breaking` in every report format: text, JSON, JUnit and GitHub
+//! annotations. The escaping of the two formats that need it (XML; workflow commands) is here
+//! once, and `check`'s report (`report::junit`, `report::github`) writes with the same.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+
+use super::{Finding, Format, RuleDoc, Severity, Totals};
+
+/// The findings in `format`; JUnit names its suite `suite` and has a case per rule of `rules`.
+pub fn render(format: Format, suite: &str, rules: &[RuleDoc], findings: &[Finding]) -> String {
+    match format {
+        Format::Text => render_text(findings),
+        Format::Json => render_json(findings),
+        Format::Junit => render_junit(suite, rules, findings),
+        Format::Github => render_github(findings),
+    }
+}
+
+/// One line per finding, `file:line#pointer: severity[RULE] message`, then the totals.
+pub fn render_text(findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for f in findings {
+        let _ = write!(
+            out,
+            "{}: {}[{}] {}",
+            f.location(),
+            f.severity,
+            f.rule,
+            f.message
+        );
+        if let Some(breaks) = f.breaks {
+            let _ = write!(out, " (breaks {breaks})");
+        }
+        out.push('\n');
+    }
+    let _ = writeln!(out, "{}", Totals::of(findings));
+    out
+}
+
+/// `{"findings": [...], "totals": {...}}`, pretty-printed.
+pub fn render_json(findings: &[Finding]) -> String {
+    #[derive(Serialize)]
+    struct Document<'a> {
+        findings: &'a [Finding],
+        totals: Totals,
+    }
+    let document = Document {
+        findings,
+        totals: Totals::of(findings),
+    };
+    let mut text = serde_json::to_string_pretty(&document).expect("findings always serialize");
+    text.push('\n');
+    text
+}
+
+/// JUnit XML with one test case per rule of `rules`, so a clean run still shows what was
+/// checked: a rule with an error finding fails, and its other findings go to system-out.
+pub fn render_junit(suite: &str, rules: &[RuleDoc], findings: &[Finding]) -> String {
+    let mut by_rule: BTreeMap<&str, Vec<&Finding>> = BTreeMap::new();
+    for f in findings {
+        by_rule.entry(f.rule).or_default().push(f);
+    }
+    // A finding of a rule the registry does not list still has to show up somewhere.
+    let mut cases: Vec<(&str, &str)> = rules.iter().map(|r| (r.id, r.name)).collect();
+    for id in by_rule.keys() {
+        if !rules.iter().any(|r| r.id == *id) {
+            cases.push((id, ""));
+        }
+    }
+    let failing = |id: &str| {
+        by_rule
+            .get(id)
+            .is_some_and(|fs| fs.iter().any(|f| f.severity == Severity::Error))
+    };
+    let failures = cases.iter().filter(|(id, _)| failing(id)).count();
+    let mut out = String::from("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    let _ = writeln!(
+        out,
+        r#"<testsuites name="{0}" tests="{1}" failures="{failures}" errors="0">"#,
+        xml_escape(suite),
+        cases.len()
+    );
+    let _ = writeln!(
+        out,
+        r#"  <testsuite name="{0}" tests="{1}" failures="{failures}" errors="0">"#,
+        xml_escape(suite),
+        cases.len()
+    );
+    for (id, name) in &cases {
+        let case_name = if name.is_empty() {
+            id.to_string()
+        } else {
+            format!("{id} {name}")
+        };
+        let found = by_rule.get(id).map(Vec::as_slice).unwrap_or_default();
+        if found.is_empty() {
+            let _ = writeln!(
+                out,
+                r#"    <testcase name="{}" classname="{}"/>"#,
+                xml_escape(&case_name),
+                xml_escape(suite)
+            );
+            continue;
+        }
+        let _ = writeln!(
+            out,
+            r#"    <testcase name="{}" classname="{}">"#,
+            xml_escape(&case_name),
+            xml_escape(suite)
+        );
+        let lines = |errors: bool| -> String {
+            found
+                .iter()
+                .filter(|f| (f.severity == Severity::Error) == errors)
+                .map(|f| format!("{}: {}[{}] {}", f.location(), f.severity, f.rule, f.message))
+                .collect::<Vec<_>>()
+                .join("\n")
+        };
+        if failing(id) {
+            let errors = lines(true);
+            let first = errors.lines().next().unwrap_or_default().to_string();
+            let _ = writeln!(
+                out,
+                r#"      <failure message="{}">{}</failure>"#,
+                xml_escape(&first),
+                xml_escape(&errors)
+            );
+        }
+        let others = lines(false);
+        if !others.is_empty() {
+            let _ = writeln!(
+                out,
+                "      <system-out>{}</system-out>",
+                xml_escape(&others)
+            );
+        }
+        let _ = writeln!(out, "    </testcase>");
+    }
+    out.push_str("  </testsuite>\n</testsuites>\n");
+    out
+}
+
+/// GitHub Actions workflow commands: `::error file=...,line=...,title=RULE::pointer: message`
+/// per finding (`::warning` and `::notice` for the lower severities), then the totals.
+pub fn render_github(findings: &[Finding]) -> String {
+    let mut out = String::new();
+    for f in findings {
+        let level = match f.severity {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+            Severity::Info => "notice",
+        };
+        let mut properties = format!("file={}", escape_property(&f.file.display().to_string()));
+        if let Some(line) = f.line {
+            let _ = write!(properties, ",line={line}");
+        }
+        let _ = write!(properties, ",title={}", escape_property(f.rule));
+        let mut message = if f.pointer.is_empty() {
+            f.message.clone()
+        } else {
+            format!("{}: {}", f.pointer, f.message)
+        };
+        if let Some(breaks) = f.breaks {
+            let _ = write!(message, " (breaks {breaks})");
+        }
+        let _ = writeln!(out, "::{level} {properties}::{}", escape_data(&message));
+    }
+    let _ = writeln!(out, "{}", Totals::of(findings));
+    out
+}
+
+/// Escapes text for XML content and attribute values, dropping characters XML 1.0 forbids.
+pub fn xml_escape(s: &str) -> String {
+    let mut escaped = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&apos;"),
+            '\n' => escaped.push_str("&#10;"),
+            '\t' | '\r' => escaped.push(c),
+            c if (c as u32) < 0x20 => {}
+            c => escaped.push(c),
+        }
+    }
+    escaped
+}
+
+/// Escapes a message as the GitHub workflow command syntax requires.
+pub fn escape_data(s: &str) -> String {
+    s.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value, which also ends at `,` and `:`.
+pub fn escape_property(s: &str) -> String {
+    escape_data(s).replace(':', "%3A").replace(',', "%2C")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn github_annotations_escape_their_properties() {
+        let f = Finding {
+            rule: "BRK009",
+            severity: Severity::Error,
+            file: "schemas/a,b.json".into(),
+            line: Some(3),
+            pointer: "/type".into(),
+            message: "50% narrower\nnow".into(),
+            breaks: Some(super::super::Breaks::Producers),
+        };
+        assert_eq!(
+            render_github(&[f]).lines().next().unwrap(),
+            "::error file=schemas/a%2Cb.json,line=3,title=BRK009::/type: 50%25 narrower%0Anow (breaks producers)"
+        );
+    }
+
+    #[test]
+    fn xml_special_and_forbidden_characters_are_escaped() {
+        assert_eq!(xml_escape("a<b & \"c\"\u{1}"), "a&lt;b &amp; &quot;c&quot;");
+    }
+
+    #[test]
+    fn command_syntax_is_escaped() {
+        assert_eq!(escape_data("50% a\nb"), "50%25 a%0Ab");
+        assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+    }
+}
