@@ -6,13 +6,17 @@
 //! rejects (consumers still on the old contract fail on what the new lets through).
 //!
 //! The generator is [`Synth`]: the contract's valid examples first, then events synthesized from
-//! each schema, each followed by candidates made from it. With the JSON pointer of a change (into
-//! the schema, as `contracts breaking` names it), the search is *directed*: the instance location
-//! that pointer governs gets values drawn from both schemas' subschemas there (each `anyOf`/
-//! `oneOf`/`allOf` branch alone), their bounds and one past them, the other state's value there,
-//! resized strings, removal, an added member; then every single-keyword mutation of either
-//! schema, nearest the location first. Without a pointer (or past those), it is *undirected*:
-//! the same mutations and random value changes anywhere in the event.
+//! each schema in turn, each such *seed* followed by candidates made from it, the smallest edits
+//! first so that what is shown reads as the seed with one change. With the JSON pointer of a
+//! change (into the schema, through references, as `contracts breaking` names it), the search is
+//! *directed* at the instance location that pointer governs: there, the value in another JSON
+//! type (`1250` → `"1250"`), a string resized to each length either schema bounds (the nearest
+//! first), a member removed or added; then every single-keyword mutation of either schema
+//! ([`Synth::mutations`]) near that location; then values drawn from both schemas' subschemas
+//! there (each `anyOf`/`oneOf`/`allOf` branch alone), their bounds and one past them, the value
+//! other synthesized events have there; then every other mutation and random value changes
+//! anywhere. Without a pointer (*undirected*, as for a change no rule can place): the small edits
+//! at every place of the event, every mutation, random value changes.
 //!
 //! Every candidate is judged by the engine under both schemas; one that splits them is judged
 //! again by `jsonschema` (draft-07, formats asserted, `uuid` registered, no reference fetched)
@@ -356,10 +360,10 @@ impl<'s> Searcher<'s> {
                 .flat_map(|s| s.synth.mutations(&seed))
                 .partition(|m| focus.as_ref().is_some_and(|f| f.near(&m.instance_path)));
             // Nearest the seed first, so that what is shown reads as the seed with one edit.
-            let (small, large) = focus
-                .as_ref()
-                .map(|f| f.candidates(&seed, &palette, &others))
-                .unwrap_or_default();
+            let (small, large) = match &focus {
+                Some(f) => f.candidates(&seed, &palette, &others),
+                None => (everywhere(&seed), Vec::new()),
+            };
             let directed = small
                 .into_iter()
                 .chain(near.into_iter().map(|m| m.event))
@@ -625,7 +629,12 @@ impl<'s> Focus<'s> {
             let mut edits: Vec<Value> = current.map(converted).unwrap_or_default();
             match current {
                 Some(Value::String(s)) => {
-                    edits.extend(lengths.iter().map(|&len| json!(resize(s, len))));
+                    // The nearest length first: the smallest edit that crosses a bound.
+                    let count = s.chars().count();
+                    let mut near = lengths.clone();
+                    near.sort_by_key(|&len| (len.abs_diff(count), len));
+                    near.dedup();
+                    edits.extend(near.iter().map(|&len| json!(resize(s, len))));
                 }
                 Some(Value::Array(items)) => {
                     if let Some(last) = items.last() {
@@ -889,6 +898,24 @@ fn all_pointers(value: &Value, at: &str, out: &mut Vec<String>) {
         }
         _ => {}
     }
+}
+
+/// Without a focus, the small edits at every place of `seed`: each value in another JSON type
+/// (`1250` → `"1250"`), each member removed.
+fn everywhere(seed: &Value) -> Vec<Value> {
+    let mut pointers = Vec::new();
+    all_pointers(seed, "", &mut pointers);
+    let mut out = Vec::new();
+    for place in &pointers {
+        let Some(current) = seed.pointer(place) else {
+            continue;
+        };
+        for value in converted(current) {
+            out.extend(with_value(seed, place, Some(value)));
+        }
+        out.extend(with_value(seed, place, None));
+    }
+    out
 }
 
 /// Random changes anywhere in `seed`: a value swapped for the other events' one at the same

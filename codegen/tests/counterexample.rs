@@ -221,6 +221,26 @@ fn an_any_of_edit_gets_its_direction_from_a_found_counterexample() {
         "no counterexample in 2,000 generated events"
     );
 
+    // Undirected (BRK026 names no place inside the event): the same direction, found anyway.
+    let undirected = run(
+        "anyOf branch removed, undirected",
+        &wide,
+        &narrow,
+        &examples,
+        None,
+        &Options::default(),
+    );
+    verified(
+        undirected
+            .producer_break
+            .as_ref()
+            .expect("a producer break"),
+        &wide,
+        &narrow,
+    );
+    assert!(undirected.consumer_break.is_none());
+    assert_eq!(undirected.tried, 10_000);
+
     // The same branch added: consumers break, producers do not.
     let added = run(
         "anyOf branch added",
@@ -376,8 +396,16 @@ fn a_max_length_tightened_breaks_producers_with_a_string_between_the_two() {
     let node = b.schema.pointer(&place.schema).unwrap();
     let old_max = node["maxLength"].as_u64().unwrap();
     let min = node.get("minLength").and_then(Value::as_u64).unwrap_or(0);
-    let new_max = (min + 1).max(2);
-    assert!(new_max < old_max);
+    // Tightened to the longest the examples have there: every example still passes, so the
+    // search has to make the string that breaks it.
+    let longest = examples
+        .iter()
+        .filter_map(|e| e.pointer(&place.instance).and_then(Value::as_str))
+        .map(|s| s.chars().count() as u64)
+        .max()
+        .unwrap_or(0);
+    let new_max = longest.max(min + 1).max(2);
+    assert!(new_max < old_max, "{new_max} < {old_max}");
     let new = edited(&b.schema, &place.schema, |n| {
         n["maxLength"] = json!(new_max)
     });
@@ -410,7 +438,10 @@ fn a_max_length_tightened_breaks_producers_with_a_string_between_the_two() {
         .unwrap()
         .chars()
         .count() as u64;
-    assert!(new_max < len && len <= old_max, "length {len}: {producer}");
+    // Resized from the example's string, the nearest length first: one past the new bound.
+    assert_eq!(len, new_max + 1, "{producer}");
+    assert!(len <= old_max);
+    assert!(!examples.contains(&producer.event));
     assert!(found.consumer_break.is_none());
 }
 
