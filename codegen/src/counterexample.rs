@@ -174,7 +174,32 @@ pub struct Search {
     pub disagreements: usize,
 }
 
+/// Whom a change breaks, as far as a search found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Verdict {
+    /// Counterexamples both ways: no rollout order is safe (a new version).
+    Both,
+    /// Only events the old schema accepts and the new rejects: what producers send today fails
+    /// consumers on the new contract (producers move first).
+    Producers,
+    /// Only events the new schema accepts and the old rejects: consumers still on the old
+    /// contract fail on them (consumers move first).
+    Consumers,
+    /// Nothing found in `tried` events: no direction decided, and no proof of compatibility.
+    NoneFound { tried: usize },
+}
+
 impl Search {
+    /// The direction the counterexamples found decide.
+    pub fn verdict(&self) -> Verdict {
+        match (&self.producer_break, &self.consumer_break) {
+            (Some(_), Some(_)) => Verdict::Both,
+            (Some(_), None) => Verdict::Producers,
+            (None, Some(_)) => Verdict::Consumers,
+            (None, None) => Verdict::NoneFound { tried: self.tried },
+        }
+    }
+
     /// "no counterexample in 10,000 generated events": the words for a direction none was found
     /// in.
     pub fn none_found(&self) -> String {
@@ -852,6 +877,10 @@ fn resize(s: &str, len: usize) -> String {
 /// `event` with the value at `pointer` replaced (or added under an object parent), or removed
 /// with `None`; nothing when the pointer has no place in it.
 fn with_value(event: &Value, pointer: &str, value: Option<Value>) -> Option<Value> {
+    if pointer.is_empty() {
+        // The whole event: replaced, never removed.
+        return value;
+    }
     let mut out = event.clone();
     let (parent, key) = pointer.rsplit_once('/')?;
     let key = unescape(key);
@@ -986,6 +1015,34 @@ mod tests {
         assert_eq!(thousands(10_000), "10,000");
         assert_eq!(thousands(999), "999");
         assert_eq!(thousands(1_234_567), "1,234,567");
+    }
+
+    #[test]
+    fn edits_reach_the_root_and_a_verdict_follows_what_was_found() {
+        let schema = json!({"type": "object", "properties": {"a": {"type": "string"}}});
+        let required = json!({"type": "object", "required": ["a"],
+                              "properties": {"a": {"type": "string"}}});
+        let examples = [json!({"a": "x"})];
+        let found = search(
+            &schema,
+            &required,
+            &examples,
+            Some("/required"),
+            &Options::default(),
+        )
+        .unwrap();
+        let producer = found.producer_break.as_ref().unwrap();
+        assert_eq!(producer.event, json!({}));
+        assert_eq!(producer.instance_pointer, "");
+        assert_eq!(producer.compact_with_marker(), "»{}«");
+        assert_eq!(found.verdict(), Verdict::Producers);
+        assert_eq!(found.tried, 10_000);
+        let none = Search {
+            tried: 7,
+            ..Search::default()
+        };
+        assert_eq!(none.verdict(), Verdict::NoneFound { tried: 7 });
+        assert_eq!(none.none_found(), "no counterexample in 7 generated events");
     }
 
     #[test]

@@ -6,7 +6,7 @@
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
-use codegen::counterexample::{search, Counterexample, Options, Search, Side};
+use codegen::counterexample::{search, Counterexample, Options, Search, Side, Verdict};
 use codegen::examples::{self, Expected};
 use codegen::walk::escape;
 use codegen::BundledContract;
@@ -216,6 +216,7 @@ fn an_any_of_edit_gets_its_direction_from_a_found_counterexample() {
     assert!(producer.event.pointer(&place.instance).unwrap().is_string());
     assert!(removed.consumer_break.is_none());
     assert_eq!(removed.tried, options.tries);
+    assert_eq!(removed.verdict(), Verdict::Producers);
     assert_eq!(
         removed.none_found(),
         "no counterexample in 2,000 generated events"
@@ -255,6 +256,7 @@ fn an_any_of_edit_gets_its_direction_from_a_found_counterexample() {
     assert_eq!(consumer.accepted_by, Side::New);
     assert!(added.producer_break.is_none());
     assert_eq!(added.tried, options.tries);
+    assert_eq!(added.verdict(), Verdict::Consumers);
 
     // A oneOf branch changed so that the two overlap (a number of at least 0 matches both, and
     // is rejected) while the new branch lets booleans in: both directions.
@@ -283,6 +285,7 @@ fn an_any_of_edit_gets_its_direction_from_a_found_counterexample() {
         .pointer(&place.instance)
         .unwrap()
         .is_boolean());
+    assert_eq!(overlap.verdict(), Verdict::Both);
 }
 
 #[test]
@@ -299,6 +302,12 @@ fn identical_schemas_have_no_counterexample_in_n_tries() {
                 &options,
             );
             assert!(found.producer_break.is_none() && found.consumer_break.is_none());
+            assert_eq!(
+                found.verdict(),
+                Verdict::NoneFound {
+                    tried: options.tries
+                }
+            );
             assert_eq!(found.tried, options.tries);
             assert_eq!(
                 found.none_found(),
