@@ -5,6 +5,7 @@
 
 pub mod bundle;
 pub mod catalog;
+pub mod counterexample;
 pub mod docs;
 /// The validation engine of the generated crate, compiled from the very same sources: the
 /// codegen, lint and the tools decide with the engine consumers get, without depending on the
