@@ -9,12 +9,12 @@
 #   conformance/scripts/mutants.sh bundle         # one or more of: bundle rules report recorder framing
 #   MUTANTS_OUT=/var/tmp/m conformance/scripts/mutants.sh rules
 #
-#   module    mutated files                          tested by
-#   bundle    codegen/src/bundle.rs ($ref bundling)  cargo test -p codegen
-#   rules     conformance/src/rules/*.rs (CT rules)  cargo test -p conformance
-#   report    conformance/src/report/*.rs            cargo test -p conformance
-#   recorder  conformance/src/broker/recorder.rs     cargo test -p conformance
-#   framing   conformance/src/input/*.rs             cargo test -p conformance
+#   module    mutated files                                tested by the tests of
+#   bundle    codegen/src/bundle.rs ($ref bundling)        codegen
+#   rules     conformance/traffic/src/rules/*.rs (CT)      contracts-traffic, conformance
+#   report    conformance/traffic/src/report/*.rs          contracts-traffic, conformance
+#   recorder  conformance/broker/src/recorder.rs           contracts-broker, conformance
+#   framing   conformance/traffic/src/input/*.rs           contracts-traffic, conformance
 #
 # Not run in CI: it is slow on 2 cores. Each mutant rebuilds its package and runs all of that
 # package's tests, one mutant at a time, after a cold build of the scratch copy (about 3 minutes
@@ -41,12 +41,14 @@ OUT=${MUTANTS_OUT:-/tmp/contracts-mutants}
 JOBS=${MUTANTS_JOBS:-1}
 
 # name|package|file glob|test timeout (s)
+# name|mutated package|file glob|test timeout (s)|packages whose tests run (comma-separated):
+# the crate's own unit tests, and the binary's tests that drive it end to end.
 MODULES=(
-  "bundle|codegen|codegen/src/bundle.rs|600"
-  "rules|conformance|conformance/src/rules/*.rs|1800"
-  "report|conformance|conformance/src/report/*.rs|1800"
-  "recorder|conformance|conformance/src/broker/recorder.rs|1800"
-  "framing|conformance|conformance/src/input/*.rs|1800"
+  "bundle|codegen|codegen/src/bundle.rs|600|codegen"
+  "rules|contracts-traffic|conformance/traffic/src/rules/*.rs|1800|contracts-traffic,conformance"
+  "report|contracts-traffic|conformance/traffic/src/report/*.rs|1800|contracts-traffic,conformance"
+  "recorder|contracts-broker|conformance/broker/src/recorder.rs|1800|contracts-broker,conformance"
+  "framing|contracts-traffic|conformance/traffic/src/input/*.rs|1800|contracts-traffic,conformance"
 )
 
 usage() {
@@ -87,8 +89,8 @@ fi
 
 needs_broker=
 for module in "${SELECTED[@]}"; do
-  IFS='|' read -r _ package _ _ <<<"$module"
-  [ "$package" = conformance ] && needs_broker=1
+  IFS='|' read -r _ _ _ _ tested_by <<<"$module"
+  [[ ",$tested_by," == *,conformance,* ]] && needs_broker=1
 done
 if [ -n "$needs_broker" ] && ! (exec 3<>/dev/tcp/127.0.0.1/5672) 2>/dev/null; then
   echo "RabbitMQ is not listening on 127.0.0.1:5672: conformance's tests need it" \
@@ -103,17 +105,20 @@ count() { # lines of a mutants.out list, 0 when absent
 STATUS=0
 SUMMARY=()
 for module in "${SELECTED[@]}"; do
-  IFS='|' read -r name package glob timeout <<<"$module"
+  IFS='|' read -r name package glob timeout tested_by <<<"$module"
+  test_packages=()
+  IFS=',' read -r -a tested <<<"$tested_by"
+  for p in "${tested[@]}"; do test_packages+=(--test-package "$p"); done
   timeout=${MUTANTS_TIMEOUT:-$timeout}
   dir="$OUT/$name" # cargo mutants moves a previous run's mutants.out to mutants.out.old
   mkdir -p "$dir"
-  echo "==> $name: mutating $glob, tested by cargo test -p $package (timeout ${timeout}s)"
+  echo "==> $name: mutating $glob, tested by the tests of $tested_by (timeout ${timeout}s)"
   started=$(date +%s)
   code=0
   # shellcheck disable=SC2086 # MUTANTS_ARGS is a list of arguments
   TMPDIR="$SCRATCH" cargo mutants \
     --package "$package" \
-    --test-package "$package" \
+    "${test_packages[@]}" \
     --file "$glob" \
     --timeout "$timeout" \
     --jobs "$JOBS" \
