@@ -1839,3 +1839,156 @@ fn a_repeated_key_is_a_violation_in_every_input_that_carries_an_event() {
         json!("CT012")
     );
 }
+
+/// Two copies of the repository's schemas (previous, current), the first contract that has a
+/// `number` property (its schema file in `current`, as the catalog names it), and the pointer to
+/// that property's schema.
+struct NumberProperty {
+    _dir: TempDir,
+    previous: PathBuf,
+    current: PathBuf,
+    schema: PathBuf,
+    pointer: String,
+}
+
+fn schemas_with_a_number_property() -> NumberProperty {
+    let dir = tempfile::tempdir().unwrap();
+    let (previous, current) = (dir.path().join("previous"), dir.path().join("current"));
+    let schemas = Path::new(CRATE_DIR).join("../schemas");
+    copy_dir(&schemas, &previous);
+    copy_dir(&schemas, &current);
+    fn find_number(node: &Value, at: String) -> Option<String> {
+        let properties = node.get("properties").and_then(Value::as_object)?;
+        for (name, property) in properties {
+            let here = format!("{at}/properties/{name}");
+            if property.get("type") == Some(&json!("number")) {
+                return Some(here);
+            }
+            if let Some(found) = find_number(property, here) {
+                return Some(found);
+            }
+        }
+        None
+    }
+    let catalog = codegen::Catalog::load(&current).unwrap();
+    for contract in &catalog.contracts {
+        let text = fs::read_to_string(current.join(&contract.schema)).unwrap();
+        if let Some(pointer) = find_number(&serde_json::from_str(&text).unwrap(), String::new()) {
+            return NumberProperty {
+                _dir: dir,
+                previous,
+                current,
+                schema: contract.schema.clone(),
+                pointer,
+            };
+        }
+    }
+    panic!("no catalog contract has a number property to change");
+}
+
+impl NumberProperty {
+    /// Edits the current schema's property.
+    fn edit(&self, edit: impl FnOnce(&mut Value)) {
+        let file = self.current.join(&self.schema);
+        let mut schema: Value = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
+        edit(schema.pointer_mut(&self.pointer).expect("the property"));
+        fs::write(file, serde_json::to_string_pretty(&schema).unwrap()).unwrap();
+    }
+
+    /// `contracts breaking --format json` of the current schemas against the previous ones.
+    fn findings(&self) -> Vec<Value> {
+        let output = contracts()
+            .args(["breaking", "--format", "json", "--against"])
+            .arg(&self.previous)
+            .arg("--schemas")
+            .arg(&self.current)
+            .output()
+            .unwrap();
+        let report: Value = serde_json::from_slice(&output.stdout)
+            .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
+        report["findings"].as_array().unwrap().clone()
+    }
+
+    /// Whether the contract's bundled schema in `dir` accepts `event`, by jsonschema configured
+    /// as the contracts' validators are.
+    fn accepts(&self, dir: &Path, event: &Value) -> bool {
+        let (_, bundled) = codegen::load(dir).unwrap();
+        let contract = bundled
+            .iter()
+            .find(|b| b.contract.schema == self.schema)
+            .expect("the contract");
+        coder_events::options()
+            .build(&contract.schema)
+            .unwrap()
+            .is_valid(event)
+    }
+
+    /// Asserts `finding` carries a counterexample that the `accepting` state of the schema
+    /// accepts and the other rejects (both checked here with jsonschema), marked where it fails.
+    fn assert_counterexample(&self, finding: &Value, accepting: &str) {
+        let (accepted, rejected, rejecting) = match accepting {
+            "old" => (&self.previous, &self.current, "new"),
+            _ => (&self.current, &self.previous, "old"),
+        };
+        let evidence = &finding["evidence"];
+        assert_eq!(evidence["kind"], "counterexample", "{finding}");
+        assert_eq!(evidence["acceptedBy"], accepting, "{finding}");
+        assert_eq!(evidence["rejectedBy"], rejecting, "{finding}");
+        let text = evidence["event"].as_str().unwrap();
+        let event: Value = serde_json::from_str(text).unwrap();
+        assert!(self.accepts(accepted, &event), "{finding}");
+        assert!(!self.accepts(rejected, &event), "{finding}");
+        let marked = evidence["marked"].as_str().unwrap();
+        assert!(marked.contains('»') && marked.contains('«'), "{marked}");
+        assert_eq!(marked.replace(['»', '«'], ""), text);
+    }
+}
+
+/// A number property made a string: BRK009 (producers) and BRK010 (consumers), each with an
+/// event that shows it, which jsonschema confirms on both states of the schema.
+#[test]
+fn a_breaking_change_comes_with_a_counterexample_both_validators_confirm() {
+    let tree = schemas_with_a_number_property();
+    tree.edit(|property| property["type"] = json!("string"));
+    let findings = tree.findings();
+    let at = |rule: &str| {
+        let pointer = format!("{}/type", tree.pointer);
+        findings
+            .iter()
+            .find(|f| f["rule"] == rule && f["pointer"] == pointer)
+            .unwrap_or_else(|| panic!("no {rule} at {pointer}: {findings:?}"))
+            .clone()
+    };
+    tree.assert_counterexample(&at("BRK009"), "old");
+    tree.assert_counterexample(&at("BRK010"), "new");
+}
+
+/// A change the comparison cannot direct (BRK026: an `anyOf` added) gets its direction from a
+/// counterexample: a number property that may now also be a string breaks consumers only.
+#[test]
+fn an_anyof_edit_gets_its_direction_from_a_counterexample() {
+    let tree = schemas_with_a_number_property();
+    tree.edit(|property| {
+        let description = property["description"].clone();
+        *property = json!({
+            "description": description,
+            "anyOf": [{"type": "number"}, {"type": "string"}]
+        });
+    });
+    let findings = tree.findings();
+    let pointer = format!("{}/anyOf", tree.pointer);
+    let keyword_changed: Vec<&Value> = findings
+        .iter()
+        .filter(|f| f["rule"] == "BRK026" && f["pointer"] == pointer)
+        .collect();
+    assert!(!keyword_changed.is_empty(), "{findings:?}");
+    for finding in keyword_changed {
+        assert_eq!(finding["breaks"], "consumers", "{finding}");
+        let message = finding["message"].as_str().unwrap();
+        assert!(
+            message.contains("a counterexample decides whom it breaks"),
+            "{message}"
+        );
+        tree.assert_counterexample(finding, "new");
+    }
+}

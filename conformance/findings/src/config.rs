@@ -192,6 +192,7 @@ mod tests {
             pointer: String::new(),
             message: "m".into(),
             breaks: None,
+            evidence: None,
         }
     }
 

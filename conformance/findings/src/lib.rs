@@ -181,6 +181,58 @@ pub struct Finding {
     /// For a schema change, whom it breaks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub breaks: Option<Breaks>,
+    /// For a schema change, the event that shows it: one state of the schema accepts it and
+    /// the other rejects it (checked with both validators), or how many were tried in vain.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub evidence: Option<Evidence>,
+}
+
+/// What a search for a counterexample to a schema change found.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(
+    tag = "kind",
+    rename_all = "camelCase",
+    rename_all_fields = "camelCase"
+)]
+pub enum Evidence {
+    /// An event one state of the schema accepts and the other rejects.
+    Counterexample {
+        /// The event, as compact JSON.
+        event: String,
+        /// The same, with the value where the rejecting schema fails marked `»…«`.
+        marked: String,
+        /// JSON pointer into the event where the rejecting schema fails.
+        at: String,
+        /// `old` or `new`: the schema that accepts it.
+        accepted_by: &'static str,
+        /// The schema that rejects it.
+        rejected_by: &'static str,
+        /// Why the rejecting schema rejects it (keyword: message).
+        why: String,
+    },
+    /// No event told the two states apart in this many generated events.
+    NoneFound { tried: usize },
+}
+
+impl fmt::Display for Evidence {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Evidence::Counterexample {
+                marked,
+                at,
+                accepted_by,
+                rejected_by,
+                why,
+                ..
+            } => write!(
+                f,
+                "counterexample: {marked} (the {accepted_by} schema accepts it, the {rejected_by} rejects it at {at:?}: {why})"
+            ),
+            Evidence::NoneFound { tried } => {
+                write!(f, "no counterexample in {tried} generated events")
+            }
+        }
+    }
 }
 
 impl Finding {
@@ -323,6 +375,7 @@ mod tests {
             pointer: String::new(),
             message: "m".into(),
             breaks: None,
+            evidence: None,
         };
         assert_eq!(exit_code(&[finding(Severity::Warning)]), Exit::Clean);
         assert_eq!(

@@ -35,6 +35,9 @@ pub fn render_text(findings: &[Finding]) -> String {
             let _ = write!(out, " (breaks {breaks})");
         }
         out.push('\n');
+        if let Some(evidence) = &f.evidence {
+            let _ = writeln!(out, "    {evidence}");
+        }
     }
     let _ = writeln!(out, "{}", Totals::of(findings));
     out
@@ -217,6 +220,7 @@ mod tests {
             pointer: "/type".into(),
             message: "50% narrower\nnow".into(),
             breaks: Some(super::super::Breaks::Producers),
+            evidence: None,
         };
         assert_eq!(
             render_github(&[f]).lines().next().unwrap(),

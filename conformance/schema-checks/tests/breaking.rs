@@ -134,7 +134,11 @@ fn every_rule_has_a_fixture_pair_that_triggers_it_and_nothing_else() {
                 "{}'s fixture also triggers {f:?}",
                 rule.doc.id
             );
-            assert_eq!(f.5, rule.breaks, "{}", rule.doc.id);
+            // A rule without a direction: BRK000 (nothing compared) has none, and BRK026's
+            // comes from the counterexamples found (`brk026_keyword_changed` checks it).
+            if rule.breaks.is_some() {
+                assert_eq!(f.5, rule.breaks, "{}", rule.doc.id);
+            }
         }
     }
 }
@@ -502,8 +506,8 @@ fn brk026_keyword_changed() {
             "BRK026",
             45,
             "/properties/data/properties/kind/not",
-            Breaks::Both,
-            "\"not\" was added; its effect is not analysed, so it counts as breaking both ways"
+            Breaks::Producers,
+            "\"not\" was added; a counterexample decides whom it breaks (none the other way in 2,000 generated events)"
         )
     );
 }

@@ -691,9 +691,13 @@ fn json_type(value: &Value) -> &'static str {
     }
 }
 
+/// What the message of a change the comparison cannot judge says of its effect (`breaking`
+/// replaces it with what the search for counterexamples found).
+pub const UNANALYSED: &str = "its effect is not analysed, so it counts as breaking both ways";
+
 /// The message of a change the comparison cannot judge.
 fn unanalysed(keyword: &str, what: &str) -> String {
-    format!("{keyword:?} {what}; its effect is not analysed, so it counts as breaking both ways")
+    format!("{keyword:?} {what}; {UNANALYSED}")
 }
 
 static EMPTY_MAP: LazyLock<Map<String, Value>> = LazyLock::new(Map::new);

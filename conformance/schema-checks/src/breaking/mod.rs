@@ -15,13 +15,17 @@ use std::path::{Path, PathBuf};
 
 use codegen::bundle::Bundler;
 use codegen::catalog::{Catalog, Compatibility, Contract, CATALOG_FILE};
+use codegen::counterexample::{Options, Search, Searcher, Verdict};
+use codegen::examples::Expected;
 use serde_json::Value;
 
 pub use compare::{compare, Change};
 pub use rules::{BreakingRule, BREAKING_RULES};
 pub use source::Against;
 
-use crate::finding::{self, compatibility_name, Breaks, Finding, RuleDoc, RunError, Severity};
+use crate::finding::{
+    self, compatibility_name, Breaks, Evidence, Finding, RuleDoc, RunError, Severity,
+};
 
 /// The documentation of every breaking rule, for `contracts rules` and the JUnit report.
 pub fn rule_docs() -> Vec<RuleDoc> {
@@ -74,6 +78,9 @@ pub fn breaking(options: &BreakingOptions) -> Result<BreakingReport, RunError> {
         pointer: e.pointer,
         message: e.message,
     })?;
+    // The previous state's valid examples: where the search for counterexamples starts. A tree
+    // whose examples cannot be read only makes the search start from the schema alone.
+    let (old_examples, _) = codegen::examples::load_all(&previous.dir).unwrap_or_default();
     let mut old_bundler = Bundler::new(&previous.dir)?;
     let mut new_bundler = Bundler::new(&options.schemas_dir)?;
     let catalog_file = options.schemas_dir.join(CATALOG_FILE);
@@ -97,6 +104,7 @@ pub fn breaking(options: &BreakingOptions) -> Result<BreakingReport, RunError> {
             pointer: e.pointer.clone().unwrap_or_default(),
             message: format!("{} could not be compared: {}", new.key(), e.message),
             breaks: None,
+            evidence: None,
         };
         let old_schema = match old_bundler.bundle(&old.schema) {
             Ok(b) => b.schema,
@@ -114,13 +122,19 @@ pub fn breaking(options: &BreakingOptions) -> Result<BreakingReport, RunError> {
         };
         compared += 1;
         let mode = Mode::of(old.compatibility, new.compatibility);
+        let examples = old_examples
+            .iter()
+            .filter(|e| e.event_type == old.event_type && e.version == old.version)
+            .filter(|e| matches!(e.expected, Expected::Valid))
+            .map(|e| e.event.clone())
+            .collect::<Vec<_>>();
         findings.extend(changes(
             &current_catalog,
             new,
             &mode,
             &new_file,
-            &old_schema,
-            &new_schema,
+            (&old_schema, &new_schema),
+            &examples,
         ));
     }
     // `breaking.rules` of the schemas directory's configuration sets severities.
@@ -206,23 +220,88 @@ fn next_version(catalog: &Catalog, event_type: &str) -> String {
         .map_or_else(|| "a new version".to_string(), |m| format!("{}.0", m + 1))
 }
 
+/// How many events a search for a counterexample to one change judges at most.
+pub const COUNTEREXAMPLE_TRIES: usize = 2_000;
+
 fn changes(
     catalog: &Catalog,
     contract: &Contract,
     mode: &Mode,
     file: &Path,
-    old_schema: &Value,
-    new_schema: &Value,
+    (old_schema, new_schema): (&Value, &Value),
+    examples: &[Value],
 ) -> Vec<Finding> {
+    // Both states compiled once for every change of the contract; a state neither validator
+    // can compile (codegen would have refused it) just goes without evidence.
+    let searcher = Searcher::new(old_schema, new_schema, examples).ok();
     compare(old_schema, new_schema)
         .into_iter()
         .map(|change| {
-            let breaks = change.rule.breaks.unwrap_or(Breaks::Both);
+            // BRK026 (a keyword the comparison does not analyse) has no direction of its own:
+            // the search looks both ways, and what it finds decides.
+            let directed = change.rule.breaks;
+            let undirected = directed.is_none();
+            let search = searcher.as_ref().map(|searcher| {
+                let options = Options {
+                    tries: COUNTEREXAMPLE_TRIES,
+                    producers: !matches!(directed, Some(Breaks::Consumers)),
+                    consumers: !matches!(directed, Some(Breaks::Producers)),
+                    ..Options::default()
+                };
+                searcher.search(Some(&change.pointer), &options)
+            });
+            // A change the rules cannot direct gets its direction from what the search found;
+            // found nothing, it stays as breaking both (never reported as compatible).
+            let breaks = directed.unwrap_or_else(|| match search.as_ref().map(Search::verdict) {
+                Some(Verdict::Producers) => Breaks::Producers,
+                Some(Verdict::Consumers) => Breaks::Consumers,
+                _ => Breaks::Both,
+            });
+            let evidence = search.as_ref().map(|search| {
+                let found = match breaks {
+                    Breaks::Consumers => search.consumer_break.as_ref(),
+                    _ => search
+                        .producer_break
+                        .as_ref()
+                        .or(search.consumer_break.as_ref()),
+                };
+                match found {
+                    Some(c) => Evidence::Counterexample {
+                        event: c.event.to_string(),
+                        marked: c.compact_with_marker(),
+                        at: c.instance_pointer.clone(),
+                        accepted_by: c.accepted_by.name(),
+                        rejected_by: c.rejected_by.name(),
+                        why: format!("{}: {}", c.keyword, c.message),
+                    },
+                    None => Evidence::NoneFound {
+                        tried: search.tried,
+                    },
+                }
+            });
+            let mut change_message = change.message;
+            if undirected {
+                let decided = match search.as_ref().map(Search::verdict) {
+                    Some(Verdict::NoneFound { tried }) => format!(
+                        "no counterexample in {} generated events, so it counts as breaking both ways",
+                        codegen::counterexample::thousands(tried)
+                    ),
+                    Some(Verdict::Both) => "counterexamples show it breaks both ways".to_string(),
+                    Some(Verdict::Producers | Verdict::Consumers) => format!(
+                        "a counterexample decides whom it breaks (none the other way in {} generated events)",
+                        codegen::counterexample::thousands(
+                            search.as_ref().map_or(0, |s| s.tried)
+                        )
+                    ),
+                    None => "its effect is not analysed, so it counts as breaking both ways".into(),
+                };
+                change_message = change_message.replace(compare::UNANALYSED, &decided);
+            }
             let forbidden = breaks.forbidden_by(mode.effective);
             let message = if forbidden {
                 format!(
                     "{}: breaks {}, which {}'s {} forbids inside a version; add a new version instead ({} {} beside {}, with its own catalog entry)",
-                    change.message,
+                    change_message,
                     party(breaks),
                     contract.key(),
                     mode.describe(),
@@ -233,7 +312,7 @@ fn changes(
             } else {
                 format!(
                     "{}: breaks {}, which {}'s {} allows",
-                    change.message,
+                    change_message,
                     party(breaks),
                     contract.key(),
                     mode.describe()
@@ -251,6 +330,7 @@ fn changes(
                 pointer: change.pointer,
                 message,
                 breaks: Some(breaks),
+                evidence,
             }
         })
         .collect()
@@ -307,5 +387,6 @@ fn removal(old: &Contract, current: &Catalog, catalog_file: &Path) -> Finding {
         pointer: String::new(),
         message,
         breaks: Some(breaks),
+        evidence: None,
     }
 }

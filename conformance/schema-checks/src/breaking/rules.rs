@@ -7,7 +7,8 @@ use crate::finding::{Breaks, Family, RuleDoc, Severity};
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BreakingRule {
     pub doc: RuleDoc,
-    /// Whom the change breaks; `None` for a contract that could not be compared at all.
+    /// Whom the change breaks; `None` for a contract that could not be compared at all, and
+    /// for a change only counterexamples can direct (BRK026).
     pub breaks: Option<Breaks>,
 }
 
@@ -190,8 +191,8 @@ pub const ADDITIONAL_PROPERTIES_WIDENED: BreakingRule = rule(
 pub const KEYWORD_CHANGED: BreakingRule = rule(
     "BRK026",
     "keyword-changed",
-    "A keyword the comparison does not analyse (allOf, not, if, dependencies, a tuple, anyOf/oneOf of another length...) changed; it counts both ways.",
-    Some(Both),
+    "A keyword the comparison does not analyse (allOf, not, if, dependencies, a tuple, anyOf/oneOf of another length...) changed; counterexamples decide whom it breaks, both ways when none is found.",
+    None,
 );
 
 /// Every breaking-change rule, in ID order.

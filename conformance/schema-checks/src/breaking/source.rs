@@ -111,11 +111,14 @@ fn from_git(schemas_dir: &Path, reference: &str) -> Result<Option<Previous>, Run
             continue;
         }
         let target = temporary.path().join(relative);
-        // Examples play no part in the comparison; the catalog only needs their directory.
+        // Of the examples, the valid ones are where the search for counterexamples starts;
+        // the catalog only needs the directory of the others.
         if let Some(examples) = examples_dir(relative) {
-            let dir = temporary.path().join(examples);
-            std::fs::create_dir_all(&dir).map_err(|e| RunError::io(&dir, &e))?;
-            continue;
+            if !relative.starts_with(examples.join("valid")) {
+                let dir = temporary.path().join(examples);
+                std::fs::create_dir_all(&dir).map_err(|e| RunError::io(&dir, &e))?;
+                continue;
+            }
         }
         let contents = git(
             schemas_dir,

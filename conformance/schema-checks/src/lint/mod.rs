@@ -150,6 +150,7 @@ pub fn lint(options: &LintOptions) -> Result<LintReport, RunError> {
                 pointer: hit.pointer,
                 message: hit.message,
                 breaks: None,
+                evidence: None,
             });
         }
     }
