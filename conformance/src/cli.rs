@@ -172,6 +172,17 @@ pub enum ReportFormat {
     Github,
 }
 
+/// The formats of `lint` and `breaking`: those of every report, and a Markdown summary for a
+/// pull-request comment or a CI job summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum FindingsFormat {
+    Text,
+    Json,
+    Junit,
+    Github,
+    Markdown,
+}
+
 impl From<ReportFormat> for report::Format {
     fn from(format: ReportFormat) -> report::Format {
         match format {
@@ -382,8 +393,8 @@ pub struct LintArgs {
     /// Per-path rule ignores; default `<schemas>/.contracts.json` when it exists.
     #[arg(long)]
     pub config: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-    pub format: ReportFormat,
+    #[arg(long, value_enum, default_value_t = FindingsFormat::Text)]
+    pub format: FindingsFormat,
 }
 
 #[derive(Debug, Args)]
@@ -395,8 +406,8 @@ pub struct BreakingArgs {
     /// the current directory).
     #[arg(long)]
     pub schemas: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
-    pub format: ReportFormat,
+    #[arg(long, value_enum, default_value_t = FindingsFormat::Text)]
+    pub format: FindingsFormat,
 }
 
 #[derive(Debug, Args)]

@@ -11,7 +11,7 @@ use contracts_schema_checks::asyncapi::{self, AsyncApiOptions};
 use contracts_schema_checks::breaking::{self, Against, BreakingOptions};
 use contracts_schema_checks::lint::{self, LintOptions};
 
-use crate::cli::{AsyncApiArgs, BreakingArgs, DocsArgs, LintArgs, ReportFormat};
+use crate::cli::{AsyncApiArgs, BreakingArgs, DocsArgs, FindingsFormat, LintArgs};
 
 /// The schemas directory a command acts on: `--schemas` when given, else the nearest
 /// `schemas/catalog.json` at or above the current directory. Nothing about the machine the
@@ -53,12 +53,21 @@ fn trouble(error: &RunError) -> Exit {
 
 fn write_findings(
     out: &mut dyn Write,
-    format: ReportFormat,
+    format: FindingsFormat,
     suite: &str,
     rules: &[RuleDoc],
     findings: &[Finding],
 ) -> std::io::Result<()> {
-    out.write_all(finding::render(format.into(), suite, rules, findings).as_bytes())
+    let format = match format {
+        FindingsFormat::Text => finding::Format::Text,
+        FindingsFormat::Json => finding::Format::Json,
+        FindingsFormat::Junit => finding::Format::Junit,
+        FindingsFormat::Github => finding::Format::Github,
+        FindingsFormat::Markdown => {
+            return out.write_all(finding::render_markdown(suite, findings).as_bytes());
+        }
+    };
+    out.write_all(finding::render(format, suite, rules, findings).as_bytes())
 }
 
 pub fn run_lint(args: LintArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
@@ -76,7 +85,7 @@ pub fn run_lint(args: LintArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
                 &lint::rule_docs(),
                 &report.findings,
             )?;
-            if args.format == ReportFormat::Text {
+            if args.format == FindingsFormat::Text {
                 writeln!(
                     out,
                     "linted {} contract(s) in {}",
@@ -105,7 +114,7 @@ pub fn run_breaking(args: BreakingArgs, out: &mut dyn Write) -> anyhow::Result<E
                 &breaking::rule_docs(),
                 &report.findings,
             )?;
-            if args.format == ReportFormat::Text {
+            if args.format == FindingsFormat::Text {
                 writeln!(
                     out,
                     "compared {} contract(s) in {} with {}",

@@ -1961,6 +1961,26 @@ fn a_breaking_change_comes_with_a_counterexample_both_validators_confirm() {
     };
     tree.assert_counterexample(&at("BRK009"), "old");
     tree.assert_counterexample(&at("BRK010"), "new");
+    // The pull-request summary says the same in words.
+    let output = contracts()
+        .args(["breaking", "--format", "markdown", "--against"])
+        .arg(&tree.previous)
+        .arg("--schemas")
+        .arg(&tree.current)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let summary = String::from_utf8(output.stdout).unwrap();
+    for expected in [
+        "**BRK009**",
+        "breaks **producers**",
+        "**BRK010**",
+        "breaks **consumers**",
+        "counterexample (the old schema accepts it, the new rejects it",
+        "```json",
+    ] {
+        assert!(summary.contains(expected), "{expected}:\n{summary}");
+    }
 }
 
 /// A change the comparison cannot direct (BRK026: an `anyOf` added) gets its direction from a

@@ -22,8 +22,8 @@ use crate::exit::Exit;
 
 pub use lines::{line_of_pointer, locate_lines};
 pub use render::{
-    escape_data, escape_property, render, render_github, render_json, render_junit, render_text,
-    xml_escape,
+    escape_data, escape_property, render, render_github, render_json, render_junit,
+    render_markdown, render_text, xml_escape,
 };
 
 /// How much a finding matters, in every rule family: only errors fail a run.
@@ -228,9 +228,11 @@ impl fmt::Display for Evidence {
                 f,
                 "counterexample: {marked} (the {accepted_by} schema accepts it, the {rejected_by} rejects it at {at:?}: {why})"
             ),
-            Evidence::NoneFound { tried } => {
-                write!(f, "no counterexample in {tried} generated events")
-            }
+            Evidence::NoneFound { tried } => write!(
+                f,
+                "no counterexample in {} generated events",
+                codegen::counterexample::thousands(*tried)
+            ),
         }
     }
 }

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 
 use serde::Serialize;
 
-use super::{Finding, Format, RuleDoc, Severity, Totals};
+use super::{Breaks, Evidence, Finding, Format, RuleDoc, Severity, Totals};
 
 /// The findings in `format`; JUnit names its suite `suite` and has a case per rule of `rules`.
 pub fn render(format: Format, suite: &str, rules: &[RuleDoc], findings: &[Finding]) -> String {
@@ -41,6 +41,93 @@ pub fn render_text(findings: &[Finding]) -> String {
     }
     let _ = writeln!(out, "{}", Totals::of(findings));
     out
+}
+
+/// A summary short enough for a pull-request comment: per schema file, each finding in plain
+/// words, whom it breaks and the rollout it needs, and its counterexample.
+pub fn render_markdown(title: &str, findings: &[Finding]) -> String {
+    let mut out = String::new();
+    let totals = Totals::of(findings);
+    let _ = writeln!(out, "## {title}: {totals}\n");
+    if findings.is_empty() {
+        out.push_str("No findings.\n");
+        return out;
+    }
+    let mut by_file: BTreeMap<String, Vec<&Finding>> = BTreeMap::new();
+    for f in findings {
+        by_file
+            .entry(f.file.display().to_string())
+            .or_default()
+            .push(f);
+    }
+    for (file, findings) in by_file {
+        let _ = writeln!(out, "### `{file}`\n");
+        for f in findings {
+            // A breaking finding's message is the change, then whom it breaks and the verdict:
+            // the summary says the change, and puts the rest in words of its own.
+            let change = match f.breaks {
+                Some(_) => f.message.split(": breaks ").next().unwrap_or(&f.message),
+                None => &f.message,
+            };
+            let mark = match f.severity {
+                Severity::Error => "❌",
+                Severity::Warning => "⚠️",
+                Severity::Info => "ℹ️",
+            };
+            let place = if f.pointer.is_empty() {
+                String::new()
+            } else {
+                format!(" at `{}`", f.pointer)
+            };
+            let _ = writeln!(
+                out,
+                "- {mark} **{}**{place}: {}",
+                f.rule,
+                markdown_text(change)
+            );
+            if let Some(breaks) = f.breaks {
+                let rollout = match breaks {
+                    Breaks::Producers => "breaks **producers** (events already sent fail the new schema): inside a version, ship it as a new version; otherwise move producers first, then consumers",
+                    Breaks::Consumers => "breaks **consumers** (new events fail readers on the old schema): move consumers first, then producers",
+                    Breaks::Both => "breaks **producers and consumers**: no rollout order is safe; ship it as a new version",
+                };
+                let verdict = match f.severity {
+                    Severity::Error => "not allowed here",
+                    _ => "allowed by the contract's compatibility",
+                };
+                let _ = writeln!(out, "  - {rollout} ({verdict})");
+            }
+            match &f.evidence {
+                Some(Evidence::Counterexample {
+                    marked,
+                    at,
+                    accepted_by,
+                    rejected_by,
+                    why,
+                    ..
+                }) => {
+                    let _ = writeln!(
+                        out,
+                        "  - counterexample (the {accepted_by} schema accepts it, the {rejected_by} rejects it at `{at}`: {}):\n    ```json\n    {marked}\n    ```",
+                        markdown_text(why)
+                    );
+                }
+                Some(evidence @ Evidence::NoneFound { .. }) => {
+                    let _ = writeln!(out, "  - {evidence}");
+                }
+                None => {}
+            }
+        }
+        out.push('\n');
+    }
+    out
+}
+
+/// Text for a Markdown list item: no line breaks, no stray table or HTML syntax.
+fn markdown_text(text: &str) -> String {
+    text.replace('\n', " ")
+        .replace('<', "&lt;")
+        .replace('|', "\\|")
 }
 
 /// `{"findings": [...], "totals": {...}}`, pretty-printed.
@@ -237,5 +324,62 @@ mod tests {
     fn command_syntax_is_escaped() {
         assert_eq!(escape_data("50% a\nb"), "50%25 a%0Ab");
         assert_eq!(escape_property("a:b,c"), "a%3Ab%2Cc");
+    }
+
+    /// The pull-request summary of a breaking change with a counterexample, an undirected
+    /// change nothing told apart, and a lint finding.
+    #[test]
+    fn the_markdown_summary_says_each_change_whom_it_breaks_and_shows_its_evidence() {
+        let schema = "schemas/contracts/demo.created/1.0/schema.json";
+        let breaking = |rule, severity, pointer: &str, message: &str, breaks, evidence| Finding {
+            rule,
+            severity,
+            file: schema.into(),
+            line: Some(12),
+            pointer: pointer.into(),
+            message: message.into(),
+            breaks: Some(breaks),
+            evidence: Some(evidence),
+        };
+        let findings = [
+            breaking(
+                "BRK009",
+                Severity::Error,
+                "/properties/data/properties/count/type",
+                "type narrowed from number to string: number no longer accepted: breaks existing producers (old events fail the new schema), which demo.created@1.0's backward compatibility forbids inside a version",
+                Breaks::Producers,
+                Evidence::Counterexample {
+                    event: r#"{"data":{"count":3}}"#.into(),
+                    marked: r#"{"data":{"count":»3«}}"#.into(),
+                    at: "/data/count".into(),
+                    accepted_by: "old",
+                    rejected_by: "new",
+                    why: "type: 3 is not of type \"string\"".into(),
+                },
+            ),
+            breaking(
+                "BRK026",
+                Severity::Error,
+                "/properties/data/allOf",
+                "\"allOf\" changed; no counterexample in 2,000 generated events, so it counts as breaking both ways: breaks existing producers and consumers, which demo.created@1.0's backward compatibility forbids inside a version",
+                Breaks::Both,
+                Evidence::NoneFound { tried: 2000 },
+            ),
+            Finding {
+                rule: "LINT006",
+                severity: Severity::Warning,
+                file: schema.into(),
+                line: Some(3),
+                pointer: "/properties/data/properties/count".into(),
+                message: "property \"count\" has no description".into(),
+                breaks: None,
+                evidence: None,
+            },
+        ];
+        insta::assert_snapshot!(render_markdown("contracts breaking", &findings));
+        assert_eq!(
+            render_markdown("contracts lint", &[]),
+            "## contracts lint: 0 error(s), 0 warning(s), 0 info\n\nNo findings.\n"
+        );
     }
 }
