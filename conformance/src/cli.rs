@@ -172,8 +172,8 @@ pub enum ReportFormat {
     Github,
 }
 
-/// The formats of `lint` and `breaking`: those of every report, and a Markdown summary for a
-/// pull-request comment or a CI job summary.
+/// The formats of `lint` and `breaking`: those of every report, a Markdown summary for a
+/// pull-request comment or a CI job summary, and SARIF 2.1.0 for code scanning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum FindingsFormat {
     Text,
@@ -181,6 +181,7 @@ pub enum FindingsFormat {
     Junit,
     Github,
     Markdown,
+    Sarif,
 }
 
 impl From<ReportFormat> for report::Format {

@@ -66,6 +66,9 @@ fn write_findings(
         FindingsFormat::Markdown => {
             return out.write_all(finding::render_markdown(suite, findings).as_bytes());
         }
+        FindingsFormat::Sarif => {
+            return out.write_all(finding::render_sarif(suite, rules, findings).as_bytes());
+        }
     };
     out.write_all(finding::render(format, suite, rules, findings).as_bytes())
 }

@@ -1981,6 +1981,25 @@ fn a_breaking_change_comes_with_a_counterexample_both_validators_confirm() {
     ] {
         assert!(summary.contains(expected), "{expected}:\n{summary}");
     }
+    // And for code scanning: SARIF with the rule, the file and line, and the evidence.
+    let output = contracts()
+        .args(["breaking", "--format", "sarif", "--against"])
+        .arg(&tree.previous)
+        .arg("--schemas")
+        .arg(&tree.current)
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let log: Value = serde_json::from_slice(&output.stdout).unwrap();
+    assert_eq!(log["version"], "2.1.0");
+    let results = log["runs"][0]["results"].as_array().unwrap();
+    let narrowed = results
+        .iter()
+        .find(|r| r["ruleId"] == "BRK009")
+        .expect("BRK009 in the SARIF log");
+    assert_eq!(narrowed["level"], "error");
+    assert!(narrowed["locations"][0]["physicalLocation"]["region"]["startLine"].is_u64());
+    assert_eq!(narrowed["properties"]["evidence"]["kind"], "counterexample");
 }
 
 /// A change the comparison cannot direct (BRK026: an `anyOf` added) gets its direction from a

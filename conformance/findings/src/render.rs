@@ -43,6 +43,103 @@ pub fn render_text(findings: &[Finding]) -> String {
     out
 }
 
+/// SARIF 2.1.0, for GitHub code scanning and other SARIF viewers: one run of `tool`, every rule
+/// of `rules` with its purpose and default level, and one result per finding at its file and
+/// line (the JSON pointer as a logical location; whom a change breaks and its evidence in the
+/// result's properties).
+pub fn render_sarif(tool: &str, rules: &[RuleDoc], findings: &[Finding]) -> String {
+    let level = |severity: Severity| match severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+        Severity::Info => "note",
+    };
+    let descriptors: Vec<serde_json::Value> = rules
+        .iter()
+        .map(|rule| {
+            serde_json::json!({
+                "id": rule.id,
+                "name": rule.name,
+                "shortDescription": {"text": rule.purpose},
+                "defaultConfiguration": {"level": level(rule.default_severity)},
+            })
+        })
+        .collect();
+    let results: Vec<serde_json::Value> = findings
+        .iter()
+        .map(|f| {
+            let mut message = f.message.clone();
+            if let Some(evidence) = &f.evidence {
+                message.push_str("; ");
+                message.push_str(&evidence.to_string());
+            }
+            let mut region = serde_json::Map::new();
+            if let Some(line) = f.line {
+                region.insert("startLine".into(), line.into());
+            }
+            let mut physical = serde_json::json!({
+                "artifactLocation": {"uri": uri_reference(&f.file)},
+            });
+            if !region.is_empty() {
+                physical["region"] = region.into();
+            }
+            let mut location = serde_json::json!({"physicalLocation": physical});
+            if !f.pointer.is_empty() {
+                location["logicalLocations"] =
+                    serde_json::json!([{"fullyQualifiedName": f.pointer, "kind": "member"}]);
+            }
+            let mut result = serde_json::json!({
+                "ruleId": f.rule,
+                "level": level(f.severity),
+                "message": {"text": message},
+                "locations": [location],
+            });
+            if let Some(index) = rules.iter().position(|r| r.id == f.rule) {
+                result["ruleIndex"] = index.into();
+            }
+            let mut properties = serde_json::Map::new();
+            if let Some(breaks) = f.breaks {
+                properties.insert("breaks".into(), breaks.as_str().into());
+            }
+            if let Some(evidence) = &f.evidence {
+                properties.insert(
+                    "evidence".into(),
+                    serde_json::to_value(evidence).expect("evidence serializes"),
+                );
+            }
+            if !properties.is_empty() {
+                result["properties"] = properties.into();
+            }
+            result
+        })
+        .collect();
+    let log = serde_json::json!({
+        "$schema": "https://json.schemastore.org/sarif-2.1.0.json",
+        "version": "2.1.0",
+        "runs": [{
+            "tool": {"driver": {"name": tool, "rules": descriptors}},
+            "results": results,
+        }],
+    });
+    let mut text = serde_json::to_string_pretty(&log).expect("a SARIF log serializes");
+    text.push('\n');
+    text
+}
+
+/// A file path as a URI reference: `/` between segments, and every byte outside RFC 3986's
+/// unreserved characters and `/` percent-encoded.
+fn uri_reference(path: &std::path::Path) -> String {
+    let text = path.to_string_lossy().replace('\\', "/");
+    let mut uri = String::with_capacity(text.len());
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            uri.push(byte as char);
+        } else {
+            let _ = write!(uri, "%{byte:02X}");
+        }
+    }
+    uri
+}
+
 /// A summary short enough for a pull-request comment: per schema file, each finding in plain
 /// words, whom it breaks and the rollout it needs, and its counterexample.
 pub fn render_markdown(title: &str, findings: &[Finding]) -> String {
