@@ -2031,3 +2031,68 @@ fn an_anyof_edit_gets_its_direction_from_a_counterexample() {
         tree.assert_counterexample(finding, "new");
     }
 }
+
+/// The `contracts` invocations of the CI recipe (`docs/ci/github-actions.yml`): each `run:` line
+/// that runs the binary, as its arguments (quotes removed, the base ref of a pull request given
+/// as `base_ref`, a redirection and `|| true` left out).
+fn recipe_commands(recipe: &str, base_ref: &str) -> Vec<Vec<String>> {
+    const MARK: &str = "--bin contracts -- ";
+    recipe
+        .lines()
+        .filter_map(|line| line.trim().strip_prefix("run: "))
+        .filter_map(|run| run.split_once(MARK).map(|(_, args)| args))
+        .map(|args| {
+            let args = args.split(" > ").next().unwrap();
+            let args = args.split(" >> ").next().unwrap();
+            let args = args.trim_end_matches(" || true");
+            args.replace("origin/${{ github.base_ref }}", base_ref)
+                .split_whitespace()
+                .map(|word| word.trim_matches('"').to_string())
+                .collect()
+        })
+        .collect()
+}
+
+/// The CI recipe users copy runs here: every `contracts` command it names works on this
+/// repository (0 or 1, never 2), and the SARIF and Markdown it writes are what they claim.
+#[test]
+fn the_ci_recipe_runs_every_contracts_command_it_names() {
+    let root = Path::new(CRATE_DIR).join("..");
+    let recipe = fs::read_to_string(root.join("docs/ci/github-actions.yml")).unwrap();
+    let commands = recipe_commands(&recipe, "HEAD");
+    let named: Vec<&str> = commands.iter().map(|c| c[0].as_str()).collect();
+    for command in ["lint", "breaking", "check"] {
+        assert!(
+            named.contains(&command),
+            "the recipe runs {command}: {named:?}"
+        );
+    }
+    for args in &commands {
+        let output = contracts().current_dir(&root).args(args).output().unwrap();
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let code = output.status.code();
+        assert!(
+            matches!(code, Some(0 | 1)),
+            "{args:?} exited {code:?}: {stdout}\n{}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+        let format = args
+            .iter()
+            .position(|a| a == "--format")
+            .map(|i| args[i + 1].as_str());
+        match format {
+            Some("sarif") => {
+                let log: Value = serde_json::from_str(&stdout).unwrap();
+                assert_eq!(log["version"], "2.1.0", "{args:?}");
+            }
+            Some("markdown") => assert!(stdout.starts_with("## "), "{args:?}: {stdout}"),
+            Some("github") => assert!(
+                stdout
+                    .lines()
+                    .all(|l| l.starts_with("::") || !l.contains("::")),
+                "{args:?}: {stdout}"
+            ),
+            _ => {}
+        }
+    }
+}
