@@ -400,9 +400,14 @@ pub struct LintArgs {
 
 #[derive(Debug, Args)]
 pub struct BreakingArgs {
-    /// A git ref (schemas read with git, work tree untouched) or a schemas directory.
-    #[arg(long)]
-    pub against: String,
+    /// A git ref (schemas read with git, work tree untouched) or a schemas directory; repeat it
+    /// to stay compatible with several released states at once.
+    #[arg(long, required_unless_present = "against_tags")]
+    pub against: Vec<String>,
+    /// Compare with every git tag matching this glob too (e.g. 'v*'): compatible with every
+    /// release, not just the last one.
+    #[arg(long, value_name = "PATTERN")]
+    pub against_tags: Option<String>,
     /// The current schemas directory (default: the nearest schemas/catalog.json at or above
     /// the current directory).
     #[arg(long)]

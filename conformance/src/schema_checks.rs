@@ -104,32 +104,52 @@ pub fn run_lint(args: LintArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
 
 pub fn run_breaking(args: BreakingArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
     let tree = tree_or_trouble!(args.schemas);
-    let options = BreakingOptions {
-        schemas_dir: tree.schemas.clone(),
-        against: Against::parse(&args.against),
-    };
-    match breaking::breaking(&options) {
-        Ok(report) => {
-            write_findings(
-                out,
-                args.format,
-                "contracts breaking",
-                &breaking::rule_docs(),
-                &report.findings,
-            )?;
-            if args.format == FindingsFormat::Text {
-                writeln!(
-                    out,
-                    "compared {} contract(s) in {} with {}",
-                    report.compared,
-                    tree_name(&tree),
-                    report.previous
-                )?;
-            }
-            Ok(report.exit_code())
+    let mut against = args.against;
+    if let Some(pattern) = &args.against_tags {
+        match breaking::tags_matching(&tree.schemas, pattern) {
+            Ok(tags) => against.extend(tags),
+            Err(e) => return Ok(trouble(&e)),
         }
-        Err(e) => Ok(trouble(&e)),
     }
+    let mut findings = Vec::new();
+    let mut compared = Vec::new();
+    for previous in &against {
+        let options = BreakingOptions {
+            schemas_dir: tree.schemas.clone(),
+            against: Against::parse(previous),
+        };
+        match breaking::breaking(&options) {
+            Ok(report) => {
+                let several = against.len() > 1;
+                findings.extend(report.findings.into_iter().map(|mut f| {
+                    // Against several states, each finding says which one it breaks with.
+                    if several {
+                        f.message = format!("against {previous}: {}", f.message);
+                    }
+                    f
+                }));
+                compared.push((report.compared, report.previous));
+            }
+            Err(e) => return Ok(trouble(&e)),
+        }
+    }
+    write_findings(
+        out,
+        args.format,
+        "contracts breaking",
+        &breaking::rule_docs(),
+        &findings,
+    )?;
+    if args.format == FindingsFormat::Text {
+        for (count, previous) in compared {
+            writeln!(
+                out,
+                "compared {count} contract(s) in {} with {previous}",
+                tree_name(&tree)
+            )?;
+        }
+    }
+    Ok(finding::exit_code(&findings))
 }
 
 pub fn run_docs(args: DocsArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {

@@ -2096,3 +2096,74 @@ fn the_ci_recipe_runs_every_contracts_command_it_names() {
         }
     }
 }
+
+/// Runs git in `dir`, with an identity of its own for commits and tags.
+fn git_in(dir: &Path, args: &[&str]) {
+    let status = StdCommand::new("git")
+        .args([
+            "-c",
+            "user.name=contracts tests",
+            "-c",
+            "user.email=tests@example.invalid",
+        ])
+        .arg("-C")
+        .arg(dir)
+        .args(args)
+        .stdout(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(status.success(), "git {args:?}");
+}
+
+/// `--against` several refs and `--against-tags`: the schemas stay compatible with every
+/// released state, each finding naming the one it breaks with; a pattern no tag matches is an
+/// error, not a pass.
+#[test]
+fn breaking_compares_with_every_release_a_tag_pattern_names() {
+    let tree = schemas_with_a_number_property();
+    let repo = tree.current.parent().unwrap().join("repo");
+    copy_dir(&tree.current, &repo.join("schemas"));
+    git_in(&repo, &["init", "-q"]);
+    git_in(&repo, &["add", "."]);
+    git_in(&repo, &["commit", "-q", "-m", "v1"]);
+    git_in(&repo, &["tag", "v1"]);
+    git_in(&repo, &["commit", "-q", "--allow-empty", "-m", "v2"]);
+    git_in(&repo, &["tag", "v2"]);
+    let file = repo.join("schemas").join(&tree.schema);
+    let mut schema: Value = serde_json::from_str(&fs::read_to_string(&file).unwrap()).unwrap();
+    schema.pointer_mut(&tree.pointer).unwrap()["type"] = json!("string");
+    fs::write(&file, serde_json::to_string_pretty(&schema).unwrap()).unwrap();
+
+    let run = |args: &[&str]| {
+        let output = contracts()
+            .current_dir(&repo)
+            .arg("breaking")
+            .args(args)
+            .output()
+            .unwrap();
+        (
+            output.status.code(),
+            String::from_utf8(output.stdout).unwrap(),
+            String::from_utf8(output.stderr).unwrap(),
+        )
+    };
+    let (code, stdout, _) = run(&["--against-tags", "v*"]);
+    assert_eq!(code, Some(1), "{stdout}");
+    for tag in ["v1", "v2"] {
+        assert!(
+            stdout.contains(&format!("error[BRK009] against {tag}: ")),
+            "{stdout}"
+        );
+        assert!(stdout.contains(&format!("with {tag}:schemas/")), "{stdout}");
+    }
+    let (code, stdout, _) = run(&["--against", "v1", "--against", "v2"]);
+    assert_eq!(code, Some(1), "{stdout}");
+    assert_eq!(
+        stdout.matches("error[BRK009] against v").count(),
+        2,
+        "{stdout}"
+    );
+    let (code, _, stderr) = run(&["--against-tags", "release-*"]);
+    assert_eq!(code, Some(2));
+    assert!(stderr.contains("no tag matches \"release-*\""), "{stderr}");
+}

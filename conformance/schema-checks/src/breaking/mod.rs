@@ -21,7 +21,7 @@ use serde_json::Value;
 
 pub use compare::{compare, Change};
 pub use rules::{BreakingRule, BREAKING_RULES};
-pub use source::Against;
+pub use source::{tags_matching, Against};
 
 use crate::finding::{
     self, compatibility_name, Breaks, Evidence, Finding, RuleDoc, RunError, Severity,

@@ -152,6 +152,35 @@ fn examples_dir(path: &Path) -> Option<PathBuf> {
     None
 }
 
+/// The tags of the repository holding `schemas_dir` that match the glob `pattern` (as
+/// `git tag --list` matches), oldest first by the date of their commit. None matching is an
+/// error: a gate against no release would pass without checking anything.
+pub fn tags_matching(schemas_dir: &Path, pattern: &str) -> Result<Vec<String>, RunError> {
+    let listing = git(
+        schemas_dir,
+        &["tag", "--list", "--sort=creatordate", pattern],
+    )
+    .map_err(|e| {
+        RunError::new(
+            schemas_dir,
+            format!("cannot list the tags {pattern:?}: {e}"),
+        )
+    })?;
+    let tags: Vec<String> = String::from_utf8_lossy(&listing)
+        .lines()
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_string)
+        .collect();
+    if tags.is_empty() {
+        return Err(RunError::new(
+            schemas_dir,
+            format!("no tag matches {pattern:?}: --against-tags would compare with nothing"),
+        ));
+    }
+    Ok(tags)
+}
+
 /// Runs git in `dir`, returning its standard output, or its standard error as the cause.
 fn git(dir: &Path, args: &[&str]) -> Result<Vec<u8>, String> {
     let output = Command::new("git")
