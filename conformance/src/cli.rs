@@ -408,6 +408,11 @@ pub struct BreakingArgs {
     /// release, not just the last one.
     #[arg(long, value_name = "PATTERN")]
     pub against_tags: Option<String>,
+    /// Recordings and logs (any format `check` reads; files, directories, `-`) to weigh each
+    /// changed contract with: how many recorded messages the new schema rejects that the old
+    /// accepted, and the other way round.
+    #[arg(long, value_name = "PATH", num_args = 1..)]
+    pub traffic: Vec<PathBuf>,
     /// The current schemas directory (default: the nearest schemas/catalog.json at or above
     /// the current directory).
     #[arg(long)]

@@ -10,6 +10,7 @@ mod app;
 mod cli;
 mod output;
 mod schema_checks;
+mod traffic_impact;
 
 use clap::Parser;
 use contracts_findings::exit::Exit;

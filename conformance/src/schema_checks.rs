@@ -113,6 +113,7 @@ pub fn run_breaking(args: BreakingArgs, out: &mut dyn Write) -> anyhow::Result<E
     }
     let mut findings = Vec::new();
     let mut compared = Vec::new();
+    let mut changed = Vec::new();
     for previous in &against {
         let options = BreakingOptions {
             schemas_dir: tree.schemas.clone(),
@@ -128,18 +129,45 @@ pub fn run_breaking(args: BreakingArgs, out: &mut dyn Write) -> anyhow::Result<E
                     }
                     f
                 }));
-                compared.push((report.compared, report.previous));
+                compared.push((report.compared, report.previous.clone()));
+                changed.extend(
+                    report
+                        .changed
+                        .into_iter()
+                        .map(|c| (report.previous.clone(), c)),
+                );
             }
             Err(e) => return Ok(trouble(&e)),
         }
     }
-    write_findings(
-        out,
-        args.format,
-        "contracts breaking",
-        &breaking::rule_docs(),
-        &findings,
-    )?;
+    let impact = if args.traffic.is_empty() {
+        None
+    } else {
+        Some(crate::traffic_impact::weigh(&args.traffic, &changed))
+    };
+    match (&impact, args.format) {
+        (Some(impact), FindingsFormat::Json) => {
+            // The findings document, with what the traffic says beside them.
+            let mut document: serde_json::Value =
+                serde_json::from_str(&finding::render_json(&findings))?;
+            document["traffic"] = serde_json::to_value(impact)?;
+            writeln!(out, "{}", serde_json::to_string_pretty(&document)?)?;
+        }
+        _ => write_findings(
+            out,
+            args.format,
+            "contracts breaking",
+            &breaking::rule_docs(),
+            &findings,
+        )?,
+    }
+    if let Some(impact) = &impact {
+        match args.format {
+            FindingsFormat::Text => write!(out, "{}", impact.text())?,
+            FindingsFormat::Markdown => write!(out, "{}", impact.markdown())?,
+            _ => {}
+        }
+    }
     if args.format == FindingsFormat::Text {
         for (count, previous) in compared {
             writeln!(

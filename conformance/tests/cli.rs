@@ -1961,6 +1961,39 @@ fn a_breaking_change_comes_with_a_counterexample_both_validators_confirm() {
     };
     tree.assert_counterexample(&at("BRK009"), "old");
     tree.assert_counterexample(&at("BRK010"), "new");
+    // Recorded traffic weighs it: two messages the new schema rejects (the producer break's
+    // counterexample twice), one it newly accepts, and a line that holds no event.
+    let traffic = tree.current.parent().unwrap().join("traffic.jsonl");
+    let event = |rule: &str| at(rule)["evidence"]["event"].as_str().unwrap().to_string();
+    let (producer, consumer) = (event("BRK009"), event("BRK010"));
+    fs::write(
+        &traffic,
+        format!("{producer}\n{producer}\n{consumer}\nnot json\n"),
+    )
+    .unwrap();
+    let output = contracts()
+        .args(["breaking", "--format", "json", "--against"])
+        .arg(&tree.previous)
+        .arg("--schemas")
+        .arg(&tree.current)
+        .arg("--traffic")
+        .arg(&traffic)
+        .output()
+        .unwrap();
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let weighed = &report["traffic"];
+    assert_eq!(weighed["records"], 4, "{weighed}");
+    assert_eq!(weighed["recordsWithoutEvent"], 1, "{weighed}");
+    let contract = &weighed["contracts"][0];
+    assert_eq!(contract["messages"], 3, "{weighed}");
+    assert_eq!(contract["rejectedByNew"], 2, "{weighed}");
+    assert_eq!(contract["acceptedByNew"], 1, "{weighed}");
+    let file = traffic.display().to_string();
+    assert_eq!(
+        contract["rejectedByNewAt"],
+        json!([format!("{file}:1"), format!("{file}:2")])
+    );
+    assert_eq!(contract["acceptedByNewAt"], json!([format!("{file}:3")]));
     // The pull-request summary says the same in words.
     let output = contracts()
         .args(["breaking", "--format", "markdown", "--against"])

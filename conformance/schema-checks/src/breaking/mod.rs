@@ -47,6 +47,18 @@ pub struct BreakingReport {
     pub compared: usize,
     /// How the previous state was named: `REF:schemas/` or a directory.
     pub previous: String,
+    /// Every contract with a change, with both states of its bundled schema: what a caller
+    /// weighs recorded traffic with.
+    pub changed: Vec<ChangedContract>,
+}
+
+/// A contract whose schema changed between the two states.
+#[derive(Debug, Clone)]
+pub struct ChangedContract {
+    pub event_type: String,
+    pub version: String,
+    pub old: Value,
+    pub new: Value,
 }
 
 impl BreakingReport {
@@ -70,6 +82,7 @@ pub fn breaking(options: &BreakingOptions) -> Result<BreakingReport, RunError> {
             findings: Vec::new(),
             compared: 0,
             previous,
+            changed: Vec::new(),
         });
     };
     let previous_catalog = Catalog::load(&previous.dir).map_err(|e| RunError {
@@ -85,6 +98,7 @@ pub fn breaking(options: &BreakingOptions) -> Result<BreakingReport, RunError> {
     let mut new_bundler = Bundler::new(&options.schemas_dir)?;
     let catalog_file = options.schemas_dir.join(CATALOG_FILE);
     let mut findings = Vec::new();
+    let mut changed = Vec::new();
     let mut compared = 0;
     for old in &previous_catalog.contracts {
         let current = current_catalog
@@ -128,14 +142,23 @@ pub fn breaking(options: &BreakingOptions) -> Result<BreakingReport, RunError> {
             .filter(|e| matches!(e.expected, Expected::Valid))
             .map(|e| e.event.clone())
             .collect::<Vec<_>>();
-        findings.extend(changes(
+        let found = changes(
             &current_catalog,
             new,
             &mode,
             &new_file,
             (&old_schema, &new_schema),
             &examples,
-        ));
+        );
+        if !found.is_empty() {
+            changed.push(ChangedContract {
+                event_type: new.event_type.clone(),
+                version: new.version.clone(),
+                old: old_schema.clone(),
+                new: new_schema.clone(),
+            });
+        }
+        findings.extend(found);
     }
     // `breaking.rules` of the schemas directory's configuration sets severities.
     let config_path = options.schemas_dir.join(finding::config::CONFIG_FILE);
@@ -157,6 +180,7 @@ pub fn breaking(options: &BreakingOptions) -> Result<BreakingReport, RunError> {
         findings,
         compared,
         previous: previous.label.clone(),
+        changed,
     })
 }
 

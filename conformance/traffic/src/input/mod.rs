@@ -10,6 +10,7 @@
 //! and a file mixing formats line by line still works. Records are read once, into a tape
 //! (`coder_events::engine`); no format builds a `serde_json::Value` of the event.
 
+pub mod events;
 pub mod framing;
 pub mod lines;
 pub mod management;
