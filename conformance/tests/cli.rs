@@ -1895,15 +1895,22 @@ impl NumberProperty {
         fs::write(file, serde_json::to_string_pretty(&schema).unwrap()).unwrap();
     }
 
-    /// `contracts breaking --format json` of the current schemas against the previous ones.
-    fn findings(&self) -> Vec<Value> {
-        let output = contracts()
-            .args(["breaking", "--format", "json", "--against"])
+    /// `contracts breaking --format FORMAT` of the current schemas against the previous ones,
+    /// with `more` arguments.
+    fn breaking(&self, format: &str, more: &[&std::ffi::OsStr]) -> std::process::Output {
+        contracts()
+            .args(["breaking", "--format", format, "--against"])
             .arg(&self.previous)
             .arg("--schemas")
             .arg(&self.current)
+            .args(more)
             .output()
-            .unwrap();
+            .unwrap()
+    }
+
+    /// `contracts breaking --format json` of the current schemas against the previous ones.
+    fn findings(&self) -> Vec<Value> {
+        let output = self.breaking("json", &[]);
         let report: Value = serde_json::from_slice(&output.stdout)
             .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&output.stderr)));
         report["findings"].as_array().unwrap().clone()
@@ -1971,15 +1978,7 @@ fn a_breaking_change_comes_with_a_counterexample_both_validators_confirm() {
         format!("{producer}\n{producer}\n{consumer}\nnot json\n"),
     )
     .unwrap();
-    let output = contracts()
-        .args(["breaking", "--format", "json", "--against"])
-        .arg(&tree.previous)
-        .arg("--schemas")
-        .arg(&tree.current)
-        .arg("--traffic")
-        .arg(&traffic)
-        .output()
-        .unwrap();
+    let output = tree.breaking("json", &["--traffic".as_ref(), traffic.as_os_str()]);
     let report: Value = serde_json::from_slice(&output.stdout).unwrap();
     let weighed = &report["traffic"];
     assert_eq!(weighed["records"], 4, "{weighed}");
@@ -1995,13 +1994,7 @@ fn a_breaking_change_comes_with_a_counterexample_both_validators_confirm() {
     );
     assert_eq!(contract["acceptedByNewAt"], json!([format!("{file}:3")]));
     // The pull-request summary says the same in words.
-    let output = contracts()
-        .args(["breaking", "--format", "markdown", "--against"])
-        .arg(&tree.previous)
-        .arg("--schemas")
-        .arg(&tree.current)
-        .output()
-        .unwrap();
+    let output = tree.breaking("markdown", &[]);
     assert_eq!(output.status.code(), Some(1));
     let summary = String::from_utf8(output.stdout).unwrap();
     for expected in [
@@ -2015,13 +2008,7 @@ fn a_breaking_change_comes_with_a_counterexample_both_validators_confirm() {
         assert!(summary.contains(expected), "{expected}:\n{summary}");
     }
     // And for code scanning: SARIF with the rule, the file and line, and the evidence.
-    let output = contracts()
-        .args(["breaking", "--format", "sarif", "--against"])
-        .arg(&tree.previous)
-        .arg("--schemas")
-        .arg(&tree.current)
-        .output()
-        .unwrap();
+    let output = tree.breaking("sarif", &[]);
     assert_eq!(output.status.code(), Some(1));
     let log: Value = serde_json::from_slice(&output.stdout).unwrap();
     assert_eq!(log["version"], "2.1.0");
