@@ -2022,6 +2022,48 @@ fn a_breaking_change_comes_with_a_counterexample_both_validators_confirm() {
     assert_eq!(narrowed["properties"]["evidence"]["kind"], "counterexample");
 }
 
+/// `--traffic` on the sample recordings: the changed contract's recorded messages are the ones
+/// `check` counts for it, and a number property made a string rejects some of them.
+#[test]
+fn breaking_weighs_a_change_with_the_sample_recordings() {
+    let tree = schemas_with_a_number_property();
+    let catalog = codegen::Catalog::load(&tree.current).unwrap();
+    let contract = catalog
+        .contracts
+        .iter()
+        .find(|c| c.schema == tree.schema)
+        .unwrap()
+        .clone();
+    tree.edit(|property| property["type"] = json!("string"));
+    let recordings = Path::new(CRATE_DIR).join("recordings");
+    let output = tree.breaking("json", &["--traffic".as_ref(), recordings.as_os_str()]);
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let weighed = report["traffic"]["contracts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["eventType"] == contract.event_type && c["version"] == contract.version)
+        .cloned()
+        .expect("the changed contract is weighed");
+    let (_, checked) = json_report(
+        contracts()
+            .args(["check", "--schemas", FIXTURE_SCHEMAS])
+            .arg(&recordings),
+    );
+    let recorded = checked["contracts"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["eventType"] == contract.event_type && c["version"] == contract.version)
+        .map_or(0, |c| c["messages"].as_u64().unwrap());
+    assert_eq!(weighed["messages"], recorded, "{weighed}");
+    if recorded > 0 {
+        let rejected = weighed["rejectedByNew"].as_u64().unwrap();
+        assert!(rejected > 0 && rejected <= recorded, "{weighed}");
+        assert!(!weighed["rejectedByNewAt"].as_array().unwrap().is_empty());
+    }
+}
+
 /// A change the comparison cannot direct (BRK026: an `anyOf` added) gets its direction from a
 /// counterexample: a number property that may now also be a string breaks consumers only.
 #[test]
