@@ -258,8 +258,32 @@ pub fn run(root: &Path) -> Result<()> {
         }
     }
     typescript_parse(root, &copy.join(crate::typescript::PACKAGE_DIR), &examples)?;
+
+    step("evolve: the TypeScript type tests on the regenerated package (a type with two versions)");
+    typescript_type_tests(root, &copy)?;
     eprintln!(
         "evolve: a new version and a new contract needed only schema, example and catalog files"
+    );
+    Ok(())
+}
+
+/// Runs the TypeScript package's type tests (`codegen/typescript/tests/types.test.mjs`: every
+/// contract's events built, broken and narrowed under `tsc --strict`) in the scratch copy, whose
+/// catalog now has a type with two versions. The copy borrows the tree's installed packages.
+fn typescript_type_tests(root: &Path, copy: &Path) -> Result<()> {
+    let modules = copy.join("node_modules");
+    if !modules.exists() {
+        std::os::unix::fs::symlink(root.join("node_modules"), &modules)
+            .context("linking the tree's node_modules into the scratch copy")?;
+    }
+    let status = Command::new("node")
+        .args(["--test", "codegen/typescript/tests/types.test.mjs"])
+        .current_dir(copy)
+        .status()
+        .context("running node --test")?;
+    ensure!(
+        status.success(),
+        "the TypeScript type tests fail on the regenerated package"
     );
     Ok(())
 }

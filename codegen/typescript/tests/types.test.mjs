@@ -37,6 +37,20 @@ function resolve(schema, root) {
 /** `value` as a TypeScript expression of the type `schema` generates. */
 function expression(value, schema, root) {
   const s = resolve(schema, root);
+  const branches = s.oneOf ?? s.anyOf;
+  if (branches && value && typeof value === "object" && !Array.isArray(value)) {
+    // The branch the value is an instance of: its required members present, its consts met,
+    // nothing a closed branch forbids.
+    const fits = branches
+      .map((b) => resolve(b, root))
+      .find(
+        (b) =>
+          (b.required ?? []).every((k) => k in value) &&
+          Object.entries(b.properties ?? {}).every(([k, p]) => !("const" in resolve(p, root)) || value[k] === resolve(p, root).const) &&
+          (b.additionalProperties !== false || Object.keys(value).every((k) => k in (b.properties ?? {}))),
+      );
+    if (fits) return expression(value, fits, root);
+  }
   if (typeof value === "string" && s.type === "string" && CONSTRUCTORS[s.format]) {
     return `${CONSTRUCTORS[s.format]}(${JSON.stringify(value)})`;
   }
@@ -110,12 +124,14 @@ function program() {
   const never = (what) => `default: { const none: never = ${what}; return none; }`;
   lines.push("export function describe(event: Event): string {", "  switch (event.type) {");
   for (const type of [...new Set(contracts.map((c) => c.type))]) {
-    lines.push(`    case ${JSON.stringify(type)}: switch (event.version) {`);
+    // The version is switched on as a local: a type with one version is no union to narrow to
+    // `never`, and one with several narrows `event` through it all the same.
+    lines.push(`    case ${JSON.stringify(type)}: { const { version } = event; switch (version) {`);
     for (const contract of contracts.filter((c) => c.type === type)) {
       const [t, v] = [JSON.stringify(contract.type), JSON.stringify(contract.version)];
       lines.push(`      case ${v}: { const narrowed: EventOf<${t}, ${v}> = event; return narrowed.type; }`);
     }
-    lines.push(`      ${never("event.version")}`, "    }");
+    lines.push(`      ${never("version")}`, "    } }");
   }
   lines.push(`    ${never("event")}`, "  }", "}");
   return { text: lines.join("\n") + "\n", expected };
