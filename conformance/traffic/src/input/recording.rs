@@ -179,62 +179,83 @@ impl Properties {
         let mut p = Properties::default();
         let mut seen = 0u16;
         for (key, value) in view.members(at) {
+            // Each reading is `None` when serde should read the line, `Some(None)` for a null.
             let null = matches!(view.node(value), Node::Null);
-            let text = || view.str(value).map(str::to_string);
-            let (field, slot) = match view.str(key)? {
-                "contentType" => (0, &mut p.content_type),
-                "contentEncoding" => (1, &mut p.content_encoding),
-                "messageId" => (2, &mut p.message_id),
-                "appId" => (3, &mut p.app_id),
-                "type" => (4, &mut p.message_type),
-                "userId" => (5, &mut p.user_id),
-                "correlationId" => (6, &mut p.correlation_id),
-                "replyTo" => (7, &mut p.reply_to),
-                "expiration" => (8, &mut p.expiration),
-                "clusterId" => (9, &mut p.cluster_id),
-                other => {
-                    let field = match other {
-                        "timestamp" => {
-                            p.timestamp = match view.node(value) {
-                                Node::U64(t) => Some(t),
-                                _ if null => None,
-                                _ => return None,
-                            };
-                            10
-                        }
-                        "deliveryMode" | "priority" => {
-                            let small = match view.node(value) {
-                                Node::U64(n) => Some(u8::try_from(n).ok()?),
-                                _ if null => None,
-                                _ => return None,
-                            };
-                            if other == "priority" {
-                                p.priority = small;
-                                11
-                            } else {
-                                p.delivery_mode = small;
-                                12
-                            }
-                        }
-                        "headers" => {
-                            p.headers = match view.node(value) {
-                                Node::Object { len: 0, .. } => Some(Map::new()),
-                                _ if null => None,
-                                // A table with entries: serde reads just the table.
-                                _ => Some(read_as(view, value).ok()?),
-                            };
-                            13
-                        }
-                        _ => return None,
-                    };
-                    if seen & (1 << field) != 0 {
-                        return None;
-                    }
-                    seen |= 1 << field;
-                    continue;
-                }
+            let text = || match view.str(value) {
+                Some(s) => Some(Some(s.to_string())),
+                None if null => Some(None),
+                None => None,
             };
-            *slot = if null { None } else { Some(text()?) };
+            let number = || match view.node(value) {
+                Node::U64(n) => Some(Some(n)),
+                _ if null => Some(None),
+                _ => None,
+            };
+            let small = || number()?.map_or(Some(None), |n| u8::try_from(n).ok().map(Some));
+            let field = match view.str(key)? {
+                "contentType" => {
+                    p.content_type = text()?;
+                    0
+                }
+                "contentEncoding" => {
+                    p.content_encoding = text()?;
+                    1
+                }
+                "messageId" => {
+                    p.message_id = text()?;
+                    2
+                }
+                "appId" => {
+                    p.app_id = text()?;
+                    3
+                }
+                "type" => {
+                    p.message_type = text()?;
+                    4
+                }
+                "userId" => {
+                    p.user_id = text()?;
+                    5
+                }
+                "correlationId" => {
+                    p.correlation_id = text()?;
+                    6
+                }
+                "replyTo" => {
+                    p.reply_to = text()?;
+                    7
+                }
+                "expiration" => {
+                    p.expiration = text()?;
+                    8
+                }
+                "clusterId" => {
+                    p.cluster_id = text()?;
+                    9
+                }
+                "timestamp" => {
+                    p.timestamp = number()?;
+                    10
+                }
+                "priority" => {
+                    p.priority = small()?;
+                    11
+                }
+                "deliveryMode" => {
+                    p.delivery_mode = small()?;
+                    12
+                }
+                "headers" => {
+                    p.headers = match view.node(value) {
+                        Node::Object { len: 0, .. } => Some(Map::new()),
+                        _ if null => None,
+                        // A table with entries: serde reads just the table.
+                        _ => Some(read_as(view, value).ok()?),
+                    };
+                    13
+                }
+                _ => return None,
+            };
             if seen & (1 << field) != 0 {
                 return None;
             }
