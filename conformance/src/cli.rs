@@ -11,7 +11,7 @@ use clap::builder::{PossibleValue, PossibleValuesParser, StringValueParser, Type
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use contracts_broker::{self as broker, recorder, replay};
 use contracts_traffic::check::{CheckSettings, Contracts};
-use contracts_traffic::input::{Decoder, FormatChoice};
+use contracts_traffic::input::{Decoder, FormatChoice, DEFAULT_MAX_MESSAGE_BYTES};
 use contracts_traffic::report::{self, Keep};
 use contracts_traffic::rules::{self, RuleOverride};
 
@@ -111,7 +111,7 @@ pub struct CommonArgs {
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
     /// A longer line (or document) is reported as unreadable and skipped without being held.
-    #[arg(long, default_value_t = 16 * 1024 * 1024, value_parser = clap::value_parser!(u64).range(1..))]
+    #[arg(long, default_value_t = DEFAULT_MAX_MESSAGE_BYTES as u64, value_parser = clap::value_parser!(u64).range(1..))]
     pub max_message_bytes: u64,
     /// Worker threads (default: one per core).
     #[arg(long, value_parser = clap::value_parser!(u64).range(1..1024))]

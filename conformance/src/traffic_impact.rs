@@ -7,13 +7,11 @@ use std::path::PathBuf;
 
 use contracts_schema_checks::breaking::ChangedContract;
 use contracts_traffic::input::events::for_each_event;
-use contracts_traffic::input::{Decoder, FormatChoice};
+use contracts_traffic::input::{Decoder, FormatChoice, DEFAULT_MAX_MESSAGE_BYTES};
 use serde::Serialize;
 
 /// How many places of each kind the report names.
 const SHOWN_PLACES: usize = 3;
-/// As `check`'s default: a record longer than this holds no event for the count.
-const MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
 
 /// What the traffic says of every changed contract.
 #[derive(Debug, Serialize)]
@@ -76,7 +74,7 @@ pub fn weigh(paths: &[PathBuf], changed: &[(String, ChangedContract)]) -> Impact
     let read = for_each_event(
         paths,
         &decoder,
-        MAX_MESSAGE_BYTES,
+        DEFAULT_MAX_MESSAGE_BYTES,
         &mut |location, event| {
             let (Some(event_type), Some(version)) = (
                 event.get("type").and_then(|t| t.as_str()),

@@ -215,6 +215,9 @@ pub fn snake_case_property(properties: Option<&Value>, name: &str) -> Option<Str
         .map(str::to_string)
 }
 
+/// How long a record may be before it is unreadable, unless `--max-message-bytes` says otherwise.
+pub const DEFAULT_MAX_MESSAGE_BYTES: usize = 16 * 1024 * 1024;
+
 /// Where a record was read from, for formats that need more than the record itself (a rabtap
 /// raw-mode body sits in a file beside the record's).
 #[derive(Debug, Clone, Copy)]
