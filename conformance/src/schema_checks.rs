@@ -148,10 +148,9 @@ pub fn run_breaking(args: BreakingArgs, out: &mut dyn Write) -> anyhow::Result<E
     match (&impact, args.format) {
         (Some(impact), FindingsFormat::Json) => {
             // The findings document, with what the traffic says beside them.
-            let mut document: serde_json::Value =
-                serde_json::from_str(&finding::render_json(&findings))?;
-            document["traffic"] = serde_json::to_value(impact)?;
-            writeln!(out, "{}", serde_json::to_string_pretty(&document)?)?;
+            let mut traffic = serde_json::Map::new();
+            traffic.insert("traffic".into(), serde_json::to_value(impact)?);
+            out.write_all(finding::render_json_with(&findings, traffic).as_bytes())?;
         }
         _ => write_findings(
             out,

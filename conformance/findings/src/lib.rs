@@ -22,8 +22,8 @@ use crate::exit::Exit;
 
 pub use lines::{line_of_pointer, locate_lines};
 pub use render::{
-    escape_data, escape_property, render, render_github, render_json, render_junit,
-    render_markdown, render_sarif, render_text, xml_escape,
+    escape_data, escape_property, render, render_github, render_json, render_json_with,
+    render_junit, render_markdown, render_sarif, render_text, xml_escape,
 };
 
 /// How much a finding matters, in every rule family: only errors fail a run.

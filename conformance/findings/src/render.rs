@@ -229,14 +229,26 @@ fn markdown_text(text: &str) -> String {
 
 /// `{"findings": [...], "totals": {...}}`, pretty-printed.
 pub fn render_json(findings: &[Finding]) -> String {
+    render_json_with(findings, serde_json::Map::new())
+}
+
+/// [`render_json`], with `more` members after the totals (what a command adds to its findings,
+/// such as `breaking --traffic`'s).
+pub fn render_json_with(
+    findings: &[Finding],
+    more: serde_json::Map<String, serde_json::Value>,
+) -> String {
     #[derive(Serialize)]
     struct Document<'a> {
         findings: &'a [Finding],
         totals: Totals,
+        #[serde(flatten)]
+        more: serde_json::Map<String, serde_json::Value>,
     }
     let document = Document {
         findings,
         totals: Totals::of(findings),
+        more,
     };
     let mut text = serde_json::to_string_pretty(&document).expect("findings always serialize");
     text.push('\n');
