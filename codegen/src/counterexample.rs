@@ -203,11 +203,13 @@ impl Search {
     /// "no counterexample in 10,000 generated events": the words for a direction none was found
     /// in.
     pub fn none_found(&self) -> String {
-        format!(
-            "no counterexample in {} generated events",
-            thousands(self.tried)
-        )
+        none_found_in(self.tried)
     }
+}
+
+/// "no counterexample in 10,000 generated events", for a search of `tried` events.
+pub fn none_found_in(tried: usize) -> String {
+    format!("no counterexample in {} generated events", thousands(tried))
 }
 
 /// `10000` → `10,000`.

@@ -228,11 +228,9 @@ impl fmt::Display for Evidence {
                 f,
                 "counterexample: {marked} (the {accepted_by} schema accepts it, the {rejected_by} rejects it at {at:?}: {why})"
             ),
-            Evidence::NoneFound { tried } => write!(
-                f,
-                "no counterexample in {} generated events",
-                codegen::counterexample::thousands(*tried)
-            ),
+            Evidence::NoneFound { tried } => {
+                f.write_str(&codegen::counterexample::none_found_in(*tried))
+            }
         }
     }
 }

@@ -304,20 +304,16 @@ fn changes(
                 }
             });
             let mut change_message = change.message;
-            if undirected {
-                let decided = match search.as_ref().map(Search::verdict) {
-                    Some(Verdict::NoneFound { tried }) => format!(
-                        "no counterexample in {} generated events, so it counts as breaking both ways",
-                        codegen::counterexample::thousands(tried)
-                    ),
-                    Some(Verdict::Both) => "counterexamples show it breaks both ways".to_string(),
-                    Some(Verdict::Producers | Verdict::Consumers) => format!(
+            if let (true, Some(search)) = (undirected, &search) {
+                let decided = match search.verdict() {
+                    Verdict::NoneFound { .. } => {
+                        format!("{}, so it counts as breaking both ways", search.none_found())
+                    }
+                    Verdict::Both => "counterexamples show it breaks both ways".to_string(),
+                    Verdict::Producers | Verdict::Consumers => format!(
                         "a counterexample decides whom it breaks (none the other way in {} generated events)",
-                        codegen::counterexample::thousands(
-                            search.as_ref().map_or(0, |s| s.tried)
-                        )
+                        codegen::counterexample::thousands(search.tried)
                     ),
-                    None => "its effect is not analysed, so it counts as breaking both ways".into(),
                 };
                 change_message = change_message.replace(compare::UNANALYSED, &decided);
             }
