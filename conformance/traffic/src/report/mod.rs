@@ -577,7 +577,7 @@ pub struct ReportBuilder {
     rows: RowTable<RowTable<RowTally>>,
     /// By catalog contract, then by optional field: how many messages had it.
     fields: Vec<Vec<u64>>,
-    /// Clean records of each catalog contract counted by `count_clean` and not yet in `rows`:
+    /// Clean records of each catalog contract counted by `add_clean` and not yet in `rows`:
     /// most records are, and an index costs less than two lookups by name.
     clean: Vec<u64>,
     /// What the run checks against: the rows and coverage of the report.
