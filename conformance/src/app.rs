@@ -11,7 +11,6 @@ use contracts_traffic::examples_check::check_examples;
 use contracts_traffic::input::sources::expand;
 use contracts_traffic::input::{self, Decoder, FormatChoice};
 use contracts_traffic::report::{self, Keep};
-use contracts_traffic::rules::RULES;
 
 use crate::cli::{CheckArgs, Command, CommonArgs, ReportFormat, ResultsChoice, ValidateArgs};
 
@@ -50,7 +49,7 @@ pub fn run(command: Command, out: &mut dyn Write) -> anyhow::Result<Exit> {
         }
         Command::Tap(args) => {
             let format = report::Format::from(args.common.format);
-            let keep = broker::tap::keep(format);
+            let keep = broker::tap::keep(format, args.common.max_failures);
             let decoder = Decoder::new(FormatChoice::Capture(&input::recording::FORMAT), None);
             let check = args
                 .common
@@ -117,8 +116,12 @@ fn check_and_report(
     out: &mut dyn Write,
 ) -> anyhow::Result<Exit> {
     let keep = match (common.format, common.results) {
-        (ReportFormat::Text, _) => Keep::FirstFailures(common.max_failures),
-        (ReportFormat::Github, _) | (_, ResultsChoice::Failures) => Keep::AllFailures,
+        (ReportFormat::Text | ReportFormat::Markdown, _) => {
+            Keep::FirstFailures(common.max_failures)
+        }
+        (ReportFormat::Github | ReportFormat::Sarif, _) | (_, ResultsChoice::Failures) => {
+            Keep::AllFailures
+        }
         (ReportFormat::Json | ReportFormat::Junit, ResultsChoice::All) => Keep::All,
     };
     let settings = common
@@ -136,6 +139,8 @@ fn check_and_report(
         ReportFormat::Text => report::text::write,
         ReportFormat::Junit => report::junit::write,
         ReportFormat::Github => report::github::write,
+        ReportFormat::Markdown => report::markdown::write,
+        ReportFormat::Sarif => report::sarif::write,
     };
     let report = check(&sources, &settings)?;
     render(&report, out)?;
@@ -143,8 +148,7 @@ fn check_and_report(
 }
 
 fn write_rules(out: &mut dyn Write) -> io::Result<()> {
-    let message_rules: Vec<RuleDoc> = RULES.iter().map(|rule| rule.doc).collect();
-    write_rule_table(out, &message_rules)?;
+    write_rule_table(out, &contracts_traffic::rules::rule_docs())?;
     writeln!(out, "\nschema rules (contracts lint, contracts breaking):")?;
     write_rule_table(out, &contracts_schema_checks::rule_docs())?;
     write_keywords(out)

@@ -88,11 +88,11 @@ pub struct ExamplesArgs {
 /// The flags `check` and `validate` share.
 #[derive(Debug, Args)]
 pub struct CommonArgs {
-    /// Report format: a human summary, JSON (`contracts report-schema`), JUnit XML, or GitHub
-    /// Actions annotations.
+    /// Report format: a human summary, JSON (`contracts report-schema`), JUnit XML, GitHub
+    /// Actions annotations, a Markdown summary, or SARIF 2.1.0.
     #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
     pub format: ReportFormat,
-    /// How many failures the text report lists.
+    /// How many failures the text and Markdown reports list.
     #[arg(long, default_value_t = 20)]
     pub max_failures: usize,
     /// Which records the JSON and JUnit reports list: every one, or only the failures
@@ -164,18 +164,11 @@ pub enum ResultsChoice {
     Failures,
 }
 
+/// The formats of every report (`check`, `validate`, `tap`, `lint`, `breaking`): a human
+/// summary, JSON, JUnit XML, GitHub Actions annotations, a Markdown summary for a pull-request
+/// comment or a CI job summary, and SARIF 2.1.0 for code scanning.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum ReportFormat {
-    Text,
-    Json,
-    Junit,
-    Github,
-}
-
-/// The formats of `lint` and `breaking`: those of every report, a Markdown summary for a
-/// pull-request comment or a CI job summary, and SARIF 2.1.0 for code scanning.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum FindingsFormat {
     Text,
     Json,
     Junit,
@@ -191,6 +184,8 @@ impl From<ReportFormat> for report::Format {
             ReportFormat::Json => report::Format::Json,
             ReportFormat::Junit => report::Format::Junit,
             ReportFormat::Github => report::Format::Github,
+            ReportFormat::Markdown => report::Format::Markdown,
+            ReportFormat::Sarif => report::Format::Sarif,
         }
     }
 }
@@ -394,8 +389,8 @@ pub struct LintArgs {
     /// Per-path rule ignores; default `<schemas>/.contracts.json` when it exists.
     #[arg(long)]
     pub config: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = FindingsFormat::Text)]
-    pub format: FindingsFormat,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
 }
 
 #[derive(Debug, Args)]
@@ -413,12 +408,19 @@ pub struct BreakingArgs {
     /// accepted, and the other way round.
     #[arg(long, value_name = "PATH", num_args = 1..)]
     pub traffic: Vec<PathBuf>,
+    /// How to read the traffic (as `check --input-format`).
+    #[arg(long, value_parser = input_format(), default_value = "auto", requires = "traffic")]
+    pub input_format: FormatChoice,
+    /// JSON pointer to the event inside each line of logs given to --traffic (as `validate
+    /// --event-pointer`), e.g. /fields/event.
+    #[arg(long, value_parser = parse_json_pointer, requires = "traffic")]
+    pub event_pointer: Option<String>,
     /// The current schemas directory (default: the nearest schemas/catalog.json at or above
     /// the current directory).
     #[arg(long)]
     pub schemas: Option<PathBuf>,
-    #[arg(long, value_enum, default_value_t = FindingsFormat::Text)]
-    pub format: FindingsFormat,
+    #[arg(long, value_enum, default_value_t = ReportFormat::Text)]
+    pub format: ReportFormat,
 }
 
 #[derive(Debug, Args)]

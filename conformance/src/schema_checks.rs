@@ -10,8 +10,9 @@ use contracts_findings::{self as finding, Finding, RuleDoc, RunError};
 use contracts_schema_checks::asyncapi::{self, AsyncApiOptions};
 use contracts_schema_checks::breaking::{self, Against, BreakingOptions};
 use contracts_schema_checks::lint::{self, LintOptions};
+use contracts_traffic::input::Decoder;
 
-use crate::cli::{AsyncApiArgs, BreakingArgs, DocsArgs, FindingsFormat, LintArgs};
+use crate::cli::{AsyncApiArgs, BreakingArgs, DocsArgs, LintArgs, ReportFormat};
 
 /// The schemas directory a command acts on: `--schemas` when given, else the nearest
 /// `schemas/catalog.json` at or above the current directory. Nothing about the machine the
@@ -53,24 +54,12 @@ fn trouble(error: &RunError) -> Exit {
 
 fn write_findings(
     out: &mut dyn Write,
-    format: FindingsFormat,
+    format: ReportFormat,
     suite: &str,
     rules: &[RuleDoc],
     findings: &[Finding],
 ) -> std::io::Result<()> {
-    let format = match format {
-        FindingsFormat::Text => finding::Format::Text,
-        FindingsFormat::Json => finding::Format::Json,
-        FindingsFormat::Junit => finding::Format::Junit,
-        FindingsFormat::Github => finding::Format::Github,
-        FindingsFormat::Markdown => {
-            return out.write_all(finding::render_markdown(suite, findings).as_bytes());
-        }
-        FindingsFormat::Sarif => {
-            return out.write_all(finding::render_sarif(suite, rules, findings).as_bytes());
-        }
-    };
-    out.write_all(finding::render(format, suite, rules, findings).as_bytes())
+    out.write_all(finding::render(format.into(), suite, rules, findings).as_bytes())
 }
 
 pub fn run_lint(args: LintArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
@@ -88,7 +77,7 @@ pub fn run_lint(args: LintArgs, out: &mut dyn Write) -> anyhow::Result<Exit> {
                 &lint::rule_docs(),
                 &report.findings,
             )?;
-            if args.format == FindingsFormat::Text {
+            if args.format == ReportFormat::Text {
                 writeln!(
                     out,
                     "linted {} contract(s) in {}",
@@ -143,10 +132,15 @@ pub fn run_breaking(args: BreakingArgs, out: &mut dyn Write) -> anyhow::Result<E
     let impact = if args.traffic.is_empty() {
         None
     } else {
-        Some(crate::traffic_impact::weigh(&args.traffic, &changed))
+        let decoder = Decoder::new(args.input_format, args.event_pointer.clone());
+        Some(crate::traffic_impact::weigh(
+            &args.traffic,
+            &decoder,
+            &changed,
+        ))
     };
     match (&impact, args.format) {
-        (Some(impact), FindingsFormat::Json) => {
+        (Some(impact), ReportFormat::Json) => {
             // The findings document, with what the traffic says beside them.
             let mut traffic = serde_json::Map::new();
             traffic.insert("traffic".into(), serde_json::to_value(impact)?);
@@ -162,12 +156,12 @@ pub fn run_breaking(args: BreakingArgs, out: &mut dyn Write) -> anyhow::Result<E
     }
     if let Some(impact) = &impact {
         match args.format {
-            FindingsFormat::Text => write!(out, "{}", impact.text())?,
-            FindingsFormat::Markdown => write!(out, "{}", impact.markdown())?,
+            ReportFormat::Text => write!(out, "{}", impact.text())?,
+            ReportFormat::Markdown => write!(out, "{}", impact.markdown())?,
             _ => {}
         }
     }
-    if args.format == FindingsFormat::Text {
+    if args.format == ReportFormat::Text {
         for (count, previous) in compared {
             writeln!(
                 out,

@@ -7,7 +7,7 @@ use std::path::PathBuf;
 
 use contracts_schema_checks::breaking::ChangedContract;
 use contracts_traffic::input::events::for_each_event;
-use contracts_traffic::input::{Decoder, FormatChoice, DEFAULT_MAX_MESSAGE_BYTES};
+use contracts_traffic::input::{Decoder, DEFAULT_MAX_MESSAGE_BYTES};
 use serde::Serialize;
 
 /// How many places of each kind the report names.
@@ -49,7 +49,11 @@ struct Judged<'c> {
 }
 
 /// Reads `paths` once and judges every event of a changed contract by both of its schemas.
-pub fn weigh(paths: &[PathBuf], changed: &[(String, ChangedContract)]) -> Impact {
+pub fn weigh(
+    paths: &[PathBuf],
+    decoder: &Decoder,
+    changed: &[(String, ChangedContract)],
+) -> Impact {
     let mut judged: Vec<Judged> = changed
         .iter()
         .filter_map(|(against, contract)| {
@@ -70,10 +74,9 @@ pub fn weigh(paths: &[PathBuf], changed: &[(String, ChangedContract)]) -> Impact
             })
         })
         .collect();
-    let decoder = Decoder::new(FormatChoice::Auto, None);
     let read = for_each_event(
         paths,
-        &decoder,
+        decoder,
         DEFAULT_MAX_MESSAGE_BYTES,
         &mut |location, event| {
             let (Some(event_type), Some(version)) = (

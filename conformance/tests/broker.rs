@@ -508,8 +508,23 @@ fn a_recording_of_a_mixed_stream_is_what_was_published_and_check_finds_the_plant
         "--rule",
         "CT006=off",
     ]);
+    // And one more, for code scanning: its SARIF log at the end.
+    let tap_sarif = Process::contracts(&[
+        "tap",
+        "--url",
+        URL,
+        "--exchange",
+        &exchange,
+        "--limit",
+        &limit,
+        "--rule",
+        "CT006=off",
+        "--format",
+        "sarif",
+    ]);
     recorder.wait_bound();
     tap.wait_bound();
+    tap_sarif.wait_bound();
     publish_mixed(&exchange, &manifest_path);
 
     let (status, _, stderr) = recorder.wait(Duration::from_secs(20));
@@ -562,6 +577,19 @@ fn a_recording_of_a_mixed_stream_is_what_was_published_and_check_finds_the_plant
         stdout.contains(&totals_line),
         "{totals_line:?} not in\n{stdout}"
     );
+    // The SARIF tap: a result per finding, at the delivery's number.
+    let (status, stdout, stderr) = tap_sarif.wait(Duration::from_secs(20));
+    assert_eq!(status.code(), Some(1), "{stderr}");
+    let log: Value = serde_json::from_str(&stdout).expect("a SARIF log");
+    assert_eq!(log["version"], "2.1.0");
+    let mut in_sarif = vec![BTreeSet::new(); manifest.len()];
+    for result in log["runs"][0]["results"].as_array().unwrap() {
+        let location = &result["locations"][0]["physicalLocation"];
+        assert_eq!(location["artifactLocation"]["uri"], "%3Ctap%3E", "{result}");
+        let number = location["region"]["startLine"].as_u64().unwrap() as usize;
+        in_sarif[number - 1].insert(result["ruleId"].as_str().unwrap().to_string());
+    }
+    assert_eq!(in_sarif, expected);
     eprintln!(
         "mixed stream: {} messages, {base64_bodies} bodies in base64, planted {expected_counts:?}",
         manifest.len()

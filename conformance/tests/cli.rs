@@ -14,9 +14,6 @@ use contracts_traffic::rules::RULES;
 use serde_json::{json, Value};
 use tempfile::TempDir;
 
-mod common;
-use common::copy_dir;
-
 const CRATE_DIR: &str = env!("CARGO_MANIFEST_DIR");
 
 /// The schemas the sample recordings were made against, frozen (its README says why): tests of
@@ -146,6 +143,48 @@ fn assert_unreadable_then_continues_with(
     };
     let stdout = String::from_utf8_lossy(&text.stdout);
     assert!(stdout.contains(&at), "{at:?} not in:\n{stdout}");
+
+    // And SARIF, as a result of the unreadable-record rule at that line.
+    let sarif = sarif_log(contracts().arg("check").args(flags).arg(bad).arg(good));
+    let unreadable: Vec<&Value> = sarif["runs"][0]["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .filter(|r| r["ruleId"] == "CT000")
+        .collect();
+    assert_eq!(unreadable.len(), 1, "{sarif:#}");
+    let location = &unreadable[0]["locations"][0]["physicalLocation"];
+    assert_eq!(location["region"]["startLine"].as_u64(), line, "{sarif:#}");
+    assert!(unreadable[0]["message"]["text"]
+        .as_str()
+        .unwrap()
+        .contains(why));
+}
+
+/// Runs `contracts` with `--format sarif` and returns the log, checked against the official
+/// SARIF 2.1.0 schema (vendored with the findings crate's tests).
+fn sarif_log(command: &mut Command) -> Value {
+    let output = command.args(["--format", "sarif"]).output().expect("runs");
+    let log: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "not a SARIF log ({e}): {}\nstderr: {}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    let schema_file = Path::new(CRATE_DIR).join("findings/tests/fixtures/sarif-schema-2.1.0.json");
+    let schema: Value = serde_json::from_str(&fs::read_to_string(schema_file).unwrap()).unwrap();
+    let validator = jsonschema::options()
+        .with_draft(jsonschema::Draft::Draft4)
+        .should_validate_formats(true)
+        .build(&schema)
+        .expect("the SARIF schema compiles");
+    let errors: Vec<String> = validator
+        .iter_errors(&log)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}\n{log:#}");
+    log
 }
 
 /// Every finding of a report as (file relative to `recordings/`, line or `#index`, rule).
@@ -356,6 +395,103 @@ fn junit_report_has_a_case_per_record_and_a_failure_per_violating_one() {
     assert!(xml.contains(r#"type="CT005""#));
 }
 
+/// Every violation and unreadable record of the JSON report is one SARIF result, with its rule
+/// (described in the run's rules), file and line; a record of a top-level array says its
+/// element.
+#[test]
+fn sarif_report_of_the_recordings_has_a_result_per_violation_at_its_record() {
+    let (code, report) =
+        json_report(contracts().args(["check", "--schemas", FIXTURE_SCHEMAS, "recordings"]));
+    assert_eq!(code, 1);
+    let log = sarif_log(contracts().args(["check", "--schemas", FIXTURE_SCHEMAS, "recordings"]));
+    let run = &log["runs"][0];
+    let rule_ids: Vec<&str> = run["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["id"].as_str().unwrap())
+        .collect();
+    for rule in RULES.iter() {
+        assert!(
+            rule_ids.contains(&rule.doc.id),
+            "{} is not described",
+            rule.doc.id
+        );
+    }
+    let mut expected = Vec::new();
+    for result in report["results"].as_array().unwrap() {
+        let source = &result["source"];
+        let place = |rule: &str| {
+            (
+                rule.to_string(),
+                source["file"].as_str().unwrap().to_string(),
+                source["line"].as_u64(),
+                source["index"].as_u64(),
+            )
+        };
+        if result.get("unreadable").is_some() {
+            expected.push(place("CT000"));
+        }
+        for v in result["violations"].as_array().unwrap() {
+            expected.push(place(v["rule"].as_str().unwrap()));
+        }
+    }
+    let found: Vec<_> = run["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| {
+            let rule = r["ruleId"].as_str().unwrap();
+            assert_eq!(
+                rule_ids[r["ruleIndex"].as_u64().unwrap() as usize],
+                rule,
+                "{r:#}"
+            );
+            let location = &r["locations"][0]["physicalLocation"];
+            (
+                rule.to_string(),
+                location["artifactLocation"]["uri"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+                location["region"]["startLine"].as_u64(),
+                r["properties"]["element"].as_u64(),
+            )
+        })
+        .collect();
+    assert!(!expected.is_empty());
+    assert_eq!(found, expected);
+}
+
+/// The pull-request summary of a check: totals, the per-contract table, coverage and the
+/// failures, each a list item at its record.
+#[test]
+fn markdown_summary_of_the_recordings() {
+    let output = contracts()
+        .args([
+            "check",
+            "--schemas",
+            FIXTURE_SCHEMAS,
+            "recordings",
+            "--format",
+            "markdown",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let summary = String::from_utf8(output.stdout).unwrap();
+    insta::assert_snapshot!(summary);
+    // --max-failures cuts the list, and says so.
+    let output = contracts()
+        .args(["check", "--schemas", FIXTURE_SCHEMAS, "recordings"])
+        .args(["--format", "markdown", "--max-failures", "2"])
+        .output()
+        .unwrap();
+    let short = String::from_utf8(output.stdout).unwrap();
+    assert!(short.contains("### Failures (first 2 of 15)"), "{short}");
+    assert!(short.len() < summary.len());
+}
+
 #[test]
 fn the_report_schema_describes_the_json_report() {
     let output = contracts().arg("report-schema").output().unwrap();
@@ -409,7 +545,8 @@ fn examples_all_get_their_labelled_answer() {
 #[test]
 fn a_mislabelled_example_is_a_mismatch() {
     let schemas = tempfile::tempdir().unwrap();
-    copy_dir(&Path::new(CRATE_DIR).join("../schemas"), schemas.path());
+    codegen::tree::copy_dir(&Path::new(CRATE_DIR).join("../schemas"), schemas.path())
+        .expect("copying the fixture");
     // The first invalid example of the catalog, labelled with a keyword it does not break.
     let (examples, _) = codegen::examples::load_all(schemas.path()).unwrap();
     let (example, violation) = examples
@@ -454,7 +591,14 @@ fn rules_lists_every_rule_with_its_default_severity() {
     let (message_rules, schema_rules) = stdout
         .split_once("\nschema rules (contracts lint, contracts breaking):\n")
         .expect("two sections");
-    let lines: Vec<&str> = message_rules.lines().collect();
+    // The unreadable-record descriptor first (what reports name an unreadable record by),
+    // then every rule.
+    let (unreadable, lines) = message_rules.split_once('\n').expect("lines");
+    assert!(
+        unreadable.starts_with("CT000  unreadable-record  "),
+        "{stdout}"
+    );
+    let lines: Vec<&str> = lines.lines().collect();
     assert_eq!(lines.len(), RULES.len(), "{stdout}");
     let schema_ids: Vec<&str> = schema_rules
         .lines()
@@ -1341,7 +1485,8 @@ fn the_checked_in_report_schema_is_current() {
 fn two_versions_side_by_side() -> (TempDir, PathBuf, PathBuf, (String, String, String)) {
     let dir = tempfile::tempdir().unwrap();
     let schemas = dir.path().join("schemas");
-    copy_dir(&Path::new(CRATE_DIR).join("../schemas"), &schemas);
+    codegen::tree::copy_dir(&Path::new(CRATE_DIR).join("../schemas"), &schemas)
+        .expect("copying the fixture");
     let catalog_path = schemas.join("catalog.json");
     let mut catalog: Value =
         serde_json::from_str(&fs::read_to_string(&catalog_path).unwrap()).unwrap();
@@ -1504,10 +1649,11 @@ fn git(dir: &Path, args: &[&str]) {
 /// A second clone: the repository's schemas committed in a scratch git repository.
 fn second_clone() -> TempDir {
     let clone = tempfile::tempdir().unwrap();
-    copy_dir(
+    codegen::tree::copy_dir(
         &Path::new(CRATE_DIR).join("../schemas"),
         &clone.path().join("schemas"),
-    );
+    )
+    .expect("copying the fixture");
     git(clone.path(), &["init", "-q"]);
     git(clone.path(), &["add", "."]);
     git(clone.path(), &["commit", "-q", "-m", "schemas"]);
@@ -1855,8 +2001,8 @@ fn schemas_with_a_number_property() -> NumberProperty {
     let dir = tempfile::tempdir().unwrap();
     let (previous, current) = (dir.path().join("previous"), dir.path().join("current"));
     let schemas = Path::new(CRATE_DIR).join("../schemas");
-    copy_dir(&schemas, &previous);
-    copy_dir(&schemas, &current);
+    codegen::tree::copy_dir(&schemas, &previous).expect("copying the fixture");
+    codegen::tree::copy_dir(&schemas, &current).expect("copying the fixture");
     fn find_number(node: &Value, at: String) -> Option<String> {
         let properties = node.get("properties").and_then(Value::as_object)?;
         for (name, property) in properties {
@@ -1993,6 +2139,57 @@ fn a_breaking_change_comes_with_a_counterexample_both_validators_confirm() {
         json!([format!("{file}:1"), format!("{file}:2")])
     );
     assert_eq!(contract["acceptedByNewAt"], json!([format!("{file}:3")]));
+    // The same events in log lines, read at --event-pointer (one as an object, the others as
+    // a string holding the event's JSON), weigh the same.
+    let logs = tree.current.parent().unwrap().join("service.log");
+    let log_line = |event: &str, embed: bool| {
+        let event: Value = serde_json::from_str(event).unwrap();
+        let at = if embed {
+            json!(event.to_string())
+        } else {
+            event
+        };
+        json!({"level": "info", "fields": {"event": at}}).to_string()
+    };
+    fs::write(
+        &logs,
+        [
+            log_line(&producer, false),
+            log_line(&producer, true),
+            log_line(&consumer, true),
+            json!({"level": "info", "fields": {}}).to_string(),
+        ]
+        .join("\n"),
+    )
+    .unwrap();
+    let output = tree.breaking(
+        "json",
+        &[
+            "--traffic".as_ref(),
+            logs.as_os_str(),
+            "--event-pointer".as_ref(),
+            "/fields/event".as_ref(),
+        ],
+    );
+    let report: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let from_logs = &report["traffic"];
+    assert_eq!(from_logs["records"], 4, "{from_logs}");
+    assert_eq!(from_logs["recordsWithoutEvent"], 1, "{from_logs}");
+    let contract = &from_logs["contracts"][0];
+    assert_eq!(
+        (
+            &contract["messages"],
+            &contract["rejectedByNew"],
+            &contract["acceptedByNew"]
+        ),
+        (&json!(3), &json!(2), &json!(1)),
+        "{from_logs}"
+    );
+    let file = logs.display().to_string();
+    assert_eq!(
+        contract["rejectedByNewAt"],
+        json!([format!("{file}:1"), format!("{file}:2")])
+    );
     // The pull-request summary says the same in words.
     let output = tree.breaking("markdown", &[]);
     assert_eq!(output.status.code(), Some(1));
@@ -2184,7 +2381,7 @@ fn git_in(dir: &Path, args: &[&str]) {
 fn breaking_compares_with_every_release_a_tag_pattern_names() {
     let tree = schemas_with_a_number_property();
     let repo = tree.current.parent().unwrap().join("repo");
-    copy_dir(&tree.current, &repo.join("schemas"));
+    codegen::tree::copy_dir(&tree.current, &repo.join("schemas")).expect("copying the fixture");
     git_in(&repo, &["init", "-q"]);
     git_in(&repo, &["add", "."]);
     git_in(&repo, &["commit", "-q", "-m", "v1"]);

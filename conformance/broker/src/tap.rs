@@ -1,7 +1,7 @@
 //! `contracts tap`: the recorder's loop with every delivery checked as it arrives, by the
 //! same code as `check` (the line it would record is what is checked, so a tap and a `check`
 //! of its `--out` recording agree). Text and GitHub reports print each failure at once and
-//! the totals at the end; JSON and JUnit print the whole report at the end.
+//! the totals at the end; JSON, JUnit, Markdown and SARIF print the whole report at the end.
 
 use anyhow::Context as _;
 use std::io::{self, Write};
@@ -20,11 +20,14 @@ const NO_FILE: &str = "<tap>";
 const CANNOT_WRITE_THE_REPORT: &str = "cannot write the report to standard output";
 
 /// What a tap's report keeps of the results in `format`: text and GitHub reports print each
-/// failure as it comes, so they keep none; JSON and JUnit print every result at the end.
-pub fn keep(format: Format) -> Keep {
+/// failure as it comes, so they keep none; JSON and JUnit print every result at the end,
+/// SARIF every failure, Markdown the first `max_failures`.
+pub fn keep(format: Format, max_failures: usize) -> Keep {
     match format {
         Format::Text | Format::Github => Keep::FirstFailures(0),
         Format::Json | Format::Junit => Keep::All,
+        Format::Markdown => Keep::FirstFailures(max_failures),
+        Format::Sarif => Keep::AllFailures,
     }
 }
 
@@ -43,6 +46,7 @@ pub async fn tap(
     };
     let mut live = Live {
         checker: LiveChecker::new(check_settings),
+        rules: contracts_traffic::rules::rule_docs(),
         report: ReportBuilder::new(keep, check_settings.contracts)
             .context("starting the report")?,
         format,
@@ -62,12 +66,16 @@ pub async fn tap(
         Format::Github => writeln!(out, "{}", report.summary.totals_line())?,
         Format::Json => report.write_json(out)?,
         Format::Junit => report::junit::write(&report, out)?,
+        Format::Markdown => report::markdown::write(&report, out)?,
+        Format::Sarif => report::sarif::write(&report, out)?,
     }
     Ok(report.exit_code())
 }
 
 struct Live<'a> {
     checker: LiveChecker<'a>,
+    /// What GitHub annotations are titled with.
+    rules: Vec<contracts_findings::RuleDoc>,
     report: ReportBuilder,
     format: Format,
     max_message_bytes: usize,
@@ -91,8 +99,8 @@ impl Observer for Live<'_> {
         let result = self.checker.check(&location, record, &mut self.report);
         match self.format {
             Format::Text => report::text::write_result(&result, self.out),
-            Format::Github => report::github::write_result(&result, self.out),
-            Format::Json | Format::Junit => Ok(()),
+            Format::Github => report::github::write_result(&result, &self.rules, self.out),
+            Format::Json | Format::Junit | Format::Markdown | Format::Sarif => Ok(()),
         }
         .context(CANNOT_WRITE_THE_REPORT)?;
         Ok(())

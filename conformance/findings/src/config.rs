@@ -191,8 +191,7 @@ mod tests {
             line: None,
             pointer: String::new(),
             message: "m".into(),
-            breaks: None,
-            evidence: None,
+            ..Finding::default()
         }
     }
 

@@ -1,10 +1,12 @@
 //! The findings framework every rule family reports through (buf's check framework): one rule
 //! descriptor ([`RuleDoc`], with its [`Family`]: CT, LINT or BRK), one [`Severity`], the one
 //! configuration file of every family (`config`), the renderers and escapes (text, JSON,
-//! JUnit, GitHub annotations), and the exit status a run ends with ([`exit::Exit`]).
+//! JUnit, GitHub annotations, Markdown, SARIF), and the exit status a run ends with
+//! ([`exit::Exit`]).
 //!
-//! [`Finding`] is what `lint` and `breaking` report about the schemas: rule ID, severity,
-//! file, line and JSON pointer. [`RunError`] is the one error of those commands, for input that
+//! [`Finding`] is what every rule reports: rule ID, severity, file, line (or element) and JSON
+//! pointer, message, and what its family knows besides (the keyword and offending value of a
+//! record's violation, whom a schema change breaks and its evidence). [`RunError`] is the one error of those commands, for input that
 //! stops a run before it has findings to give.
 
 pub mod config;
@@ -21,9 +23,11 @@ use serde::Serialize;
 use crate::exit::Exit;
 
 pub use lines::{line_of_pointer, locate_lines};
+pub use render::github::{escape_data, escape_property};
+pub use render::junit::xml_escape;
 pub use render::{
-    escape_data, escape_property, render, render_github, render_json, render_json_with,
-    render_junit, render_markdown, render_sarif, render_text, xml_escape,
+    github, junit, markdown, render, render_github, render_json, render_json_with, render_junit,
+    render_markdown, render_sarif, render_text, sarif,
 };
 
 /// How much a finding matters, in every rule family: only errors fail a run.
@@ -127,6 +131,10 @@ pub enum Format {
     Junit,
     /// GitHub Actions annotations.
     Github,
+    /// A Markdown summary for a pull-request comment or a CI job summary.
+    Markdown,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
 }
 
 /// Which check a rule belongs to: what it reads, and the command that runs it.
@@ -178,6 +186,20 @@ pub struct Finding {
     /// JSON pointer into `file`; empty for the whole file.
     pub pointer: String,
     pub message: String,
+    /// For a record of traffic in a file's top-level array, which element it is: such a record
+    /// has no line of its own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub element: Option<u64>,
+    /// For a record of traffic, the schema keyword that failed and where it is in the
+    /// contract's bundled schema.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub keyword: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub schema_path: Option<String>,
+    /// The offending value as compact JSON (shortened, or `<masked>`): shown by the text
+    /// report only, so that no other report carries event content beyond what messages quote.
+    #[serde(skip)]
+    pub value: Option<String>,
     /// For a schema change, whom it breaks.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub breaks: Option<Breaks>,
@@ -235,15 +257,46 @@ impl fmt::Display for Evidence {
     }
 }
 
+/// What the fields no family sets are when a finding does not say: so that a rule family
+/// names only the fields it knows (`Finding { rule, severity, file, .., ..Default::default() }`).
+impl Default for Finding {
+    fn default() -> Finding {
+        Finding {
+            rule: "",
+            severity: Severity::Error,
+            file: PathBuf::new(),
+            line: None,
+            pointer: String::new(),
+            message: String::new(),
+            element: None,
+            keyword: None,
+            schema_path: None,
+            value: None,
+            breaks: None,
+            evidence: None,
+        }
+    }
+}
+
 impl Finding {
     /// `file:line#pointer`, the way the text report and error messages name a place.
     pub fn location(&self) -> String {
+        let mut at = self.place();
+        if !self.pointer.is_empty() {
+            let _ = write!(at, "#{}", self.pointer);
+        }
+        at
+    }
+
+    /// `file:line` (or `file[element]` for a record of a top-level array): the place in the
+    /// file, without the pointer into it.
+    pub fn place(&self) -> String {
         let mut at = self.file.display().to_string();
         if let Some(line) = self.line {
             let _ = write!(at, ":{line}");
         }
-        if !self.pointer.is_empty() {
-            let _ = write!(at, "#{}", self.pointer);
+        if let Some(element) = self.element {
+            let _ = write!(at, "[{element}]");
         }
         at
     }
@@ -374,8 +427,7 @@ mod tests {
             line: None,
             pointer: String::new(),
             message: "m".into(),
-            breaks: None,
-            evidence: None,
+            ..Finding::default()
         };
         assert_eq!(exit_code(&[finding(Severity::Warning)]), Exit::Clean);
         assert_eq!(

@@ -47,6 +47,7 @@ fn findings() -> Vec<Finding> {
                 rejected_by: "new",
                 why: "type: 3 is not of type \"string\"".into(),
             }),
+            ..Finding::default()
         },
         Finding {
             rule: "LINT006",
@@ -57,6 +58,7 @@ fn findings() -> Vec<Finding> {
             message: "no description".into(),
             breaks: None,
             evidence: Some(Evidence::NoneFound { tried: 2000 }),
+            ..Finding::default()
         },
     ]
 }

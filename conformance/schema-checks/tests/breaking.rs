@@ -2,9 +2,6 @@
 //! <ID>/), the compatibility modes, `--against` a git ref in a scripted repository, and the
 //! end-to-end case on every contract of the repository's catalog.
 
-mod common;
-use common::copy_dir;
-
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -549,7 +546,8 @@ fn each_mode_forbids_the_changes_it_protects_against() {
     ] {
         for (fixture, breaks) in cases {
             let temp = tempfile::tempdir().unwrap();
-            copy_dir(&fixtures().join(fixture), temp.path());
+            codegen::tree::copy_dir(&fixtures().join(fixture), temp.path())
+                .expect("copying the fixture");
             for side in ["previous", "current"] {
                 set_compatibility(&temp.path().join(side), name);
             }
@@ -581,7 +579,7 @@ fn each_mode_forbids_the_changes_it_protects_against() {
 #[test]
 fn relaxing_the_mode_in_the_same_change_does_not_let_a_break_through() {
     let temp = tempfile::tempdir().unwrap();
-    copy_dir(&fixtures().join("BRK009"), temp.path());
+    codegen::tree::copy_dir(&fixtures().join("BRK009"), temp.path()).expect("copying the fixture");
     set_compatibility(&temp.path().join("current"), "none");
     let report = run(
         &temp.path().join("current"),
@@ -634,7 +632,8 @@ fn against_a_git_ref_reads_the_old_schemas_from_the_repository_and_leaves_the_wo
     git(repo, &["tag", "before-schemas"]);
 
     let schemas = repo.join("schemas");
-    copy_dir(&fixtures().join("unchanged/previous"), &schemas);
+    codegen::tree::copy_dir(&fixtures().join("unchanged/previous"), &schemas)
+        .expect("copying the fixture");
     git(repo, &["add", "."]);
     git(repo, &["commit", "--quiet", "-m", "schemas 1.0"]);
     git(repo, &["tag", "v1"]);
@@ -747,7 +746,7 @@ fn next_major(catalog: &codegen::Catalog, event_type: &str) -> String {
 fn a_breaking_edit_inside_any_catalog_version_fails_and_says_to_add_a_version() {
     let temp = tempfile::tempdir().unwrap();
     let schemas = temp.path().join("schemas");
-    copy_dir(&repository_schemas(), &schemas);
+    codegen::tree::copy_dir(&repository_schemas(), &schemas).expect("copying the fixture");
     let catalog = codegen::Catalog::load(&schemas).unwrap();
     let mut edited = Vec::new();
     for contract in &catalog.contracts {
@@ -792,7 +791,7 @@ fn a_breaking_edit_inside_any_catalog_version_fails_and_says_to_add_a_version() 
 fn the_same_edits_shipped_as_new_versions_beside_the_old_pass() {
     let temp = tempfile::tempdir().unwrap();
     let schemas = temp.path().join("schemas");
-    copy_dir(&repository_schemas(), &schemas);
+    codegen::tree::copy_dir(&repository_schemas(), &schemas).expect("copying the fixture");
     let catalog = codegen::Catalog::load(&schemas).unwrap();
     let catalog_path = schemas.join("catalog.json");
     let mut catalog_json = read_json(&catalog_path);
@@ -813,10 +812,11 @@ fn the_same_edits_shipped_as_new_versions_beside_the_old_pass() {
             "type": "string", "const": version, "description": format!("Contract version {version}")
         });
         write_json(&schemas.join(&dir).join("schema.json"), &schema);
-        copy_dir(
+        codegen::tree::copy_dir(
             &schemas.join(&contract.examples),
             &schemas.join(&dir).join("examples"),
-        );
+        )
+        .expect("copying the fixture");
         let mut entry = catalog_json["contracts"][i].clone();
         entry["version"] = json!(version);
         entry["rustName"] = json!(format!("{}Next{added}", contract.rust_name));
@@ -863,12 +863,15 @@ fn breaking_findings_render_their_direction() {
         &dir.join("current"),
         Against::Directory(dir.join("previous")),
     );
-    let github = finding::render_github(&report.findings);
+    let github = finding::render_github(
+        &contracts_schema_checks::breaking::rule_docs(),
+        &report.findings,
+    );
     let first = github.lines().next().unwrap();
     assert!(first.starts_with("::error file="), "{first}");
     assert!(
         first.contains(
-            ",line=53,title=BRK009::/properties/data/properties/value/type: type narrowed"
+            ",line=53,title=BRK009 type-narrowed::/properties/data/properties/value/type: type narrowed"
         ),
         "{first}"
     );
@@ -890,7 +893,8 @@ fn breaking_findings_render_their_direction() {
 fn the_configuration_sets_breaking_severities() {
     let temp = tempfile::tempdir().unwrap();
     let current = temp.path().join("current");
-    copy_dir(&fixtures().join("BRK009/current"), &current);
+    codegen::tree::copy_dir(&fixtures().join("BRK009/current"), &current)
+        .expect("copying the fixture");
     let previous = fixtures().join("BRK009/previous");
     let severities = |rules: &str| -> Vec<Severity> {
         std::fs::write(

@@ -2,9 +2,6 @@
 //! tests/fixtures/lint/<ID>/ that breaks that rule and no other), the repository's schemas, the
 //! ignore configuration, and the renderers.
 
-mod common;
-use common::copy_dir;
-
 use std::path::{Path, PathBuf};
 
 use contracts_findings::exit::Exit;
@@ -482,7 +479,7 @@ fn a_configuration_naming_an_unknown_rule_is_an_error() {
 fn a_file_that_is_not_json_is_reported_with_its_line_and_the_rest_is_still_linted() {
     let temp = tempfile::tempdir().unwrap();
     let dir = temp.path().join("schemas");
-    copy_dir(&fixtures().join("LINT006"), &dir);
+    codegen::tree::copy_dir(&fixtures().join("LINT006"), &dir).expect("copying the fixture");
     std::fs::create_dir_all(dir.join("common")).unwrap();
     std::fs::write(
         dir.join("common/broken.json"),
@@ -534,10 +531,10 @@ fn findings_render_as_text_json_junit_and_github_annotations() {
     assert!(junit.contains(r#"<testcase name="LINT009 ref-local" classname="lint">"#));
     assert_eq!(junit.matches("<failure ").count(), 1);
 
-    let github = finding::render_github(&report.findings);
+    let github = finding::render_github(&rule_docs(), &report.findings);
     assert_eq!(
         github.lines().next().unwrap(),
-        format!("::error file={file},line=28,title=LINT009::/properties/source/$ref: $ref \"https://schemas.example.com/source.json#/definitions/Source\" names a URL; references must be relative paths inside schemas/ and are never fetched")
+        format!("::error file={file},line=28,title=LINT009 ref-local::/properties/source/$ref: $ref \"https://schemas.example.com/source.json#/definitions/Source\" names a URL; references must be relative paths inside schemas/ and are never fetched")
     );
     assert_eq!(report.exit_code(), Exit::Findings);
 }
@@ -545,7 +542,7 @@ fn findings_render_as_text_json_junit_and_github_annotations() {
 #[test]
 fn a_dangling_local_ref_is_a_lint015_finding_and_stops_asyncapi() {
     let temp = tempfile::tempdir().unwrap();
-    copy_dir(&fixtures().join("clean"), temp.path());
+    codegen::tree::copy_dir(&fixtures().join("clean"), temp.path()).expect("copying the fixture");
     let file = temp.path().join(SCHEMA);
     let mut schema: Value = serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
     schema["properties"]["id"] = serde_json::json!({"$ref": "#/definitions/Nope"});

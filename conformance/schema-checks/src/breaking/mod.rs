@@ -117,8 +117,7 @@ pub fn breaking(options: &BreakingOptions) -> Result<BreakingReport, RunError> {
             line: e.line,
             pointer: e.pointer.clone().unwrap_or_default(),
             message: format!("{} could not be compared: {}", new.key(), e.message),
-            breaks: None,
-            evidence: None,
+            ..Finding::default()
         };
         let old_schema = match old_bundler.bundle(&old.schema) {
             Ok(b) => b.schema,
@@ -351,6 +350,7 @@ fn changes(
                 message,
                 breaks: Some(breaks),
                 evidence,
+                ..Finding::default()
             }
         })
         .collect()
@@ -407,6 +407,6 @@ fn removal(old: &Contract, current: &Catalog, catalog_file: &Path) -> Finding {
         pointer: String::new(),
         message,
         breaks: Some(breaks),
-        evidence: None,
+        ..Finding::default()
     }
 }

@@ -149,8 +149,7 @@ pub fn lint(options: &LintOptions) -> Result<LintReport, RunError> {
                 line: hit.line,
                 pointer: hit.pointer,
                 message: hit.message,
-                breaks: None,
-                evidence: None,
+                ..Finding::default()
             });
         }
     }

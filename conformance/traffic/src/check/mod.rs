@@ -18,11 +18,12 @@ use coder_events::{ParseError, Violation};
 use rayon::prelude::*;
 use serde_json::Value;
 
+use crate::finding::Finding;
 use crate::input::framing::{describe_json_error, read_records};
 use crate::input::sources::{self, Source, SourceKind};
 use crate::input::{Body, Decoder, Delivery, EventSource, Location, Origin, RawRecord};
-use crate::report::{Keep, RecordResult, Report, ReportBuilder, ReportedViolation};
-use crate::rules::{BodyFacts, EventFacts, Facts, Finding, Rule, RuleSettings, Severity};
+use crate::report::{Keep, RecordResult, Report, ReportBuilder};
+use crate::rules::{BodyFacts, EventFacts, Facts, Hit, Rule, RuleSettings, Severity};
 use duplicates::{lowercase_uuid, DuplicateTracker};
 use progress::Progress;
 
@@ -449,8 +450,9 @@ impl<'a> Judge<'a> {
         )
     }
 
-    /// What every active rule finds in one record, as the report shows it.
-    fn findings(&self, facts: &Facts) -> Vec<ReportedViolation> {
+    /// What every active rule finds in one record, as the report shows it (placed at the
+    /// record by [`Verdict::into_result`]).
+    fn findings(&self, facts: &Facts) -> Vec<Finding> {
         let mask = self.settings.mask_values;
         self.settings
             .rules
@@ -458,7 +460,7 @@ impl<'a> Judge<'a> {
             .flat_map(|(rule, severity)| {
                 (rule.check)(facts)
                     .into_iter()
-                    .map(move |finding| reported(rule, severity, finding, mask))
+                    .map(move |hit| reported(rule, severity, hit, mask))
             })
             .collect()
     }
@@ -471,7 +473,7 @@ enum Verdict<'r> {
     Readable {
         event_type: Option<&'r str>,
         version: Option<&'r str>,
-        violations: Vec<ReportedViolation>,
+        violations: Vec<Finding>,
         /// The catalog index of the event's contract and the optional fields it has.
         fields: Option<(usize, &'r Fields)>,
     },
@@ -498,16 +500,25 @@ impl<'r> Verdict<'r> {
             Verdict::Readable {
                 event_type,
                 version,
-                violations,
+                mut violations,
                 ..
-            } => RecordResult {
-                source: location.into(),
-                event_type: event_type.map(str::to_string),
-                version: version.map(str::to_string),
-                conforms: !violations.iter().any(|v| v.severity == Severity::Error),
-                unreadable: None,
-                violations,
-            },
+            } => {
+                let source = crate::report::Source::from(location);
+                let place = source.finding();
+                for v in &mut violations {
+                    v.file.clone_from(&place.file);
+                    v.line = place.line;
+                    v.element = place.element;
+                }
+                RecordResult {
+                    source,
+                    event_type: event_type.map(str::to_string),
+                    version: version.map(str::to_string),
+                    conforms: !violations.iter().any(|v| v.severity == Severity::Error),
+                    unreadable: None,
+                    violations,
+                }
+            }
         }
     }
 }
@@ -694,32 +705,33 @@ fn why_not_json(bytes: &[u8], name: &str, error: &TapeError) -> String {
     }
 }
 
-/// A finding as the report shows it, with values hidden when `mask` is set.
-fn reported(rule: &Rule, severity: Severity, finding: Finding, mask: bool) -> ReportedViolation {
-    let value_json = finding
+/// A rule's hit as the report shows it, with values hidden when `mask` is set.
+fn reported(rule: &Rule, severity: Severity, hit: Hit, mask: bool) -> Finding {
+    let value_json = hit
         .value
         .as_ref()
         .map(|v| serde_json::to_string(v).expect("a Value always serializes"));
     let (message, value) = match (mask, value_json) {
-        (true, Some(json)) => (mask_value_in(&finding.message, &json), Some(MASK.into())),
+        (true, Some(json)) => (mask_value_in(&hit.message, &json), Some(MASK.into())),
         (false, Some(json)) => {
             // Validator messages quote the value whole: a report quotes it as `value:` does.
-            let message = finding.message.replacen(&json, &shorten(json.clone()), 1);
+            let message = hit.message.replacen(&json, &shorten(json.clone()), 1);
             (message, Some(shorten(json)))
         }
-        (_, None) => (finding.message, None),
+        (_, None) => (hit.message, None),
     };
     // Whatever else a message quotes (an unknown type, a routing key) is capped too: a report
     // is never much larger than the records' count.
     let message = shorten_to(message, SHOWN_MESSAGE_CHARS);
-    ReportedViolation {
-        rule: rule.doc.id.to_string(),
+    Finding {
+        rule: rule.doc.id,
         severity,
-        instance_path: finding.instance_path,
-        schema_path: finding.schema_path,
-        keyword: finding.keyword,
+        pointer: hit.instance_path,
+        schema_path: hit.schema_path,
+        keyword: hit.keyword,
         message,
         value,
+        ..Finding::default()
     }
 }
 

@@ -3,6 +3,8 @@
 
 pub mod github;
 pub mod junit;
+pub mod markdown;
+pub mod sarif;
 pub mod text;
 
 use std::borrow::Cow;
@@ -17,8 +19,9 @@ use serde::{Deserialize, Serialize};
 
 use crate::contracts::{Contracts, Fields};
 use crate::exit::Exit;
-use crate::finding::Severity;
+use crate::finding::{Finding, Severity};
 use crate::input::Location;
+use crate::rules;
 
 /// The formats a report is written in: the same for every rule family (`finding::Format`).
 pub use crate::finding::Format;
@@ -131,7 +134,7 @@ pub struct FieldCoverage {
     pub messages: u64,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Serialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct RecordResult {
     pub source: Source,
@@ -143,13 +146,72 @@ pub struct RecordResult {
     /// Why the record could not be checked; present only for an unreadable record.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unreadable: Option<String>,
-    pub violations: Vec<ReportedViolation>,
+    /// Every rule the record breaks, each a finding at the record's place (written in the
+    /// JSON report without the place, which `source` says once).
+    #[serde(serialize_with = "violations_json")]
+    #[schemars(with = "Vec<ReportedViolation>")]
+    pub violations: Vec<Finding>,
 }
 
 impl RecordResult {
     pub fn is_failure(&self) -> bool {
         self.unreadable.is_some() || !self.violations.is_empty()
     }
+
+    /// What every report but the text one shows of the record: its violations, and for an
+    /// unreadable record a finding of [`rules::UNREADABLE`] saying why.
+    pub fn findings(&self) -> impl Iterator<Item = Cow<'_, Finding>> {
+        let unreadable = self.unreadable.as_ref().map(|why| {
+            Cow::Owned(Finding {
+                rule: rules::UNREADABLE.id,
+                severity: Severity::Error,
+                message: why.clone(),
+                ..self.source.finding()
+            })
+        });
+        unreadable
+            .into_iter()
+            .chain(self.violations.iter().map(Cow::Borrowed))
+    }
+}
+
+/// A result read back from a spool: its violations as the JSON report has them, placed again
+/// at the record's source.
+impl<'de> Deserialize<'de> for RecordResult {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(rename_all = "camelCase")]
+        struct Written {
+            source: Source,
+            event_type: Option<String>,
+            version: Option<String>,
+            conforms: bool,
+            unreadable: Option<String>,
+            violations: Vec<ReportedViolation>,
+        }
+        let written = Written::deserialize(deserializer)?;
+        let violations = written
+            .violations
+            .into_iter()
+            .map(|v| v.at(&written.source))
+            .collect::<Result<_, _>>()
+            .map_err(serde::de::Error::custom)?;
+        Ok(RecordResult {
+            source: written.source,
+            event_type: written.event_type,
+            version: written.version,
+            conforms: written.conforms,
+            unreadable: written.unreadable,
+            violations,
+        })
+    }
+}
+
+fn violations_json<S: serde::Serializer>(
+    violations: &[Finding],
+    serializer: S,
+) -> Result<S::Ok, S::Error> {
+    serializer.collect_seq(violations.iter().map(ReportedViolation::of))
 }
 
 /// Where a record is: a line of a file, or an element of a file's top-level array.
@@ -178,6 +240,20 @@ impl std::fmt::Display for Source {
     }
 }
 
+impl Source {
+    /// A finding at this place, to be told its rule and what it found.
+    pub fn finding(&self) -> Finding {
+        Finding {
+            file: self.file.clone().into(),
+            line: self.line.and_then(|line| usize::try_from(line).ok()),
+            element: self.index,
+            ..Finding::default()
+        }
+    }
+}
+
+/// A violation as the JSON report writes it, in its record's result: the finding without its
+/// place (the result's `source`) or value (no event content beyond what messages quote).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ReportedViolation {
@@ -192,10 +268,34 @@ pub struct ReportedViolation {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub keyword: Option<String>,
     pub message: String,
-    /// The offending value as compact JSON (or `<masked>`), for the text report only: the JSON
-    /// report carries no event content beyond what messages quote.
-    #[serde(skip)]
-    pub value: Option<String>,
+}
+
+impl ReportedViolation {
+    fn of(f: &Finding) -> ReportedViolation {
+        ReportedViolation {
+            rule: f.rule.to_string(),
+            severity: f.severity,
+            instance_path: f.pointer.clone(),
+            schema_path: f.schema_path.clone(),
+            keyword: f.keyword.clone(),
+            message: f.message.clone(),
+        }
+    }
+
+    /// The finding this was written from, at `source`.
+    fn at(self, source: &Source) -> Result<Finding, String> {
+        let rule = rules::rule_id(&self.rule)
+            .ok_or_else(|| format!("no rule {:?} (a report of another version?)", self.rule))?;
+        Ok(Finding {
+            rule,
+            severity: self.severity,
+            pointer: self.instance_path,
+            schema_path: self.schema_path,
+            keyword: self.keyword,
+            message: self.message,
+            ..source.finding()
+        })
+    }
 }
 
 impl Report {
@@ -743,7 +843,7 @@ impl ReportBuilder {
             }
             for v in &result.violations {
                 let seen = row.violations.len() as u64;
-                let key = (v.rule.clone(), v.instance_path.clone(), v.keyword.clone());
+                let key = (v.rule.to_string(), v.pointer.clone(), v.keyword.clone());
                 row.violations.entry(key).or_insert((0, seen)).0 += 1;
             }
         }
@@ -896,12 +996,13 @@ mod tests {
     use super::*;
 
     fn result(line: u64, conforms: bool) -> RecordResult {
+        let source = Source {
+            file: "events.jsonl".into(),
+            line: Some(line),
+            index: None,
+        };
         RecordResult {
-            source: Source {
-                file: "events.jsonl".into(),
-                line: Some(line),
-                index: None,
-            },
+            source: source.clone(),
             event_type: Some("dashboard.created".into()),
             version: Some("1.0".into()),
             conforms,
@@ -909,14 +1010,14 @@ mod tests {
             violations: if conforms {
                 Vec::new()
             } else {
-                vec![ReportedViolation {
-                    rule: "CT001".into(),
+                vec![Finding {
+                    rule: "CT001",
                     severity: Severity::Error,
-                    instance_path: "/id".into(),
+                    pointer: "/id".into(),
                     schema_path: Some("/properties/id/format".into()),
                     keyword: Some("format".into()),
                     message: "\"x\" is not a \"uuid\"".into(),
-                    value: None,
+                    ..source.finding()
                 }]
             },
         }

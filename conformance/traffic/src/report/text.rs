@@ -8,6 +8,15 @@ use crate::rules::RULES;
 
 const NO_EVENT_TYPE: &str = "(no event type)";
 
+pub(super) const TABLE_HEADER: [&str; 6] = [
+    "Contract",
+    "Version",
+    "Messages",
+    "Conforming",
+    "Violating",
+    "Most frequent violations",
+];
+
 pub fn write(report: &Report, out: &mut dyn Write) -> io::Result<()> {
     write_contract_table(report, out)?;
     write_coverage(report, out)?;
@@ -27,14 +36,7 @@ fn write_contract_table(report: &Report, out: &mut dyn Write) -> io::Result<()> 
     if report.contracts.is_empty() {
         return writeln!(out, "No readable record.\n");
     }
-    let header = [
-        "Contract",
-        "Version",
-        "Messages",
-        "Conforming",
-        "Violating",
-        "Most frequent violations",
-    ];
+    let header = TABLE_HEADER;
     let rows: Vec<[String; 6]> = report.contracts.iter().map(table_cells).collect();
     let mut widths = header.map(str::len);
     for row in &rows {
@@ -56,7 +58,9 @@ fn write_contract_table(report: &Report, out: &mut dyn Write) -> io::Result<()> 
     writeln!(out)
 }
 
-fn table_cells(row: &ContractRow) -> [String; 6] {
+/// A contract's row as the table shows it: contract, version, messages, conforming, violating
+/// and the most frequent violations.
+pub(super) fn table_cells(row: &ContractRow) -> [String; 6] {
     let mut contract = row
         .event_type
         .as_deref()
@@ -93,6 +97,35 @@ fn table_cells(row: &ContractRow) -> [String; 6] {
 }
 
 fn write_coverage(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+    let coverage = coverage_lines(report);
+    writeln!(out, "{}", coverage.contracts)?;
+    if let Some(fields) = coverage.fields {
+        writeln!(out, "{}", fields.summary)?;
+        for (contract, absent) in fields.absent {
+            writeln!(out, "  {contract}: {absent}")?;
+        }
+    }
+    writeln!(out)
+}
+
+/// What the report says of coverage, in words.
+pub(super) struct CoverageLines {
+    /// How many contracts were seen, and which never were.
+    pub contracts: String,
+    /// When the contracts seen have optional fields: how many of them were present.
+    pub fields: Option<FieldLines>,
+}
+
+pub(super) struct FieldLines {
+    pub summary: String,
+    /// Per contract seen that lacked some: the contract, and its never-present fields.
+    pub absent: Vec<(String, String)>,
+}
+
+/// What coverage the report says, in words: how many contracts were seen (and which never
+/// were), and, when the contracts seen have optional fields, how many of those were present,
+/// with the never-present ones per contract.
+pub(super) fn coverage_lines(report: &Report) -> CoverageLines {
     let never_seen: Vec<String> = report
         .coverage
         .iter()
@@ -100,58 +133,61 @@ fn write_coverage(report: &Report, out: &mut dyn Write) -> io::Result<()> {
         .map(|c| format!("{} {}", c.event_type, c.version))
         .collect();
     let seen = report.coverage.len() - never_seen.len();
-    write!(
-        out,
+    let mut contracts = format!(
         "Coverage: {seen} of {} contracts seen",
         report.coverage.len()
-    )?;
+    );
     if never_seen.is_empty() {
-        writeln!(out, ".")?;
+        contracts.push('.');
     } else {
-        writeln!(out, "; never seen: {}.", never_seen.join(", "))?;
+        contracts.push_str(&format!("; never seen: {}.", never_seen.join(", ")));
     }
-    write_field_coverage(report, out)?;
-    writeln!(out)
+    CoverageLines {
+        contracts,
+        fields: field_coverage(report),
+    }
 }
 
 /// Which optional fields the messages of each contract seen never had: a contract never seen
-/// has none of them, and is named above already.
-fn write_field_coverage(report: &Report, out: &mut dyn Write) -> io::Result<()> {
+/// has none of them, and is named among those never seen already.
+fn field_coverage(report: &Report) -> Option<FieldLines> {
     let seen = || report.coverage.iter().filter(|c| c.messages > 0);
     let fields = seen().map(|c| c.optional_fields.len()).sum::<usize>();
     if fields == 0 {
-        return Ok(());
+        return None;
     }
     let present = seen()
         .flat_map(|c| &c.optional_fields)
         .filter(|f| f.messages > 0)
         .count();
-    write!(
-        out,
+    let mut summary = format!(
         "Optional fields of the contracts seen: {present} of {fields} present at least once"
-    )?;
+    );
     if present == fields {
-        return writeln!(out, ".");
+        summary.push('.');
+        return Some(FieldLines {
+            summary,
+            absent: Vec::new(),
+        });
     }
-    writeln!(out, "; never present:")?;
-    for contract in seen() {
-        let absent: Vec<&str> = contract
-            .optional_fields
-            .iter()
-            .filter(|f| f.messages == 0)
-            .map(|f| f.field.as_str())
-            .collect();
-        if !absent.is_empty() {
-            writeln!(
-                out,
-                "  {} {}: {}",
-                contract.event_type,
-                contract.version,
-                absent.join(", ")
-            )?;
-        }
-    }
-    Ok(())
+    summary.push_str("; never present:");
+    let absent = seen()
+        .filter_map(|contract| {
+            let absent: Vec<&str> = contract
+                .optional_fields
+                .iter()
+                .filter(|f| f.messages == 0)
+                .map(|f| f.field.as_str())
+                .collect();
+            (!absent.is_empty()).then(|| {
+                (
+                    format!("{} {}", contract.event_type, contract.version),
+                    absent.join(", "),
+                )
+            })
+        })
+        .collect();
+    Some(FieldLines { summary, absent })
 }
 
 fn write_failures(report: &Report, out: &mut dyn Write) -> io::Result<()> {
@@ -191,10 +227,10 @@ pub fn write_result(result: &RecordResult, out: &mut dyn Write) -> io::Result<()
             .iter()
             .find(|r| r.doc.id == v.rule)
             .map_or("", |r| r.doc.name);
-        let at = if v.instance_path.is_empty() {
+        let at = if v.pointer.is_empty() {
             "/"
         } else {
-            &v.instance_path
+            &v.pointer
         };
         let keyword = v
             .keyword

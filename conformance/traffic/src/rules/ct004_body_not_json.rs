@@ -1,6 +1,6 @@
 //! CT004 body-not-json: the message body is not UTF-8 JSON, so no consumer can read it.
 
-use super::{BodyFacts, Facts, Family, Finding, Rule, RuleDoc, Severity};
+use super::{BodyFacts, Facts, Family, Hit, Rule, RuleDoc, Severity};
 
 pub const RULE: Rule = Rule {
     doc: RuleDoc {
@@ -13,9 +13,9 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-fn check(facts: &Facts) -> Vec<Finding> {
+fn check(facts: &Facts) -> Vec<Hit> {
     match facts.body {
-        BodyFacts::NotJson(why) => vec![Finding::about("", why.to_string(), None)],
+        BodyFacts::NotJson(why) => vec![Hit::about("", why.to_string(), None)],
         BodyFacts::Event(_) => Vec::new(),
     }
 }

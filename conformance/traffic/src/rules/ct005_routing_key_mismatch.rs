@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Facts, Family, Finding, Rule, RuleDoc, Severity};
+use super::{Facts, Family, Hit, Rule, RuleDoc, Severity};
 
 pub const RULE: Rule = Rule {
     doc: RuleDoc {
@@ -16,7 +16,7 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-fn check(facts: &Facts) -> Vec<Finding> {
+fn check(facts: &Facts) -> Vec<Hit> {
     // The delivery first: most inputs record none, and then the event is not looked into.
     let Some(delivery) = facts.delivery else {
         return Vec::new();
@@ -27,7 +27,7 @@ fn check(facts: &Facts) -> Vec<Finding> {
     if delivery.routing_key == event_type {
         return Vec::new();
     }
-    vec![Finding::about(
+    vec![Hit::about(
         "/type",
         format!(
             "routed with key {:?}, but the event type is {event_type:?}",

@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Facts, Family, Finding, Rule, RuleDoc, Severity};
+use super::{Facts, Family, Hit, Rule, RuleDoc, Severity};
 
 pub const RULE: Rule = Rule {
     doc: RuleDoc {
@@ -16,9 +16,9 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-fn check(facts: &Facts) -> Vec<Finding> {
+fn check(facts: &Facts) -> Vec<Hit> {
     match facts.delivery {
-        Some(delivery) if delivery.exchange != coder_events::EXCHANGE => vec![Finding::about(
+        Some(delivery) if delivery.exchange != coder_events::EXCHANGE => vec![Hit::about(
             "",
             format!(
                 "published to exchange {:?}, not {:?}",

@@ -2,7 +2,7 @@
 
 use serde_json::Value;
 
-use super::{Facts, Family, Finding, Rule, RuleDoc, Severity};
+use super::{Facts, Family, Hit, Rule, RuleDoc, Severity};
 
 pub const RULE: Rule = Rule {
     doc: RuleDoc {
@@ -15,7 +15,7 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-fn check(facts: &Facts) -> Vec<Finding> {
+fn check(facts: &Facts) -> Vec<Hit> {
     let Some(content_type) = facts.delivery.and_then(|d| d.content_type.as_deref()) else {
         return Vec::new();
     };
@@ -24,7 +24,7 @@ fn check(facts: &Facts) -> Vec<Finding> {
     if media_type.eq_ignore_ascii_case("application/json") {
         return Vec::new();
     }
-    vec![Finding::about(
+    vec![Hit::about(
         "",
         format!("content type {content_type:?} is not application/json"),
         Some(Value::String(content_type.to_string())),

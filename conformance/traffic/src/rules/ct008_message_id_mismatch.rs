@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Facts, Family, Finding, Rule, RuleDoc, Severity};
+use super::{Facts, Family, Hit, Rule, RuleDoc, Severity};
 
 pub const RULE: Rule = Rule {
     doc: RuleDoc {
@@ -16,7 +16,7 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-fn check(facts: &Facts) -> Vec<Finding> {
+fn check(facts: &Facts) -> Vec<Hit> {
     // The delivery first: most inputs record none, and then the event is not looked into.
     let Some(message_id) = facts.delivery.and_then(|d| d.message_id.as_deref()) else {
         return Vec::new();
@@ -28,7 +28,7 @@ fn check(facts: &Facts) -> Vec<Finding> {
     if message_id.eq_ignore_ascii_case(event_id) {
         return Vec::new();
     }
-    vec![Finding::about(
+    vec![Hit::about(
         "/id",
         "the messageId property is not the event's id".into(),
         Some(Value::String(message_id.to_string())),

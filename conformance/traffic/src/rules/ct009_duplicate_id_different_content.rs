@@ -2,7 +2,7 @@
 //! redelivery repeats an event whole; this is two different events that consumers deduplicating
 //! by id will treat as one.
 
-use super::{Facts, Family, Finding, Rule, RuleDoc, Severity};
+use super::{Facts, Family, Hit, Rule, RuleDoc, Severity};
 
 pub const RULE: Rule = Rule {
     doc: RuleDoc {
@@ -15,9 +15,9 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-fn check(facts: &Facts) -> Vec<Finding> {
+fn check(facts: &Facts) -> Vec<Hit> {
     match facts.same_id_other_content {
-        Some(first) => vec![Finding::about(
+        Some(first) => vec![Hit::about(
             "/id",
             format!("the same id was first seen at {first} with different content"),
             None,

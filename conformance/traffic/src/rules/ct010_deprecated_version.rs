@@ -3,7 +3,7 @@
 
 use serde_json::Value;
 
-use super::{Facts, Family, Finding, Rule, RuleDoc, Severity};
+use super::{Facts, Family, Hit, Rule, RuleDoc, Severity};
 
 pub const RULE: Rule = Rule {
     doc: RuleDoc {
@@ -16,14 +16,14 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-fn check(facts: &Facts) -> Vec<Finding> {
+fn check(facts: &Facts) -> Vec<Hit> {
     let Some(contract) = facts.contract else {
         return Vec::new();
     };
     let Some(why) = contract.deprecated else {
         return Vec::new();
     };
-    vec![Finding::about(
+    vec![Hit::about(
         "/version",
         format!(
             "{} {} is deprecated: {why}",
@@ -37,7 +37,7 @@ fn check(facts: &Facts) -> Vec<Finding> {
 mod tests {
     use super::super::{BodyFacts, EventFacts, Facts, Rule};
 
-    fn judge_with(contract: &'static coder_events::Contract) -> Vec<super::Finding> {
+    fn judge_with(contract: &'static coder_events::Contract) -> Vec<super::Hit> {
         let rule: &Rule = &super::RULE;
         (rule.check)(&Facts {
             delivery: None,

@@ -1,7 +1,7 @@
 //! CT011 unpublishable: the recorded delivery holds what RabbitMQ refuses to carry, so
 //! `contracts replay` refuses its recording; the same lines are reported here as there.
 
-use super::{Facts, Family, Finding, Rule, RuleDoc, Severity};
+use super::{Facts, Family, Hit, Rule, RuleDoc, Severity};
 
 pub const RULE: Rule = Rule {
     doc: RuleDoc {
@@ -14,7 +14,7 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-fn check(facts: &Facts) -> Vec<Finding> {
+fn check(facts: &Facts) -> Vec<Hit> {
     let Some(delivery) = facts.delivery else {
         return Vec::new();
     };
@@ -22,7 +22,7 @@ fn check(facts: &Facts) -> Vec<Finding> {
     delivery
         .unpublishable
         .iter()
-        .map(|refused| Finding::about("", refused.to_string(), None))
+        .map(|refused| Hit::about("", refused.to_string(), None))
         .collect()
 }
 
@@ -34,7 +34,7 @@ mod tests {
     use crate::input::recording::Recording;
     use crate::input::{decode_value, Origin};
 
-    fn findings(line: serde_json::Value) -> Vec<Finding> {
+    fn findings(line: serde_json::Value) -> Vec<Hit> {
         let message = decode_value(&Recording, &line, &Origin::NONE).unwrap();
         let facts = Facts {
             delivery: message.delivery.as_ref(),

@@ -4,7 +4,7 @@
 
 use coder_events::ViolationKind;
 
-use super::{violations_of_kind, Facts, Family, Finding, Rule, RuleDoc, Severity};
+use super::{violations_of_kind, Facts, Family, Hit, Rule, RuleDoc, Severity};
 
 pub const RULE: Rule = Rule {
     doc: RuleDoc {
@@ -18,7 +18,7 @@ pub const RULE: Rule = Rule {
     check,
 };
 
-fn check(facts: &Facts) -> Vec<Finding> {
+fn check(facts: &Facts) -> Vec<Hit> {
     violations_of_kind(facts, &[ViolationKind::DuplicateKey])
 }
 

@@ -4,7 +4,7 @@
 use coder_events::{Contract, ContractSet};
 use serde_json::Value;
 
-use super::{Facts, Finding, Rule};
+use super::{Facts, Hit, Rule};
 use crate::input::{Body, Delivery, Location};
 
 /// The first valid example of the catalog's first contract.
@@ -38,7 +38,7 @@ pub fn judge(
     body: Body,
     delivery: Option<Delivery>,
     same_id_other_content: Option<Location>,
-) -> Vec<Finding> {
+) -> Vec<Hit> {
     let contracts = ContractSet::compiled();
     let (violations, contract): (Vec<_>, Option<&'static Contract>) = match &body {
         Body::Json(event) => (
@@ -61,7 +61,7 @@ pub fn judge(
 
 /// What `rule` finds in an event given as bytes (so that it may hold what a `Value` cannot: a
 /// repeated key), judged as the checker judges a plain event.
-pub fn judge_bytes(rule: &Rule, bytes: &[u8]) -> Vec<Finding> {
+pub fn judge_bytes(rule: &Rule, bytes: &[u8]) -> Vec<Hit> {
     let set = ContractSet::compiled();
     let mut tape = coder_events::engine::Tape::new();
     tape.read(bytes).expect("the test's event is JSON");
@@ -85,6 +85,6 @@ pub fn judge_bytes(rule: &Rule, bytes: &[u8]) -> Vec<Finding> {
 }
 
 /// The instance paths of `findings`.
-pub fn paths(findings: &[Finding]) -> Vec<&str> {
+pub fn paths(findings: &[Hit]) -> Vec<&str> {
     findings.iter().map(|f| f.instance_path.as_str()).collect()
 }

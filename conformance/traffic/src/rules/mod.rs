@@ -42,11 +42,37 @@ pub static RULES: [Rule; 12] = [
     ct012_duplicate_key::RULE,
 ];
 
+/// What a record that could not be read at all is reported as, where a report names a rule for
+/// everything it shows (SARIF, annotations): not a rule of [`RULES`], since no setting turns it
+/// off or down, and nothing about such a record could be checked.
+pub const UNREADABLE: RuleDoc = RuleDoc {
+    id: "CT000",
+    name: "unreadable-record",
+    purpose: "The record could not be read: not JSON, over the size limit, or not a record of its input format (always an error).",
+    default_severity: Severity::Error,
+    family: Family::Traffic,
+};
+
+/// The descriptor of everything a traffic report can name: [`UNREADABLE`], then every rule.
+pub fn rule_docs() -> Vec<RuleDoc> {
+    std::iter::once(UNREADABLE)
+        .chain(RULES.iter().map(|rule| rule.doc))
+        .collect()
+}
+
+/// The ID `id` names, as the registry holds it.
+pub fn rule_id(id: &str) -> Option<&'static str> {
+    std::iter::once(&UNREADABLE)
+        .chain(RULES.iter().map(|rule| &rule.doc))
+        .find(|doc| doc.id == id)
+        .map(|doc| doc.id)
+}
+
 /// One message rule: its descriptor (the same type `lint` and `breaking` rules have) and the
 /// check, a pure function of what the checker found about one record.
 pub struct Rule {
     pub doc: RuleDoc,
-    pub check: fn(&Facts) -> Vec<Finding>,
+    pub check: fn(&Facts) -> Vec<Hit>,
 }
 
 /// What the checker knows about one readable record; every rule reads only this.
@@ -123,9 +149,10 @@ impl Facts<'_> {
     }
 }
 
-/// One way a record breaks a rule.
+/// One way a record breaks a rule, as the rule found it: the checker makes it a finding, with
+/// the rule, the severity it runs at and the record's place.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Finding {
+pub struct Hit {
     /// JSON pointer into the event (`""`: the event, or the delivery as a whole).
     pub instance_path: String,
     pub schema_path: Option<String>,
@@ -135,10 +162,10 @@ pub struct Finding {
     pub value: Option<Value>,
 }
 
-impl Finding {
-    /// A finding about the record as a whole, with no schema keyword.
-    pub fn about(instance_path: &str, message: String, value: Option<Value>) -> Finding {
-        Finding {
+impl Hit {
+    /// A hit on the record as a whole, with no schema keyword.
+    pub fn about(instance_path: &str, message: String, value: Option<Value>) -> Hit {
+        Hit {
             instance_path: instance_path.to_string(),
             schema_path: None,
             keyword: None,
@@ -149,12 +176,12 @@ impl Finding {
 }
 
 /// The findings of `coder_events::validate` of one kind, with the offending values.
-fn violations_of_kind(facts: &Facts, kinds: &[coder_events::ViolationKind]) -> Vec<Finding> {
+fn violations_of_kind(facts: &Facts, kinds: &[coder_events::ViolationKind]) -> Vec<Hit> {
     facts
         .violations
         .iter()
         .filter(|v| kinds.contains(&v.kind))
-        .map(|v| Finding {
+        .map(|v| Hit {
             instance_path: v.instance_path.clone(),
             schema_path: Some(v.schema_path.clone()).filter(|p| !p.is_empty()),
             keyword: Some(v.keyword.clone()),
@@ -230,6 +257,12 @@ impl FromStr for RuleOverride {
         let (name, severity) = s
             .split_once('=')
             .ok_or_else(|| format!("{s:?} is not ID=SEVERITY, e.g. CT007=off"))?;
+        if UNREADABLE.id.eq_ignore_ascii_case(name) || UNREADABLE.name == name {
+            return Err(format!(
+                "{} {} cannot be set: a record that cannot be read is always an error",
+                UNREADABLE.id, UNREADABLE.name
+            ));
+        }
         let rule = RULES
             .iter()
             .position(|r| r.doc.id.eq_ignore_ascii_case(name) || r.doc.name == name)
@@ -309,6 +342,10 @@ mod tests {
         assert_eq!(settings.severity("CT008"), Some(Severity::Error));
         assert!(settings.active().all(|(rule, _)| rule.doc.id != "CT007"));
         assert!("CT099=off".parse::<RuleOverride>().is_err());
+        for unreadable in ["CT000=off", "unreadable-record=warning"] {
+            let refused = unreadable.parse::<RuleOverride>().unwrap_err();
+            assert!(refused.contains("always an error"), "{refused}");
+        }
         assert!("CT001=fatal".parse::<RuleOverride>().is_err());
         assert!("CT001".parse::<RuleOverride>().is_err());
     }
