@@ -496,32 +496,25 @@ fn a_recording_of_a_mixed_stream_is_what_was_published_and_check_finds_the_plant
     let limit = manifest.len().to_string();
     let out = dir.path().join("mixed.jsonl");
     let recorder = start_recording(&exchange, &out, &["--limit", &limit]);
-    // A tap on a queue of its own sees the same stream, and checks it as it comes.
-    let tap = Process::contracts(&[
-        "tap",
-        "--url",
-        URL,
-        "--exchange",
-        &exchange,
-        "--limit",
-        &limit,
-        "--rule",
-        "CT006=off",
-    ]);
-    // And one more, for code scanning: its SARIF log at the end.
-    let tap_sarif = Process::contracts(&[
-        "tap",
-        "--url",
-        URL,
-        "--exchange",
-        &exchange,
-        "--limit",
-        &limit,
-        "--rule",
-        "CT006=off",
-        "--format",
-        "sarif",
-    ]);
+    // A tap on a queue of its own sees the same stream, and checks it as it comes; one more,
+    // for code scanning, writes its SARIF log at the end.
+    let tap_in = |format: &str| {
+        Process::contracts(&[
+            "tap",
+            "--url",
+            URL,
+            "--exchange",
+            &exchange,
+            "--limit",
+            &limit,
+            "--rule",
+            "CT006=off",
+            "--format",
+            format,
+        ])
+    };
+    let tap = tap_in("text");
+    let tap_sarif = tap_in("sarif");
     recorder.wait_bound();
     tap.wait_bound();
     tap_sarif.wait_bound();

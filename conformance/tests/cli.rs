@@ -335,14 +335,22 @@ fn coverage_names_the_contracts_the_input_never_had() {
     drop(dir);
 }
 
-#[test]
-fn text_report_of_the_recordings() {
+/// `check` of the sample recordings (against the schemas they were made with) in `format`,
+/// with `flags`: its standard output, once it has exited 1 (the recordings hold violations).
+fn report_of_the_recordings(format: &str, flags: &[&str]) -> String {
     let output = contracts()
         .args(["check", "--schemas", FIXTURE_SCHEMAS, "recordings"])
+        .args(["--format", format])
+        .args(flags)
         .output()
         .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap());
+    assert_eq!(output.status.code(), Some(1), "{format} {flags:?}");
+    String::from_utf8(output.stdout).unwrap()
+}
+
+#[test]
+fn text_report_of_the_recordings() {
+    insta::assert_snapshot!(report_of_the_recordings("text", &[]));
 }
 
 #[test]
@@ -355,36 +363,12 @@ fn json_report_of_the_recordings() {
 
 #[test]
 fn github_annotations_of_the_recordings() {
-    let output = contracts()
-        .args([
-            "check",
-            "--schemas",
-            FIXTURE_SCHEMAS,
-            "recordings",
-            "--format",
-            "github",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    insta::assert_snapshot!(String::from_utf8(output.stdout).unwrap());
+    insta::assert_snapshot!(report_of_the_recordings("github", &[]));
 }
 
 #[test]
 fn junit_report_has_a_case_per_record_and_a_failure_per_violating_one() {
-    let output = contracts()
-        .args([
-            "check",
-            "--schemas",
-            FIXTURE_SCHEMAS,
-            "recordings",
-            "--format",
-            "junit",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let xml = String::from_utf8(output.stdout).unwrap();
+    let xml = report_of_the_recordings("junit", &[]);
     assert!(xml.starts_with(r#"<?xml version="1.0" encoding="UTF-8"?>"#));
     assert!(xml.contains(r#"<testsuites name="contracts" tests="48" failures="12" errors="0">"#));
     assert!(xml.contains(
@@ -467,27 +451,10 @@ fn sarif_report_of_the_recordings_has_a_result_per_violation_at_its_record() {
 /// failures, each a list item at its record.
 #[test]
 fn markdown_summary_of_the_recordings() {
-    let output = contracts()
-        .args([
-            "check",
-            "--schemas",
-            FIXTURE_SCHEMAS,
-            "recordings",
-            "--format",
-            "markdown",
-        ])
-        .output()
-        .unwrap();
-    assert_eq!(output.status.code(), Some(1));
-    let summary = String::from_utf8(output.stdout).unwrap();
+    let summary = report_of_the_recordings("markdown", &[]);
     insta::assert_snapshot!(summary);
     // --max-failures cuts the list, and says so.
-    let output = contracts()
-        .args(["check", "--schemas", FIXTURE_SCHEMAS, "recordings"])
-        .args(["--format", "markdown", "--max-failures", "2"])
-        .output()
-        .unwrap();
-    let short = String::from_utf8(output.stdout).unwrap();
+    let short = report_of_the_recordings("markdown", &["--max-failures", "2"]);
     assert!(short.contains("### Failures (first 2 of 15)"), "{short}");
     assert!(short.len() < summary.len());
 }
