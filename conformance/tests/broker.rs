@@ -486,6 +486,22 @@ fn path(path: &Path) -> &str {
     path.to_str().expect("a UTF-8 temp path")
 }
 
+/// `contracts tap` on the test broker, bound to `exchange` (not coder.events, so CT006 is off),
+/// with `flags`.
+fn start_tap(exchange: &str, flags: &[&str]) -> Process {
+    let mut args = vec![
+        "tap",
+        "--url",
+        URL,
+        "--exchange",
+        exchange,
+        "--rule",
+        "CT006=off",
+    ];
+    args.extend_from_slice(flags);
+    Process::contracts(&args)
+}
+
 #[test]
 fn a_recording_of_a_mixed_stream_is_what_was_published_and_check_finds_the_planted_violations() {
     let _broker = broker();
@@ -498,23 +514,8 @@ fn a_recording_of_a_mixed_stream_is_what_was_published_and_check_finds_the_plant
     let recorder = start_recording(&exchange, &out, &["--limit", &limit]);
     // A tap on a queue of its own sees the same stream, and checks it as it comes; one more,
     // for code scanning, writes its SARIF log at the end.
-    let tap_in = |format: &str| {
-        Process::contracts(&[
-            "tap",
-            "--url",
-            URL,
-            "--exchange",
-            &exchange,
-            "--limit",
-            &limit,
-            "--rule",
-            "CT006=off",
-            "--format",
-            format,
-        ])
-    };
-    let tap = tap_in("text");
-    let tap_sarif = tap_in("sarif");
+    let tap = start_tap(&exchange, &["--limit", &limit]);
+    let tap_sarif = start_tap(&exchange, &["--limit", &limit, "--format", "sarif"]);
     recorder.wait_bound();
     tap.wait_bound();
     tap_sarif.wait_bound();
@@ -842,21 +843,10 @@ fn two_taps_on_one_queue_share_the_traffic_between_them() {
     let taps: Vec<Process> = outs
         .iter()
         .map(|out| {
-            Process::contracts(&[
-                "tap",
-                "--url",
-                URL,
-                "--exchange",
+            start_tap(
                 &exchange,
-                "--queue",
-                &queue,
-                "--out",
-                path(out),
-                "--prefetch",
-                "10",
-                "--rule",
-                "CT006=off",
-            ])
+                &["--queue", &queue, "--out", path(out), "--prefetch", "10"],
+            )
         })
         .collect();
     for tap in &taps {
