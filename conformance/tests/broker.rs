@@ -794,6 +794,36 @@ fn a_recorder_killed_mid_stream_loses_nothing_from_a_durable_queue() {
     );
 }
 
+/// Has the broker close the connection `process` (a `contracts command`) opened, and that one
+/// only: the connection names its command and pid. Closing every connection would cut the
+/// clients of other tests, and of other checkouts running theirs on the same broker.
+fn close_connection_of(process: &Process, command: &str) {
+    let named = format!("contracts {command} (pid {})", process.child.id());
+    // The table, not JSON: close_connection takes the pid as the table writes it.
+    let (status, listed, stderr) = run_bounded(
+        Command::new("rabbitmqctl").args([
+            "--quiet",
+            "list_connections",
+            "--no-table-headers",
+            "pid",
+            "client_properties",
+        ]),
+        Duration::from_secs(30),
+    );
+    assert!(status.success(), "rabbitmqctl: {stderr}");
+    let ours: Vec<&str> = listed
+        .lines()
+        .filter(|line| line.contains(&named))
+        .filter_map(|line| line.split_whitespace().next())
+        .collect();
+    assert_eq!(ours.len(), 1, "{named:?} among {listed}");
+    let (status, _, stderr) = run_bounded(
+        Command::new("rabbitmqctl").args(["close_connection", ours[0], "test"]),
+        Duration::from_secs(30),
+    );
+    assert!(status.success(), "rabbitmqctl: {stderr}");
+}
+
 #[test]
 fn a_connection_closed_by_the_broker_is_reopened_and_nothing_is_lost() {
     let _broker = broker();
@@ -809,11 +839,7 @@ fn a_connection_closed_by_the_broker_is_reopened_and_nothing_is_lost() {
         line_count(&out) >= NUMBERED / 3
     });
     let at_close = line_count(&out);
-    let (status, _, stderr) = run_bounded(
-        Command::new("rabbitmqctl").args(["close_all_connections", "test"]),
-        Duration::from_secs(30),
-    );
-    assert!(status.success(), "rabbitmqctl: {stderr}");
+    close_connection_of(&recorder, "record");
     recorder.wait_for_stderr("record: connection lost", Duration::from_secs(10));
     recorder.wait_for_stderr("record: reconnected", Duration::from_secs(20));
     let (status, published, stderr) = publishing.wait(PUBLISHING_LIMIT);
