@@ -172,6 +172,8 @@ pub struct Search {
     /// Events on which the engine and `jsonschema` disagreed (never returned as
     /// counterexamples; each is a validator bug to report).
     pub disagreements: usize,
+    /// The first of them, to report.
+    pub disagreement: Option<Value>,
 }
 
 /// Whom a change breaks, as far as a search found.
@@ -291,12 +293,17 @@ struct State<'s> {
 }
 
 impl<'s> State<'s> {
-    fn new(side: Side, root: &'s Value, examples: &'s [Value]) -> Result<State<'s>, SearchError> {
+    fn new(
+        side: Side,
+        root: &'s Value,
+        examples: &'s [Value],
+        oracle: &jsonschema::ValidationOptions,
+    ) -> Result<State<'s>, SearchError> {
         let program = Program::compile(root).map_err(|e| SearchError {
             side,
             message: e.to_string(),
         })?;
-        let oracle = oracle_options().build(root).map_err(|e| SearchError {
+        let oracle = oracle.build(root).map_err(|e| SearchError {
             side,
             message: e.to_string(),
         })?;
@@ -335,9 +342,20 @@ impl<'s> Searcher<'s> {
         new: &'s Value,
         examples: &'s [Value],
     ) -> Result<Searcher<'s>, SearchError> {
+        Searcher::with_oracle(old, new, examples, &oracle_options())
+    }
+
+    /// A searcher whose second opinion is `jsonschema` built with `oracle`: always
+    /// [`oracle_options`], but for a test that makes the validators disagree.
+    fn with_oracle(
+        old: &'s Value,
+        new: &'s Value,
+        examples: &'s [Value],
+        oracle: &jsonschema::ValidationOptions,
+    ) -> Result<Searcher<'s>, SearchError> {
         Ok(Searcher {
-            old: State::new(Side::Old, old, examples)?,
-            new: State::new(Side::New, new, examples)?,
+            old: State::new(Side::Old, old, examples, oracle)?,
+            new: State::new(Side::New, new, examples, oracle)?,
             examples,
         })
     }
@@ -461,6 +479,7 @@ impl Run<'_, '_> {
         // The second opinion: `jsonschema` must say the same on both sides.
         if !accepting.oracle.is_valid(event) || rejecting.oracle.is_valid(event) {
             self.found.disagreements += 1;
+            self.found.disagreement.get_or_insert_with(|| event.clone());
             return self.done();
         }
         let failure = rejecting
@@ -1045,6 +1064,30 @@ mod tests {
         };
         assert_eq!(none.verdict(), Verdict::NoneFound { tried: 7 });
         assert_eq!(none.none_found(), "no counterexample in 7 generated events");
+    }
+
+    /// An event the engine and `jsonschema` judge differently is never evidence: it is counted,
+    /// and the first is kept to report. Here `jsonschema` is built to accept any `uuid`, so that
+    /// every event telling the two states apart is one the validators disagree on.
+    #[test]
+    fn an_event_the_validators_disagree_on_is_kept_to_report_and_never_shown_as_evidence() {
+        let old = json!({"type": "object", "properties": {"id": {"type": "string"}}});
+        let new = json!({"type": "object",
+                         "properties": {"id": {"type": "string", "format": "uuid"}}});
+        let examples = [json!({"id": "550e8400-e29b-41d4-a716-446655440000"})];
+        let lenient = oracle_options().with_format("uuid", |_: &str| true);
+        let searcher = Searcher::with_oracle(&old, &new, &examples, &lenient).unwrap();
+        let found = searcher.search(Some("/properties/id/format"), &Options::default());
+        assert_eq!(found.producer_break, None);
+        assert!(found.disagreements > 0, "{found:?}");
+        let event = found.disagreement.as_ref().expect("the first one kept");
+        let id = event["id"].as_str().expect("an id");
+        assert!(!crate::engine::formats::is_uuid(id), "{event}");
+        // With the validators as they ship, the same search finds a counterexample instead.
+        let found = Searcher::new(&old, &new, &examples)
+            .unwrap()
+            .search(Some("/properties/id/format"), &Options::default());
+        assert!(found.producer_break.is_some() && found.disagreements == 0);
     }
 
     #[test]

@@ -119,6 +119,11 @@ pub fn run_breaking(args: BreakingArgs, out: &mut dyn Write) -> anyhow::Result<E
                     f
                 }));
                 compared.push((report.compared, report.previous.clone()));
+                // A validator bug met on the way: said on standard error, whatever the format,
+                // so that it reaches someone who can report it.
+                for disagreement in &report.disagreements {
+                    eprintln!("contracts: warning: {disagreement}");
+                }
                 changed.extend(
                     report
                         .changed

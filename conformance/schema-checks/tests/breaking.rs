@@ -22,12 +22,17 @@ fn repository_schemas() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../schemas")
 }
 
+/// Runs `breaking`; in every test, the engine and jsonschema agree on every event the searches
+/// for evidence generate.
 fn run(current: &Path, against: Against) -> BreakingReport {
-    breaking(&BreakingOptions {
+    let report = breaking(&BreakingOptions {
         schemas_dir: current.to_path_buf(),
         against,
     })
-    .expect("both trees can be read")
+    .expect("both trees can be read");
+    let disagreements: Vec<String> = report.disagreements.iter().map(|d| d.to_string()).collect();
+    assert!(disagreements.is_empty(), "{disagreements:#?}");
+    report
 }
 
 /// (rule, severity, file relative to the current schemas directory, line, pointer, breaks,

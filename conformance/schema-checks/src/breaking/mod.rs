@@ -50,6 +50,36 @@ pub struct BreakingReport {
     /// Every contract with a change, with both states of its bundled schema: what a caller
     /// weighs recorded traffic with.
     pub changed: Vec<ChangedContract>,
+    /// Events the engine and `jsonschema` judged differently while evidence was searched for.
+    pub disagreements: Vec<Disagreement>,
+}
+
+/// Generated events of one change that the engine and `jsonschema` judged differently: a bug in
+/// one of the two validators. Such an event is never shown as evidence; it is reported, with
+/// the first of them, so that the bug gets fixed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Disagreement {
+    /// `type@version`.
+    pub contract: String,
+    /// The schema file and the change's JSON pointer in it.
+    pub file: PathBuf,
+    pub pointer: String,
+    pub events: usize,
+    pub first: Value,
+}
+
+impl std::fmt::Display for Disagreement {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "the engine and jsonschema disagreed on {} generated event(s) of {} while looking for a counterexample to {}#{}: a validator bug, not used as evidence; please report it with this event: {}",
+            self.events,
+            self.contract,
+            self.file.display(),
+            self.pointer,
+            self.first
+        )
+    }
 }
 
 /// A contract whose schema changed between the two states.
@@ -83,6 +113,7 @@ pub fn breaking(options: &BreakingOptions) -> Result<BreakingReport, RunError> {
             compared: 0,
             previous,
             changed: Vec::new(),
+            disagreements: Vec::new(),
         });
     };
     let previous_catalog = Catalog::load(&previous.dir).map_err(|e| RunError {
@@ -99,6 +130,7 @@ pub fn breaking(options: &BreakingOptions) -> Result<BreakingReport, RunError> {
     let catalog_file = options.schemas_dir.join(CATALOG_FILE);
     let mut findings = Vec::new();
     let mut changed = Vec::new();
+    let mut disagreements = Vec::new();
     let mut compared = 0;
     for old in &previous_catalog.contracts {
         let current = current_catalog
@@ -148,6 +180,7 @@ pub fn breaking(options: &BreakingOptions) -> Result<BreakingReport, RunError> {
             &new_file,
             (&old_schema, &new_schema),
             &examples,
+            &mut disagreements,
         );
         if !found.is_empty() {
             changed.push(ChangedContract {
@@ -180,6 +213,7 @@ pub fn breaking(options: &BreakingOptions) -> Result<BreakingReport, RunError> {
         compared,
         previous: previous.label.clone(),
         changed,
+        disagreements,
     })
 }
 
@@ -253,6 +287,7 @@ fn changes(
     file: &Path,
     (old_schema, new_schema): (&Value, &Value),
     examples: &[Value],
+    disagreements: &mut Vec<Disagreement>,
 ) -> Vec<Finding> {
     // Both states compiled once for every change of the contract; a state neither validator
     // can compile (codegen would have refused it) just goes without evidence.
@@ -273,6 +308,15 @@ fn changes(
                 };
                 searcher.search(Some(&change.pointer), &options)
             });
+            if let Some(first) = search.as_ref().and_then(|s| s.disagreement.clone()) {
+                disagreements.push(Disagreement {
+                    contract: contract.key(),
+                    file: file.to_path_buf(),
+                    pointer: change.pointer.clone(),
+                    events: search.as_ref().map_or(0, |s| s.disagreements),
+                    first,
+                });
+            }
             // A change the rules cannot direct gets its direction from what the search found;
             // found nothing, it stays as breaking both (never reported as compatible).
             let breaks = directed.unwrap_or_else(|| match search.as_ref().map(Search::verdict) {
@@ -408,5 +452,27 @@ fn removal(old: &Contract, current: &Catalog, catalog_file: &Path) -> Finding {
         message,
         breaks: Some(breaks),
         ..Finding::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_disagreement_says_where_how_often_and_with_which_event() {
+        let d = Disagreement {
+            contract: "demo.created@1.0".into(),
+            file: "contracts/demo.created/1.0/schema.json".into(),
+            pointer: "/properties/id/format".into(),
+            events: 3,
+            first: serde_json::json!({"id": "x"}),
+        };
+        assert_eq!(
+            d.to_string(),
+            "the engine and jsonschema disagreed on 3 generated event(s) of demo.created@1.0 while \
+             looking for a counterexample to contracts/demo.created/1.0/schema.json#/properties/id/format: \
+             a validator bug, not used as evidence; please report it with this event: {\"id\":\"x\"}"
+        );
     }
 }
