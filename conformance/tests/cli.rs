@@ -1082,6 +1082,17 @@ fn an_empty_file_is_reported() {
     assert_unreadable_then_continues(&bad, &good, None, "the file holds no record");
 }
 
+/// A directory named to be checked that holds nothing to check is a mistake to say, as an empty
+/// file is: a run over it would otherwise pass having read nothing.
+#[test]
+fn an_empty_directory_is_reported() {
+    let (dir, good) = scratch();
+    let bad = dir.path().join("captures");
+    fs::create_dir_all(bad.join("empty-too")).unwrap();
+    fs::write(bad.join("README.md"), "not a capture\n").unwrap();
+    assert_unreadable_then_continues(&bad, &good, None, "the directory holds no file to check");
+}
+
 #[test]
 fn a_binary_file_is_reported_once() {
     let (dir, good) = scratch();

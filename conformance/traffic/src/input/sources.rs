@@ -109,10 +109,20 @@ fn add_path(path: &Path, named: Named, sources: &mut Vec<Source>, visited: &mut 
     }
     children.sort();
     let listed: HashSet<PathBuf> = children.iter().cloned().collect();
+    let before = sources.len();
     for child in children {
         if !skipped_in_a_walk(&child, &listed) {
             add_path(&child, Named::InADirectory, sources, visited);
         }
+    }
+    // A directory named to be checked that holds nothing to check is said, as an empty file
+    // is: a run over it would otherwise pass having read nothing.
+    if named == Named::OnTheCommandLine && sources.len() == before {
+        sources.push(unreadable(
+            "the directory holds no file to check (a walk skips hidden entries, *.md and \
+             rabtap's .dat bodies)"
+                .into(),
+        ));
     }
 }
 
