@@ -16,7 +16,7 @@ use clap::Parser;
 use contracts_findings::exit::Exit;
 
 use crate::cli::{Cli, Command};
-use crate::output::QuietOnBrokenPipe;
+use crate::output::{NamedStdout, QuietOnBrokenPipe};
 
 /// `check` builds and frees a JSON tree per record on several threads; mimalloc does that far
 /// faster than the system allocator (conformance/bench/RESULTS.md).
@@ -25,7 +25,7 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
-    let mut stdout = io::BufWriter::new(io::stdout().lock());
+    let mut stdout = io::BufWriter::new(NamedStdout(io::stdout().lock()));
     let outcome = if app::acknowledges_what_it_writes(&cli.command) {
         // A reader gone away is a write error like any other: it must stop the acks.
         run(cli.command, &mut stdout)

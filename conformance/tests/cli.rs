@@ -1283,6 +1283,36 @@ fn a_closed_stdout_ends_the_run_quietly() {
     assert_eq!(output.status.code(), Some(1), "the verdict still decides");
 }
 
+/// A report that cannot be written (standard output on a full disk) stops the run with exit 2
+/// and says that standard output is what failed, in every command and format.
+#[test]
+fn a_report_that_cannot_be_written_names_standard_output() {
+    let Ok(full) = fs::OpenOptions::new().write(true).open("/dev/full") else {
+        eprintln!("no /dev/full here: nothing to test");
+        return;
+    };
+    for args in [
+        &["check", "recordings/events.jsonl"][..],
+        &["check", "recordings/events.jsonl", "--format", "json"],
+        &["check", "recordings/events.jsonl", "--format", "sarif"],
+        &["lint"],
+        &["rules"],
+    ] {
+        let output = StdCommand::new(env!("CARGO_BIN_EXE_contracts"))
+            .current_dir(CRATE_DIR)
+            .args(args)
+            .stdout(full.try_clone().unwrap())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(
+            stderr.contains("cannot write to standard output: No space left on device"),
+            "{args:?}: {stderr}"
+        );
+    }
+}
+
 /// The first `n` records of a sample, as compact JSON lines.
 fn sample_records(file: &str) -> Vec<Value> {
     let text = fs::read_to_string(Path::new(CRATE_DIR).join(file)).unwrap();

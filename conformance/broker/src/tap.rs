@@ -17,7 +17,7 @@ use crate::report::{self, Format, Keep, ReportBuilder};
 /// delivery of the run.
 const NO_FILE: &str = "<tap>";
 
-const CANNOT_WRITE_THE_REPORT: &str = "cannot write the report to standard output";
+const CANNOT_WRITE_THE_REPORT: &str = "cannot write the report";
 
 /// What a tap's report keeps of the results in `format`: text and GitHub reports print each
 /// failure as it comes, so they keep none; JSON and JUnit print every result at the end,
