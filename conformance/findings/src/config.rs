@@ -28,6 +28,9 @@ pub const CONFIG_FILE: &str = ".contracts.json";
 #[derive(Debug, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct ConfigFile {
+    /// A JSON Schema an editor completes the file with: allowed, and not read.
+    #[serde(default, rename = "$schema")]
+    pub schema: Option<String>,
     #[serde(default)]
     pub check: RulesSection,
     #[serde(default)]
@@ -193,6 +196,28 @@ mod tests {
             message: "m".into(),
             ..Finding::default()
         }
+    }
+
+    /// `$schema` (for an editor) is allowed; any other unknown key is a mistake to say.
+    #[test]
+    fn a_schema_key_is_allowed_and_an_unknown_section_is_not() {
+        let dir = std::env::temp_dir().join(format!("contracts-config-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let file = dir.join(CONFIG_FILE);
+        std::fs::write(
+            &file,
+            r#"{"$schema": "./contracts-config.schema.json", "check": {"rules": {"CT007": "off"}}}"#,
+        )
+        .unwrap();
+        let config = Config::load(&file).unwrap();
+        assert_eq!(config.sections.check.rules["CT007"], "off");
+        std::fs::write(&file, r#"{"chekc": {"rules": {}}}"#).unwrap();
+        let refused = Config::load(&file).unwrap_err();
+        assert!(
+            matches!(&refused, ConfigError::Parse(e) if e.to_string().contains("unknown field `chekc`")),
+            "{refused:?}"
+        );
+        std::fs::remove_dir_all(&dir).unwrap();
     }
 
     #[test]
