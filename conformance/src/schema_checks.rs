@@ -20,7 +20,17 @@ use crate::cli::{AsyncApiArgs, BreakingArgs, DocsArgs, LintArgs, ReportFormat};
 pub fn resolve_schemas(flag: Option<std::path::PathBuf>) -> Result<codegen::Tree, String> {
     match flag {
         Some(dir) => Ok(codegen::Tree::of_schemas_dir(dir)),
-        None => codegen::Tree::find().ok_or_else(codegen::tree::not_found_message),
+        None => {
+            let tree = codegen::Tree::find().ok_or_else(codegen::tree::not_found_message)?;
+            // Run from the tree's root (as CI is), findings name files as the repository does,
+            // `schemas/...`: what code scanning and a pull-request comment resolve them by.
+            let at_root = std::env::current_dir().is_ok_and(|cwd| cwd == tree.root);
+            Ok(if at_root {
+                codegen::Tree::of_schemas_dir(codegen::tree::SCHEMAS_DIR)
+            } else {
+                tree
+            })
+        }
     }
 }
 

@@ -2433,4 +2433,12 @@ fn breaking_compares_with_every_release_a_tag_pattern_names() {
     let (code, _, stderr) = run(&["--against-tags", "release-*"]);
     assert_eq!(code, Some(2));
     assert!(stderr.contains("no tag matches \"release-*\""), "{stderr}");
+    // Run from the repository's root, findings name files as the repository does, which is
+    // what code scanning resolves a SARIF location by.
+    let (_, sarif, _) = run(&["--against", "v1", "--format", "sarif"]);
+    let log: Value = serde_json::from_str(&sarif).unwrap();
+    let uri = &log["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]
+        ["uri"];
+    let expected = format!("schemas/{}", tree.schema.display());
+    assert_eq!(uri.as_str(), Some(expected.as_str()), "{sarif}");
 }
