@@ -162,7 +162,42 @@ fn edge_documents() -> Vec<Vec<u8>> {
         docs.push(format!("{{{}}}", members.join(",")));
         docs.push(format!("{{{},\"k0\":0}}", members.join(",")));
     }
+    // Strings the reader scans eight bytes at a time: what stops it (the closing quote, an
+    // escape, a control character, a byte that is not ASCII) at every position of a word and
+    // past its end.
+    for before in 0..18 {
+        let lead = "x".repeat(before);
+        for stop in [
+            "\"",
+            "\\n\"",
+            "\u{1}\"",
+            "\t\"",
+            "\u{7f}\"",
+            "é\"",
+            "ab\u{1F600}cdefghij\"",
+        ] {
+            for tail in ["", "abcdefgh", "é\u{2}"] {
+                docs.push(format!("\"{lead}{stop}"));
+                docs.push(format!("{{\"{lead}{stop}:\"{tail}\"}}"));
+                docs.push(format!("[\"{lead}{stop},\"{lead}{tail}\"]"));
+            }
+        }
+    }
     let mut bytes: Vec<Vec<u8>> = docs.into_iter().map(String::into_bytes).collect();
+    for before in 0..10 {
+        let lead = "y".repeat(before).into_bytes();
+        for bad in [
+            &b"\xff"[..],
+            b"\xc3",
+            b"\xc3\x28",
+            b"\xe2\x82",
+            b"\xed\xa0\x80",
+            b"\xc3\xa9\x01",
+        ] {
+            bytes.push([&b"\""[..], &lead, bad, b"\""].concat());
+            bytes.push([&b"{\"k\":\""[..], &lead, bad, b"abcdefgh\"}"].concat());
+        }
+    }
     bytes.push(b"\"\xff\"".to_vec());
     bytes.push(b"{\"a\":\"\xc3\"}".to_vec());
     bytes.push(b"\xef\xbb\xbf{}".to_vec());

@@ -19,9 +19,8 @@ pub(super) struct Output<'t> {
 
 /// Reads `input` into `out`; `false` (with `out` half-written) when serde_json must read it.
 pub(super) fn read(input: &[u8], out: Output<'_>) -> bool {
-    if std::str::from_utf8(input).is_err() {
-        return false;
-    }
+    // No UTF-8 check of the whole input here: outside strings, JSON is ASCII, and a byte that
+    // is not makes this reader give up; inside them, `string` checks what is not ASCII.
     let mut reader = Reader {
         input,
         at: 0,
@@ -92,9 +91,20 @@ impl Reader<'_, '_> {
     fn string(&mut self) -> Option<Node> {
         let start = self.at + 1;
         let rest = self.input.get(start..)?;
-        let end = memchr::memchr2(b'"', b'\\', rest)?;
-        if rest[end] != b'"' || rest[..end].iter().any(|b| *b < 0x20) {
-            return None;
+        let mut end = plain_ascii_run(rest);
+        if *rest.get(end)? != b'"' {
+            // An escape or a control character: serde_json's. Else a byte that is not ASCII:
+            // the rest is found the slow way, and the whole string must be UTF-8.
+            if rest[end] < 0x80 {
+                return None;
+            }
+            end = memchr::memchr2(b'"', b'\\', rest)?;
+            if rest[end] != b'"'
+                || rest[..end].iter().any(|b| *b < 0x20)
+                || std::str::from_utf8(&rest[..end]).is_err()
+            {
+                return None;
+            }
         }
         self.at = start + end + 1;
         Some(Node::Str {
@@ -278,4 +288,35 @@ impl Default for Keys {
             len: 0,
         }
     }
+}
+
+/// How many bytes `bytes` starts with that a string may hold as they are and that are ASCII:
+/// everything but `"`, `\\`, control characters and bytes of 0x80 and above. Eight bytes at a
+/// time: a string is most of an event's bytes, and this is the one pass over them.
+#[inline]
+fn plain_ascii_run(bytes: &[u8]) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let mut at = 0;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // A byte's high bit is set in each term where that byte is what the term looks for;
+        // borrows may also set it in bytes after the first such byte, never before it, so
+        // the lowest bit set is the first byte to stop at.
+        let quote = word ^ (ONES * u64::from(b'"'));
+        let backslash = word ^ (ONES * u64::from(b'\\'));
+        let stop = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | word.wrapping_sub(ONES * 0x20)
+            | word;
+        let stop = stop & HIGH;
+        if stop != 0 {
+            return at + (stop.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    at + bytes[at..]
+        .iter()
+        .position(|b| *b == b'"' || *b == b'\\' || *b < 0x20 || *b >= 0x80)
+        .unwrap_or(bytes.len() - at)
 }

@@ -169,6 +169,18 @@ pub(super) struct CoverageTree {
     pub items: Option<Box<CoverageTree>>,
 }
 
+impl CoverageTree {
+    /// No walk: what the evaluator follows where coverage does not go.
+    pub const EMPTY: CoverageTree = CoverageTree {
+        properties: Vec::new(),
+        lookup: Names {
+            names: Vec::new(),
+            heads: Vec::new(),
+        },
+        items: None,
+    };
+}
+
 /// Property names, found by a key's bytes. Every member of every object is looked up, so the
 /// length and first eight bytes are compared before anything else, and a search starts after
 /// the name found last: events are mostly written in the order their schema lists them.
@@ -202,10 +214,16 @@ impl Names {
 /// A name's length and its first eight bytes (zero-padded) as one word.
 #[inline]
 fn head(name: &[u8]) -> (usize, u64) {
-    let mut word = [0u8; 8];
-    let n = name.len().min(8);
-    word[..n].copy_from_slice(&name[..n]);
-    (name.len(), u64::from_le_bytes(word))
+    // Loaded as a word, or byte by byte when shorter: a copy of a length only known at run
+    // time was a call to `memcpy` for every member of every event.
+    let word = match name.first_chunk::<8>() {
+        Some(first) => u64::from_le_bytes(*first),
+        None => name
+            .iter()
+            .enumerate()
+            .fold(0, |word, (i, b)| word | u64::from(*b) << (8 * i)),
+    };
+    (name.len(), word)
 }
 
 /// How deep the coverage tree follows a schema (a recursive schema stops there).

@@ -436,6 +436,8 @@ impl<'a> View<'a> {
     /// The value of member `key` of the object at `at` (the last one, as serde_json keeps it).
     pub fn get(&self, at: usize, key: &str) -> Option<usize> {
         let key = key.as_bytes();
+        // Without a repeated key in the document, the first member named `key` is the last.
+        let first_is_last = self.duplicate_keys.is_empty();
         let mut found = None;
         for (k, v) in self.members(at) {
             // Lengths first: most keys differ in theirs, and then no bytes are compared.
@@ -443,6 +445,9 @@ impl<'a> View<'a> {
                 matches!(self.nodes[k], Node::Str { len, .. } if len as usize == key.len());
             if same_length && self.bytes(k) == Some(key) {
                 found = Some(v);
+                if first_is_last {
+                    break;
+                }
             }
         }
         found

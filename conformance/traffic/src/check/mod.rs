@@ -578,18 +578,19 @@ struct Judged<'s> {
 impl Judged<'_> {
     fn event(self, view: &View<'_>, at: usize, scratch: &mut Vec<u64>) -> Analysis {
         let set = self.settings.contracts.set();
-        let judged = set.judge(view, at);
-        let contract = match &judged {
-            Ok(index) => Some(*index),
-            Err(ParseError::Contract { contract, .. }) => {
-                set.position(contract.event_type, contract.version)
-            }
+        // A conforming event's optional fields are read in the pass that decides it; a
+        // rejected one's (rare) in a pass of their own.
+        let judged = set.judge_covering(view, at, scratch);
+        let fields = match &judged {
+            Ok(index) => Some((*index, Fields::from_words(scratch))),
+            Err(ParseError::Contract { contract, .. }) => set
+                .position(contract.event_type, contract.version)
+                .map(|index| {
+                    set.program(index).fields_present(view, at, scratch);
+                    (index, Fields::from_words(scratch))
+                }),
             Err(_) => None,
         };
-        let fields = contract.map(|index| {
-            set.program(index).fields_present(view, at, scratch);
-            (index, Fields::from_words(scratch))
-        });
         let content_hash = self
             .track_ids
             .then(|| coder_events::engine::hash::content_hash(view, at));
