@@ -112,7 +112,7 @@ impl Program {
             program: self,
             view,
         }
-        .valid(0, at, &mut Decide, 0, &CoverageTree::EMPTY)
+        .valid(0, at, &mut Decide, 0, CoverageTree::EMPTY)
     }
 
     /// Whether the value at `at` conforms, and when it does, which optional fields it has, as
@@ -139,7 +139,7 @@ impl Program {
             program: self,
             view,
         }
-        .valid(0, at, &mut explain, 0, &CoverageTree::EMPTY);
+        .valid(0, at, &mut explain, 0, CoverageTree::EMPTY);
         match (valid, explain.first) {
             (true, _) => None,
             (false, Some(failure)) => Some(failure),
@@ -224,7 +224,7 @@ impl Evaluator<'_, '_, '_> {
 
     /// Decides a subschema without reporting: for combinators, whose branches may fail.
     fn matches(&self, node: usize, at: usize, depth: usize) -> bool {
-        self.valid(node, at, &mut Decide, depth + 1, &CoverageTree::EMPTY)
+        self.valid(node, at, &mut Decide, depth + 1, CoverageTree::EMPTY)
     }
 
     fn checks<S: Sink>(
@@ -526,7 +526,7 @@ impl Evaluator<'_, '_, '_> {
                 // Coverage follows `items` when it is one schema, as this is.
                 let below = match &tree.items {
                     Some(below) if S::MARKS => below,
-                    _ => &CoverageTree::EMPTY,
+                    _ => CoverageTree::EMPTY,
                 };
                 for (i, element) in self.view.elements(at).enumerate() {
                     sink.enter(Segment::Index(i));
@@ -548,7 +548,7 @@ impl Evaluator<'_, '_, '_> {
                         },
                     };
                     sink.enter(Segment::Index(i));
-                    let ok = self.valid(schema, element, sink, depth + 1, &CoverageTree::EMPTY);
+                    let ok = self.valid(schema, element, sink, depth + 1, CoverageTree::EMPTY);
                     sink.leave();
                     if !ok {
                         return false;
@@ -600,7 +600,7 @@ impl Evaluator<'_, '_, '_> {
                 seen |= c.property_required_bit[p];
                 // The tree was built from this very `properties`, in its order: entry `p` is
                 // this property's (checked by length, in case a schema ever makes them differ).
-                let mut below = &CoverageTree::EMPTY;
+                let mut below = CoverageTree::EMPTY;
                 if S::MARKS && tree.properties.len() == c.properties.len() {
                     let (_, field, walk) = &tree.properties[p];
                     if let Some(field) = field {
@@ -616,7 +616,7 @@ impl Evaluator<'_, '_, '_> {
             for (pattern, _, schema) in &c.pattern_properties {
                 if pattern.is_match(name) {
                     matched = true;
-                    if !self.valid(*schema, value, sink, depth + 1, &CoverageTree::EMPTY) {
+                    if !self.valid(*schema, value, sink, depth + 1, CoverageTree::EMPTY) {
                         sink.leave();
                         return None;
                     }

@@ -2,7 +2,7 @@
 //! twice with its keys in another order is the same content (what a duplicate id is checked
 //! against). Integers and floats are told apart (`1` is not `1.0`), as a `Value` tells them apart.
 
-use std::hash::{BuildHasher, Hasher};
+use std::hash::BuildHasher;
 
 use foldhash::quality::FixedState;
 
@@ -12,33 +12,68 @@ use super::tape::{Node, View};
 /// variant: 64 well-mixed bits, several times cheaper than SipHash on event-sized input.
 const STATE: FixedState = FixedState::with_seed(0x636f_6e74_7261_6374);
 
-/// The content hash of the value at `at`.
+/// Odd constants (the hexadecimal digits of pi, made odd), a pair of its own for each use: a
+/// value of one kind never hashes like one of another by construction.
+const KEYS: [u64; 16] = [
+    0x243f_6a88_85a3_08d3,
+    0x1319_8a2e_0370_7345,
+    0xa409_3822_299f_31d1,
+    0x082e_fa98_ec4e_6c89,
+    0x4528_21e6_38d0_1377,
+    0xbe54_66cf_34e9_0c6d,
+    0xc0ac_29b7_c97c_50dd,
+    0x3f84_d5b5_b547_0917,
+    0x9216_d5d9_8979_fb1b,
+    0xd131_0ba6_98df_b5ad,
+    0x2ffd_72db_d01a_dfb7,
+    0xb8e1_afed_6a26_7e97,
+    0xba7c_9045_f12c_7f99,
+    0x24a1_9947_b391_6cf7,
+    0x0801_f2e2_858e_fc17,
+    0x6369_20d8_7157_4e69,
+];
+
+/// The folded multiply foldhash is built on: the two halves of the 128-bit product, XORed.
+#[inline]
+fn mix(a: u64, b: u64) -> u64 {
+    let product = u128::from(a) * u128::from(b);
+    (product as u64) ^ ((product >> 64) as u64)
+}
+
+/// The hash of a string's bytes (its length included).
+#[inline]
+fn text(bytes: &[u8]) -> u64 {
+    STATE.hash_one(bytes)
+}
+
+/// The content hash of the value at `at`. Strings are hashed by foldhash, one call each;
+/// everything else is a folded multiply or two: a hasher started and finished per value was
+/// most of the cost.
 pub fn content_hash(view: &View<'_>, at: usize) -> u64 {
     match view.node(at) {
-        Node::Null => STATE.hash_one(0u8),
-        Node::Bool(b) => STATE.hash_one((1u8, b)),
-        Node::U64(u) => STATE.hash_one((2u8, 0u8, u)),
-        Node::I64(i) => STATE.hash_one((2u8, 1u8, i)),
+        Node::Null => KEYS[0],
+        Node::Bool(b) => mix(KEYS[1] ^ u64::from(b), KEYS[2]),
+        Node::U64(u) => mix(KEYS[3] ^ u, KEYS[4]),
+        Node::I64(i) => mix(KEYS[5] ^ i as u64, KEYS[6]),
         // A float's bits are its shortest text's (serde_json parses with `float_roundtrip`).
-        Node::F64(f) => STATE.hash_one((2u8, 2u8, f.to_bits())),
-        Node::Str { .. } => STATE.hash_one((3u8, view.str(at).unwrap_or_default())),
+        Node::F64(f) => mix(KEYS[7] ^ f.to_bits(), KEYS[8]),
+        Node::Str { .. } => text(view.bytes(at).unwrap_or_default()),
         Node::Array { len, .. } => {
-            let mut hasher = STATE.build_hasher();
-            hasher.write_u8(4);
-            for element in view.elements(at) {
-                hasher.write_u64(content_hash(view, element));
-            }
-            hasher.write_u64(u64::from(len));
-            hasher.finish()
+            // Chained: the order of elements matters.
+            let chain = view
+                .elements(at)
+                .fold(KEYS[9] ^ u64::from(len), |chain, e| {
+                    mix(chain ^ content_hash(view, e), KEYS[10])
+                });
+            mix(chain, KEYS[11])
         }
         Node::Object { len, .. } => {
             // Members' hashes added up: their order does not matter.
             let sum = view.members(at).fold(0u64, |sum, (k, v)| {
-                let member =
-                    STATE.hash_one((view.str(k).unwrap_or_default(), content_hash(view, v)));
-                sum.wrapping_add(member)
+                let key = text(view.bytes(k).unwrap_or_default());
+                sum.wrapping_add(mix(key ^ KEYS[12], content_hash(view, v) ^ KEYS[13]))
             });
-            STATE.hash_one((5u8, u64::from(len), sum))
+            mix(sum ^ KEYS[14], KEYS[15] ^ u64::from(len))
         }
     }
 }

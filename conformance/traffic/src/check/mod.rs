@@ -452,15 +452,20 @@ impl<'a> Judge<'a> {
     /// What every active rule finds in one record, as the report shows it.
     fn findings(&self, facts: &Facts) -> Vec<ReportedViolation> {
         let mask = self.settings.mask_values;
-        self.settings
-            .rules
-            .active()
-            .flat_map(|(rule, severity)| {
-                (rule.check)(facts)
-                    .into_iter()
-                    .map(move |finding| reported(rule, severity, finding, mask))
-            })
-            .collect()
+        let mut findings = Vec::new();
+        // A loop that skips what finds nothing, not a `flat_map`: nearly every rule finds
+        // nothing in nearly every record, and the adapter cost more than the rules did.
+        for (rule, severity) in self.settings.rules.active() {
+            let found = (rule.check)(facts);
+            if !found.is_empty() {
+                findings.extend(
+                    found
+                        .into_iter()
+                        .map(|finding| reported(rule, severity, finding, mask)),
+                );
+            }
+        }
+        findings
     }
 }
 

@@ -171,16 +171,20 @@ pub(super) struct CoverageTree {
 }
 
 impl CoverageTree {
-    /// No walk: what the evaluator follows where coverage does not go.
-    pub const EMPTY: CoverageTree = CoverageTree {
-        properties: Vec::new(),
-        lookup: Names {
-            names: Vec::new(),
-            heads: Vec::new(),
-        },
-        items: None,
-    };
+    /// No walk: what the evaluator follows where coverage does not go. A static, not a
+    /// constant: a reference to a constant of a type with a destructor is a temporary, made and
+    /// dropped at every use.
+    pub(super) const EMPTY: &'static CoverageTree = &EMPTY_COVERAGE;
 }
+
+static EMPTY_COVERAGE: CoverageTree = CoverageTree {
+    properties: Vec::new(),
+    lookup: Names {
+        names: Vec::new(),
+        heads: Vec::new(),
+    },
+    items: None,
+};
 
 /// Property names, found by a key's bytes. Every member of every object is looked up, so the
 /// length and first eight bytes are compared before anything else, and a search starts after
