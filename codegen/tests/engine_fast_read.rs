@@ -162,10 +162,10 @@ fn edge_documents() -> Vec<Vec<u8>> {
         docs.push(format!("{{{}}}", members.join(",")));
         docs.push(format!("{{{},\"k0\":0}}", members.join(",")));
     }
-    // Strings the reader scans eight bytes at a time: what stops it (the closing quote, an
-    // escape, a control character, a byte that is not ASCII) at every position of a word and
-    // past its end.
-    for before in 0..18 {
+    // Strings the reader scans sixteen or eight bytes at a time: what stops it (the closing
+    // quote, an escape, a control character, a byte that is not ASCII) at every position of a
+    // word and past its end.
+    for before in 0..40 {
         let lead = "x".repeat(before);
         for stop in [
             "\"",

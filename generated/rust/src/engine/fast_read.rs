@@ -292,13 +292,38 @@ impl Default for Keys {
 }
 
 /// How many bytes `bytes` starts with that a string may hold as they are and that are ASCII:
-/// everything but `"`, `\\`, control characters and bytes of 0x80 and above. Eight bytes at a
-/// time: a string is most of an event's bytes, and this is the one pass over them.
+/// everything but `"`, `\\`, control characters and bytes of 0x80 and above. A string is most of
+/// an event's bytes, and this is the one pass over them: sixteen bytes at a time where SSE2 is
+/// (every x86-64 processor), eight elsewhere and for the last few.
 #[inline]
 fn plain_ascii_run(bytes: &[u8]) -> usize {
+    let mut at = 0;
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{
+            _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+            _mm_set1_epi8,
+        };
+        while let Some(chunk) = bytes.get(at..at + 16) {
+            // SAFETY: SSE2 is part of x86-64, so every processor this runs on has it; `chunk`
+            // is 16 readable bytes, and an unaligned load reads exactly those.
+            let stop = unsafe {
+                let word = _mm_loadu_si128(chunk.as_ptr().cast());
+                let quote = _mm_cmpeq_epi8(word, _mm_set1_epi8(b'"' as i8));
+                let backslash = _mm_cmpeq_epi8(word, _mm_set1_epi8(b'\\' as i8));
+                // Compared as signed bytes, control characters and bytes of 0x80 and above
+                // are both below 0x20.
+                let below = _mm_cmplt_epi8(word, _mm_set1_epi8(0x20));
+                _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), below))
+            };
+            if stop != 0 {
+                return at + stop.trailing_zeros() as usize;
+            }
+            at += 16;
+        }
+    }
     const ONES: u64 = 0x0101_0101_0101_0101;
     const HIGH: u64 = 0x8080_8080_8080_8080;
-    let mut at = 0;
     while let Some(chunk) = bytes.get(at..at + 8) {
         let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
         // A byte's high bit is set in each term where that byte is what the term looks for;
