@@ -5,40 +5,78 @@
 
 /// True when `s` is a hyphenated RFC 4122 uuid (`8-4-4-4-12` hex digits, either case).
 pub fn is_uuid(s: &str) -> bool {
-    let Ok(bytes) = <&[u8; 36]>::try_from(s.as_bytes()) else {
-        return false;
-    };
-    // Every byte is looked up and the answers and-ed, with no branch per byte: an event holds
-    // several ids, and checking them is a fair share of validating it.
-    bytes.iter().enumerate().fold(true, |ok, (i, b)| {
-        ok & (UUID_BYTE[*b as usize] & UUID_AT[i] != 0)
-    })
+    uuid_classes(s).is_some_and(|c| c.dashes == UUID_DASHES && c.lower | c.upper == UUID_DIGITS)
 }
 
-/// Bit 1: a hex digit; bit 2: a dash.
-const UUID_BYTE: [u8; 256] = {
-    let mut table = [0; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = match b as u8 {
-            b'0'..=b'9' | b'a'..=b'f' | b'A'..=b'F' => 1,
-            b'-' => 2,
-            _ => 0,
-        };
-        b += 1;
-    }
-    table
-};
+/// True when `s` is a hyphenated uuid whose letters are all lowercase.
+pub fn is_lowercase_uuid(s: &str) -> bool {
+    uuid_classes(s).is_some_and(|c| c.dashes == UUID_DASHES && c.lower == UUID_DIGITS)
+}
 
-/// What each position of a hyphenated uuid holds, as a [`UUID_BYTE`] bit.
-const UUID_AT: [u8; 36] = {
-    let mut at = [1; 36];
-    at[8] = 2;
-    at[13] = 2;
-    at[18] = 2;
-    at[23] = 2;
-    at
-};
+/// Bit `i` of each: what byte `i` of a 36-byte string is.
+struct UuidClasses {
+    /// A digit or a lowercase hex letter.
+    lower: u64,
+    /// An uppercase hex letter.
+    upper: u64,
+    dashes: u64,
+}
+
+/// The positions of a hyphenated uuid's dashes, and of its hex digits.
+const UUID_DASHES: u64 = 1 << 8 | 1 << 13 | 1 << 18 | 1 << 23;
+const UUID_DIGITS: u64 = ((1 << 36) - 1) & !UUID_DASHES;
+
+/// What each byte of a 36-byte `s` is; `None` for another length. Every byte is classified
+/// with no branch per byte: an event holds several ids, and checking them is a fair share of
+/// validating it.
+fn uuid_classes(s: &str) -> Option<UuidClasses> {
+    let bytes: &[u8; 36] = s.as_bytes().try_into().ok()?;
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{
+            __m128i, _mm_and_si128, _mm_cmpeq_epi8, _mm_cmpgt_epi8, _mm_cmplt_epi8,
+            _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128, _mm_set1_epi8,
+        };
+        // SAFETY: SSE2 is part of x86-64, so every processor this runs on has it; each load
+        // reads 16 of the 36 bytes (at 0, 16 and 20).
+        let classes = |at: usize| -> [u64; 3] {
+            unsafe {
+                let x: __m128i = _mm_loadu_si128(bytes[at..at + 16].as_ptr().cast());
+                // Compared as signed bytes: a byte of 0x80 or above is below all of these.
+                let within = |low: u8, high: u8| {
+                    _mm_and_si128(
+                        _mm_cmpgt_epi8(x, _mm_set1_epi8(low as i8 - 1)),
+                        _mm_cmplt_epi8(x, _mm_set1_epi8(high as i8 + 1)),
+                    )
+                };
+                let lower = _mm_or_si128(within(b'0', b'9'), within(b'a', b'f'));
+                let upper = within(b'A', b'F');
+                let dashes = _mm_cmpeq_epi8(x, _mm_set1_epi8(b'-' as i8));
+                [lower, upper, dashes].map(|m| u64::from(_mm_movemask_epi8(m) as u16) << at)
+            }
+        };
+        let [a, b, c] = [classes(0), classes(16), classes(20)];
+        Some(UuidClasses {
+            lower: a[0] | b[0] | c[0],
+            upper: a[1] | b[1] | c[1],
+            dashes: a[2] | b[2] | c[2],
+        })
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        let mut classes = UuidClasses {
+            lower: 0,
+            upper: 0,
+            dashes: 0,
+        };
+        for (i, b) in bytes.iter().enumerate() {
+            classes.lower |= u64::from(b.is_ascii_digit() || matches!(b, b'a'..=b'f')) << i;
+            classes.upper |= u64::from(matches!(b, b'A'..=b'F')) << i;
+            classes.dashes |= u64::from(*b == b'-') << i;
+        }
+        Some(classes)
+    }
+}
 
 /// True when `s` is an RFC 3339 `date-time`: `T` or `t` between date and time, seconds
 /// required, any number of fraction digits, `Z`/`z` or a `+hh:mm` offset, a leap second only
