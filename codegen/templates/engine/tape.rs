@@ -384,7 +384,13 @@ impl<'a> View<'a> {
 
     /// The bytes of the string at `at` (its escapes decoded), if it is one.
     pub fn bytes(&self, at: usize) -> Option<&'a [u8]> {
-        match self.nodes[at] {
+        self.bytes_of(self.nodes[at])
+    }
+
+    /// The bytes of `node`, a node of this tape, if it is a string: for a walk that has read
+    /// the node already.
+    pub fn bytes_of(&self, node: Node) -> Option<&'a [u8]> {
+        match node {
             Node::Str {
                 start,
                 len,

@@ -346,6 +346,9 @@ pub struct Decoder {
     /// Each key of a capture format's [`InputFormat::keys`], with the formats (bit `i`:
     /// `captures[i]`) that may recognise a record that has it.
     keys: Vec<(&'static [u8], u64)>,
+    /// Bit `n`: some key in `keys` is `n` bytes long (one of 64 or more, bit 63). Most keys of
+    /// a record are no format's, and most differ in length from every format's.
+    key_lengths: u64,
     /// Plain, when it is asked: after the captures, as the fallback that recognises anything.
     plain: Option<plain::Plain>,
 }
@@ -371,9 +374,11 @@ impl Decoder {
                 }
             }
         }
+        let key_lengths = keys.iter().fold(0, |set, (k, _)| set | length_bit(k));
         Decoder {
             captures,
             keys,
+            key_lengths,
             plain,
         }
     }
@@ -423,6 +428,9 @@ impl Decoder {
         let mut candidates = 0;
         for (key, _) in view.members(at) {
             let key = view.bytes(key).unwrap_or_default();
+            if self.key_lengths & length_bit(key) == 0 {
+                continue;
+            }
             for (name, formats) in &self.keys {
                 if *name == key {
                     candidates |= formats;
@@ -431,6 +439,11 @@ impl Decoder {
         }
         candidates
     }
+}
+
+/// A key's length as a bit of [`Decoder::key_lengths`].
+fn length_bit(key: &[u8]) -> u64 {
+    1 << key.len().min(63)
 }
 
 /// Decodes one JSON value as `format` decodes a record, with the event as a `Value`: how the

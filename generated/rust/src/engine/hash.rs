@@ -77,34 +77,55 @@ fn text(bytes: &[u8]) -> u64 {
     }
 }
 
-/// The content hash of the value at `at`. Strings are hashed by foldhash, one call each;
-/// everything else is a folded multiply or two: a hasher started and finished per value was
-/// most of the cost.
+/// The content hash of the value at `at`. Strings are hashed by [`text`]; everything else is
+/// a folded multiply or two: a hasher started and finished per value was most of the cost.
 pub fn content_hash(view: &View<'_>, at: usize) -> u64 {
-    match view.node(at) {
+    hash_node(view, view.node(at), at)
+}
+
+/// The hash of `node`, the node at `at`: a container's members or elements are read off the
+/// tape in one walk, each node once.
+fn hash_node(view: &View<'_>, node: Node, at: usize) -> u64 {
+    match node {
         Node::Null => KEYS[0],
         Node::Bool(b) => mix(KEYS[1] ^ u64::from(b), KEYS[2]),
         Node::U64(u) => mix(KEYS[3] ^ u, KEYS[4]),
         Node::I64(i) => mix(KEYS[5] ^ i as u64, KEYS[6]),
         // A float's bits are its shortest text's (serde_json parses with `float_roundtrip`).
         Node::F64(f) => mix(KEYS[7] ^ f.to_bits(), KEYS[8]),
-        Node::Str { .. } => text(view.bytes(at).unwrap_or_default()),
-        Node::Array { len, .. } => {
+        Node::Str { .. } => text(view.bytes_of(node).unwrap_or_default()),
+        Node::Array { end, len } => {
             // Chained: the order of elements matters.
-            let chain = view
-                .elements(at)
-                .fold(KEYS[9] ^ u64::from(len), |chain, e| {
-                    mix(chain ^ content_hash(view, e), KEYS[10])
-                });
+            let mut chain = KEYS[9] ^ u64::from(len);
+            let mut element = at + 1;
+            while element < end as usize {
+                let node = view.node(element);
+                chain = mix(chain ^ hash_node(view, node, element), KEYS[10]);
+                element = after(node, element);
+            }
             mix(chain, KEYS[11])
         }
-        Node::Object { len, .. } => {
+        Node::Object { end, len } => {
             // Members' hashes added up: their order does not matter.
-            let sum = view.members(at).fold(0u64, |sum, (k, v)| {
-                let key = text(view.bytes(k).unwrap_or_default());
-                sum.wrapping_add(mix(key ^ KEYS[12], content_hash(view, v) ^ KEYS[13]))
-            });
+            let mut sum = 0u64;
+            let mut key = at + 1;
+            while key < end as usize {
+                let name = text(view.bytes(key).unwrap_or_default());
+                let node = view.node(key + 1);
+                let value = hash_node(view, node, key + 1);
+                sum = sum.wrapping_add(mix(name ^ KEYS[12], value ^ KEYS[13]));
+                key = after(node, key + 1);
+            }
             mix(sum ^ KEYS[14], KEYS[15] ^ u64::from(len))
         }
+    }
+}
+
+/// The index after `node`, the node at `at`, and everything inside it.
+#[inline]
+fn after(node: Node, at: usize) -> usize {
+    match node {
+        Node::Array { end, .. } | Node::Object { end, .. } => end as usize,
+        _ => at + 1,
     }
 }

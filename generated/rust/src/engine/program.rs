@@ -186,13 +186,14 @@ static EMPTY_COVERAGE: CoverageTree = CoverageTree {
     items: None,
 };
 
-/// Property names, found by a key's bytes. Every member of every object is looked up, so the
-/// length and first eight bytes are compared before anything else, and a search starts after
-/// the name found last: events are mostly written in the order their schema lists them.
+/// Property names, found by a key's bytes. Every member of every object is looked up, so a
+/// name's length and two words that hold its first and last bytes are compared before anything
+/// else (up to 16 bytes, nothing else), and a search starts after the name found last: events
+/// are mostly written in the order their schema lists them.
 #[derive(Debug, Default)]
 pub struct Names {
     names: Vec<Box<[u8]>>,
-    heads: Vec<(usize, u64)>,
+    heads: Vec<Head>,
 }
 
 impl Names {
@@ -208,7 +209,7 @@ impl Names {
         let from = if from < n { from } else { 0 };
         let wanted = head(key);
         let matches = |i: usize| {
-            self.heads[i] == wanted && (key.len() <= 8 || self.names[i][8..] == key[8..])
+            self.heads[i] == wanted && (key.len() <= 16 || self.names[i][8..] == key[8..])
         };
         (from..n)
             .find(|&i| matches(i))
@@ -216,19 +217,32 @@ impl Names {
     }
 }
 
-/// A name's length and its first eight bytes (zero-padded) as one word.
+/// A name's length and two words read from it: for up to 16 bytes, words that cover every
+/// byte (overlapping when shorter), so that two names of one length with equal words are
+/// equal; for longer ones, the first and last eight bytes.
+type Head = (usize, u64, u64);
+
 #[inline]
-fn head(name: &[u8]) -> (usize, u64) {
-    // Loaded as a word, or byte by byte when shorter: a copy of a length only known at run
-    // time was a call to `memcpy` for every member of every event.
-    let word = match name.first_chunk::<8>() {
-        Some(first) => u64::from_le_bytes(*first),
-        None => name
-            .iter()
-            .enumerate()
-            .fold(0, |word, (i, b)| word | u64::from(*b) << (8 * i)),
+fn head(name: &[u8]) -> Head {
+    let len = name.len();
+    let word = |at: usize| u64::from_le_bytes(name[at..at + 8].try_into().expect("8 bytes"));
+    let half = |at: usize| {
+        u64::from(u32::from_le_bytes(
+            name[at..at + 4].try_into().expect("4 bytes"),
+        ))
     };
-    (name.len(), word)
+    // Loaded as words, not copied: a copy of a length only known at run time was a call to
+    // `memcpy` for every member of every event.
+    match len {
+        0 => (0, 0, 0),
+        1..=3 => (
+            len,
+            u64::from(name[0]) | u64::from(name[len / 2]) << 8 | u64::from(name[len - 1]) << 16,
+            0,
+        ),
+        4..=7 => (len, half(0), half(len - 4)),
+        _ => (len, word(0), word(len - 8)),
+    }
 }
 
 /// How deep the coverage tree follows a schema (a recursive schema stops there).
