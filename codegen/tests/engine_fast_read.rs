@@ -1,10 +1,11 @@
 //! The engine's fast reader against serde_json's reading: on every document, both accept or
-//! both reject it, and build the same tape (nodes, strings, repeated keys). The documents are
-//! every example of the catalog, events synthesized for every contract and their mutations,
-//! written compact and pretty, and a corpus of what parsers disagree on.
+//! both reject it, and build the same tape (nodes, strings, repeated keys, content hashes).
+//! The documents are every example of the catalog, events synthesized for every contract and
+//! their mutations, written compact and pretty, and a corpus of what parsers disagree on.
 
 use std::path::{Path, PathBuf};
 
+use codegen::engine::hash::content_hash;
 use codegen::engine::Tape;
 use codegen::synth::{Rng, Synth};
 
@@ -12,12 +13,19 @@ fn schemas_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas")
 }
 
-/// What a tape holds, to compare: every node, each string's text, the repeated key.
+/// What a tape holds, to compare: every node, each string's text, the repeated key, and the
+/// content hash of every value (the fast reader's worked out as it read, serde_json's by a
+/// walk over the tape after).
 fn contents(tape: &Tape, input: &[u8]) -> String {
     let view = tape.view(input);
     let mut out = String::new();
     for at in 0..view.len() {
-        out.push_str(&format!("{:?} {:?}\n", view.node(at), view.str(at)));
+        out.push_str(&format!(
+            "{:?} {:?} {:x}\n",
+            view.node(at),
+            view.str(at),
+            content_hash(&view, at)
+        ));
     }
     out.push_str(&format!("{:?}", view.duplicate_key(0)));
     out

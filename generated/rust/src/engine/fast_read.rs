@@ -6,16 +6,21 @@
 //! the document is read again by serde_json, which decides it and words its errors. So this
 //! reader never accepts what serde_json rejects, and builds exactly the tape serde_json's
 //! reading builds: `tape::tests::the_fast_reader_builds_what_serde_json_reads` holds it to that.
+//! It hashes each container's content as it reads it (`digest`, the parts `hash` walks a tape
+//! with): the bytes are at hand here, and a second walk over the tape cost more.
 
-use super::tape::Node;
+use super::digest;
+use super::node::Node;
 
 /// Deeper than this, the document is left to serde_json (its limit is 128).
 const MAX_NESTING: usize = 100;
 
-/// What a document read into: its nodes, and the key nodes repeated within their object.
+/// What a document read into: its nodes, the key nodes repeated within their object, and the
+/// content hash of each container, in node order.
 pub(super) struct Output<'t> {
     pub nodes: &'t mut Vec<Node>,
     pub duplicate_keys: &'t mut Vec<u32>,
+    pub container_hashes: &'t mut Vec<(u32, u64)>,
 }
 
 /// Reads `input` into `out`; `false` (with `out` half-written) when serde_json must read it.
@@ -27,6 +32,7 @@ pub(super) fn read(input: &[u8], out: Output<'_>) -> bool {
         at: 0,
         nodes: out.nodes,
         duplicate_keys: out.duplicate_keys,
+        container_hashes: out.container_hashes,
     };
     reader.value(0).is_some() && {
         reader.whitespace();
@@ -39,12 +45,13 @@ struct Reader<'i, 't> {
     at: usize,
     nodes: &'t mut Vec<Node>,
     duplicate_keys: &'t mut Vec<u32>,
+    container_hashes: &'t mut Vec<(u32, u64)>,
 }
 
-/// `None`: give up.
-type Step = Option<()>;
+/// The content hash of the value read; `None`: give up.
+type Step = Option<u64>;
 
-impl Reader<'_, '_> {
+impl<'i> Reader<'i, '_> {
     #[inline]
     fn whitespace(&mut self) {
         while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.input.get(self.at) {
@@ -63,9 +70,9 @@ impl Reader<'_, '_> {
             b'{' => self.object(depth + 1),
             b'[' => self.array(depth + 1),
             b'"' => {
-                let node = self.string()?;
+                let (node, text) = self.string()?;
                 self.nodes.push(node);
-                Some(())
+                Some(digest::text(text))
             }
             b't' => self.literal(b"true", Node::Bool(true)),
             b'f' => self.literal(b"false", Node::Bool(false)),
@@ -73,7 +80,7 @@ impl Reader<'_, '_> {
             b'-' | b'0'..=b'9' => {
                 let node = self.number()?;
                 self.nodes.push(node);
-                Some(())
+                digest::scalar(node)
             }
             _ => None,
         }
@@ -85,11 +92,12 @@ impl Reader<'_, '_> {
         }
         self.at += text.len();
         self.nodes.push(node);
-        Some(())
+        digest::scalar(node)
     }
 
-    /// A string with no escape and no control character, as a node of input positions.
-    fn string(&mut self) -> Option<Node> {
+    /// A string with no escape and no control character, as a node of input positions, and
+    /// its bytes.
+    fn string(&mut self) -> Option<(Node, &'i [u8])> {
         let start = self.at + 1;
         let rest = self.input.get(start..)?;
         let mut end = plain_ascii_run(rest);
@@ -108,11 +116,12 @@ impl Reader<'_, '_> {
             }
         }
         self.at = start + end + 1;
-        Some(Node::Str {
+        let node = Node::Str {
             start: u32::try_from(start).ok()?,
             len: u32::try_from(end).ok()?,
             escaped: false,
-        })
+        };
+        Some((node, &rest[..end]))
     }
 
     /// A number as serde_json reads it: an integer that fits in `u64` (non-negative) or `i64`
@@ -191,12 +200,16 @@ impl Reader<'_, '_> {
         self.at += 1;
         let at = self.nodes.len();
         self.nodes.push(Node::Array { end: 0, len: 0 });
+        // Its hash goes where its place in node order is, and is written once it is known.
+        let hash_at = self.container_hashes.len();
+        self.container_hashes.push((u32::try_from(at).ok()?, 0));
         let mut len = 0u32;
+        let mut chain = 0;
         if self.peek()? == b']' {
             self.at += 1;
         } else {
             loop {
-                self.value(depth)?;
+                chain = digest::element(chain, self.value(depth)?);
                 len += 1;
                 match self.peek()? {
                     b',' => self.at += 1,
@@ -210,7 +223,9 @@ impl Reader<'_, '_> {
         }
         let end = u32::try_from(self.nodes.len()).ok()?;
         self.nodes[at] = Node::Array { end, len };
-        Some(())
+        let hash = digest::array(chain, len);
+        self.container_hashes[hash_at].1 = hash;
+        Some(hash)
     }
 
     fn object(&mut self, depth: usize) -> Step {
@@ -220,7 +235,10 @@ impl Reader<'_, '_> {
         self.at += 1;
         let at = self.nodes.len();
         self.nodes.push(Node::Object { end: 0, len: 0 });
+        let hash_at = self.container_hashes.len();
+        self.container_hashes.push((u32::try_from(at).ok()?, 0));
         let mut len = 0u32;
+        let mut sum = 0u64;
         let mut keys = Keys::default();
         if self.peek()? == b'}' {
             self.at += 1;
@@ -229,7 +247,8 @@ impl Reader<'_, '_> {
                 if self.peek()? != b'"' {
                     return None;
                 }
-                let key = self.string()?;
+                let (key, text) = self.string()?;
+                let name = digest::text(text);
                 let key_at = u32::try_from(self.nodes.len()).ok()?;
                 self.nodes.push(key);
                 if self.repeats(&mut keys, key)? {
@@ -239,7 +258,7 @@ impl Reader<'_, '_> {
                     return None;
                 }
                 self.at += 1;
-                self.value(depth)?;
+                sum = sum.wrapping_add(digest::member(name, self.value(depth)?));
                 len += 1;
                 match self.peek()? {
                     b',' => self.at += 1,
@@ -253,7 +272,9 @@ impl Reader<'_, '_> {
         }
         let end = u32::try_from(self.nodes.len()).ok()?;
         self.nodes[at] = Node::Object { end, len };
-        Some(())
+        let hash = digest::object(sum, len);
+        self.container_hashes[hash_at].1 = hash;
+        Some(hash)
     }
 
     /// Whether `key` repeats one of `keys` (adding it); `None` past `FEW_KEYS` keys, which

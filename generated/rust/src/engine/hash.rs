@@ -3,121 +3,49 @@
 //! twice with its keys in another order is the same content (what a duplicate id is checked
 //! against). Integers and floats are told apart (`1` is not `1.0`), as a `Value` tells them apart.
 
-use std::hash::BuildHasher;
-
-use foldhash::quality::FixedState;
-
+use super::digest;
 use super::tape::{Node, View};
 
-/// A fixed seed: the hash is the same on every thread and every run. foldhash's quality
-/// variant: 64 well-mixed bits, several times cheaper than SipHash on event-sized input.
-const STATE: FixedState = FixedState::with_seed(0x636f_6e74_7261_6374);
-
-/// Odd constants (the hexadecimal digits of pi, made odd), a pair of its own for each use: a
-/// value of one kind never hashes like one of another by construction.
-const KEYS: [u64; 19] = [
-    0x243f_6a88_85a3_08d3,
-    0x1319_8a2e_0370_7345,
-    0xa409_3822_299f_31d1,
-    0x082e_fa98_ec4e_6c89,
-    0x4528_21e6_38d0_1377,
-    0xbe54_66cf_34e9_0c6d,
-    0xc0ac_29b7_c97c_50dd,
-    0x3f84_d5b5_b547_0917,
-    0x9216_d5d9_8979_fb1b,
-    0xd131_0ba6_98df_b5ad,
-    0x2ffd_72db_d01a_dfb7,
-    0xb8e1_afed_6a26_7e97,
-    0xba7c_9045_f12c_7f99,
-    0x24a1_9947_b391_6cf7,
-    0x0801_f2e2_858e_fc17,
-    0x6369_20d8_7157_4e69,
-    0xa458_fea3_f493_3d7f,
-    0x0d95_748f_728e_b659,
-    0x718b_cd58_8215_4aef,
-];
-
-/// The folded multiply foldhash is built on: the two halves of the 128-bit product, XORed.
-#[inline]
-fn mix(a: u64, b: u64) -> u64 {
-    let product = u128::from(a) * u128::from(b);
-    (product as u64) ^ ((product >> 64) as u64)
-}
-
-/// The hash of a string's bytes (its length included): up to 64 bytes (keys, ids, timestamps),
-/// each 16 of them as two words folded into the hash so far, the last 16 overlapping the ones
-/// before, the shortest read as two overlapping smaller words, so that the words cover every
-/// byte and a string is told apart from any other of its length. A call to a hasher cost more
-/// than the rest of a member's hash. Longer ones, foldhash's.
-#[inline]
-fn text(bytes: &[u8]) -> u64 {
-    let len = bytes.len();
-    let word = |at: usize| u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"));
-    let half = |at: usize| u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"));
-    let fold = |hash: u64, a: u64, b: u64| mix(hash ^ a ^ KEYS[16], b ^ KEYS[17]);
-    let start = (len as u64).wrapping_mul(KEYS[18]);
-    match len {
-        0 => start,
-        1..=3 => {
-            let a = u64::from(bytes[0]) | u64::from(bytes[len / 2]) << 8;
-            fold(start, a, u64::from(bytes[len - 1]))
-        }
-        4..=7 => fold(start, u64::from(half(0)), u64::from(half(len - 4))),
-        8..=16 => fold(start, word(0), word(len - 8)),
-        17..=64 => {
-            let mut hash = start;
-            let mut at = 0;
-            while at + 16 < len {
-                hash = fold(hash, word(at), word(at + 8));
-                at += 16;
-            }
-            fold(hash, word(len - 16), word(len - 8))
-        }
-        _ => STATE.hash_one(bytes),
-    }
-}
-
-/// The content hash of the value at `at`. Strings are hashed by [`text`]; everything else is
-/// a folded multiply or two: a hasher started and finished per value was most of the cost.
+/// The content hash of the value at `at`: the one the fast reader worked out while reading a
+/// container, else worked out here from the tape with the same parts (`digest`).
 pub fn content_hash(view: &View<'_>, at: usize) -> u64 {
-    hash_node(view, view.node(at), at)
+    let node = view.node(at);
+    match node {
+        Node::Array { .. } | Node::Object { .. } => view
+            .container_hash(at)
+            .unwrap_or_else(|| hash_node(view, node, at)),
+        _ => hash_node(view, node, at),
+    }
 }
 
 /// The hash of `node`, the node at `at`: a container's members or elements are read off the
 /// tape in one walk, each node once.
 fn hash_node(view: &View<'_>, node: Node, at: usize) -> u64 {
     match node {
-        Node::Null => KEYS[0],
-        Node::Bool(b) => mix(KEYS[1] ^ u64::from(b), KEYS[2]),
-        Node::U64(u) => mix(KEYS[3] ^ u, KEYS[4]),
-        Node::I64(i) => mix(KEYS[5] ^ i as u64, KEYS[6]),
-        // A float's bits are its shortest text's (serde_json parses with `float_roundtrip`).
-        Node::F64(f) => mix(KEYS[7] ^ f.to_bits(), KEYS[8]),
-        Node::Str { .. } => text(view.bytes_of(node).unwrap_or_default()),
+        Node::Str { .. } => digest::text(view.bytes_of(node).unwrap_or_default()),
         Node::Array { end, len } => {
-            // Chained: the order of elements matters.
-            let mut chain = KEYS[9] ^ u64::from(len);
+            let mut chain = 0;
             let mut element = at + 1;
             while element < end as usize {
                 let node = view.node(element);
-                chain = mix(chain ^ hash_node(view, node, element), KEYS[10]);
+                chain = digest::element(chain, hash_node(view, node, element));
                 element = after(node, element);
             }
-            mix(chain, KEYS[11])
+            digest::array(chain, len)
         }
         Node::Object { end, len } => {
-            // Members' hashes added up: their order does not matter.
             let mut sum = 0u64;
             let mut key = at + 1;
             while key < end as usize {
-                let name = text(view.bytes(key).unwrap_or_default());
+                let name = digest::text(view.bytes(key).unwrap_or_default());
                 let node = view.node(key + 1);
                 let value = hash_node(view, node, key + 1);
-                sum = sum.wrapping_add(mix(name ^ KEYS[12], value ^ KEYS[13]));
+                sum = sum.wrapping_add(digest::member(name, value));
                 key = after(node, key + 1);
             }
-            mix(sum ^ KEYS[14], KEYS[15] ^ u64::from(len))
+            digest::object(sum, len)
         }
+        scalar => digest::scalar(scalar).expect("every other node is a scalar"),
     }
 }
 
