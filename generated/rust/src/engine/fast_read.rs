@@ -239,7 +239,9 @@ impl<'i> Reader<'i, '_> {
         self.container_hashes.push((u32::try_from(at).ok()?, 0));
         let mut len = 0u32;
         let mut sum = 0u64;
-        let mut keys = Keys::default();
+        // A bit per key, picked by its hash: a key whose bit is clear repeats none before it
+        // (most keys), and only the others are compared with the keys before them.
+        let mut fingerprints = 0u64;
         if self.peek()? == b'}' {
             self.at += 1;
         } else {
@@ -248,12 +250,17 @@ impl<'i> Reader<'i, '_> {
                     return None;
                 }
                 let (key, text) = self.string()?;
+                if len as usize == FEW_KEYS {
+                    return None;
+                }
                 let name = digest::text(text);
                 let key_at = u32::try_from(self.nodes.len()).ok()?;
-                self.nodes.push(key);
-                if self.repeats(&mut keys, key)? {
+                let bit = 1u64 << (name >> 58);
+                if fingerprints & bit != 0 && self.repeats(at, text) {
                     self.duplicate_keys.push(key_at);
                 }
+                fingerprints |= bit;
+                self.nodes.push(key);
                 if self.peek()? != b':' {
                     return None;
                 }
@@ -277,40 +284,28 @@ impl<'i> Reader<'i, '_> {
         Some(hash)
     }
 
-    /// Whether `key` repeats one of `keys` (adding it); `None` past `FEW_KEYS` keys, which
-    /// serde_json's reading hashes. Lengths are compared first: most keys differ in theirs.
-    fn repeats(&self, keys: &mut Keys, key: Node) -> Option<bool> {
-        let Node::Str { start, len, .. } = key else {
-            return Some(false);
-        };
-        let text = |start: u32, len: u32| &self.input[start as usize..(start + len) as usize];
-        let seen = &keys.ranges[..keys.len];
-        let repeated = seen
-            .iter()
-            .any(|&(s, l)| l == len && text(s, l) == text(start, len));
-        *keys.ranges.get_mut(keys.len)? = (start, len);
-        keys.len += 1;
-        Some(repeated)
-    }
-}
-
-/// The most keys an object read here may have.
-const FEW_KEYS: usize = 32;
-
-/// The keys of the object being read, as input ranges: on the stack, no allocation.
-struct Keys {
-    ranges: [(u32, u32); FEW_KEYS],
-    len: usize,
-}
-
-impl Default for Keys {
-    fn default() -> Self {
-        Keys {
-            ranges: [(0, 0); FEW_KEYS],
-            len: 0,
+    /// Whether `key` is the text of a key of the object at `object`, whose members so far are
+    /// the last nodes read (each value complete, so a container's `end` is set).
+    fn repeats(&self, object: usize, key: &[u8]) -> bool {
+        let mut at = object + 1;
+        while at < self.nodes.len() {
+            if let Node::Str { start, len, .. } = self.nodes[at] {
+                if self.input[start as usize..(start + len) as usize] == *key {
+                    return true;
+                }
+            }
+            at = match self.nodes[at + 1] {
+                Node::Array { end, .. } | Node::Object { end, .. } => end as usize,
+                _ => at + 2,
+            };
         }
+        false
     }
 }
+
+/// The most keys an object read here may have: past them, serde_json's reading, which hashes
+/// them to find a repeated one, reads it.
+const FEW_KEYS: usize = 32;
 
 /// How many bytes `bytes` starts with that a string may hold as they are and that are ASCII:
 /// everything but `"`, `\\`, control characters and bytes of 0x80 and above. A string is most of
