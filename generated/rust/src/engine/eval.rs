@@ -6,8 +6,8 @@
 use super::formats;
 use super::numbers;
 use super::program::{
-    Checks, CoverageTree, Dependency, Format, Items, Program, SchemaNode, ARRAY, BOOLEAN, INTEGER,
-    NULL, NUMBER, OBJECT, STRING,
+    Checks, CoverageTree, Dependency, Format, Items, Program, SchemaNode, APPLICATORS, ARRAY,
+    BOOLEAN, INTEGER, ITEMS, MEMBERS, NULL, NUMBER, NUMERIC, OBJECT, STRING, TEXT, VALUE,
 };
 use super::tape::{Node, View};
 
@@ -259,25 +259,28 @@ impl Evaluator<'_, '_, '_> {
                 type_names(types)
             );
         }
-        if let Some(value) = &c.const_ {
-            check!(
-                numbers::equals_value(view, at, value),
-                "const",
-                "{} was expected",
-                value
-            );
-        }
-        if let Some(values) = &c.enum_ {
-            check!(
-                values.iter().any(|v| numbers::equals_value(view, at, v)),
-                "enum",
-                "{} is not one of {}",
-                value(),
-                candidates(values)
-            );
+        // A schema has few keywords: a group it has none of is passed over with one test.
+        if c.groups & VALUE != 0 {
+            if let Some(value) = &c.const_ {
+                check!(
+                    numbers::equals_value(view, at, value),
+                    "const",
+                    "{} was expected",
+                    value
+                );
+            }
+            if let Some(values) = &c.enum_ {
+                check!(
+                    values.iter().any(|v| numbers::equals_value(view, at, v)),
+                    "enum",
+                    "{} is not one of {}",
+                    value(),
+                    candidates(values)
+                );
+            }
         }
         match node {
-            Node::U64(_) | Node::I64(_) | Node::F64(_) => {
+            Node::U64(_) | Node::I64(_) | Node::F64(_) if c.groups & NUMERIC != 0 => {
                 if let Some(limit) = &c.minimum {
                     check!(
                         numbers::ge(node, limit),
@@ -319,7 +322,7 @@ impl Evaluator<'_, '_, '_> {
                     );
                 }
             }
-            Node::Str { .. } => {
+            Node::Str { .. } if c.groups & TEXT != 0 => {
                 let s = view.str(at).unwrap_or_default();
                 if c.min_length.is_some() || c.max_length.is_some() {
                     let chars = s.chars().count() as u64;
@@ -361,7 +364,7 @@ impl Evaluator<'_, '_, '_> {
                     );
                 }
             }
-            Node::Array { len, .. } => {
+            Node::Array { len, .. } if c.groups & ITEMS != 0 => {
                 if let Some(min) = c.min_items {
                     check!(
                         u64::from(len) >= min,
@@ -400,7 +403,7 @@ impl Evaluator<'_, '_, '_> {
                     );
                 }
             }
-            Node::Object { len, .. } => {
+            Node::Object { len, .. } if c.groups & MEMBERS != 0 => {
                 if let Some(min) = c.min_properties {
                     check!(
                         u64::from(len) >= min,
@@ -460,6 +463,9 @@ impl Evaluator<'_, '_, '_> {
                 }
             }
             _ => {}
+        }
+        if c.groups & APPLICATORS == 0 {
+            return true;
         }
         if let Some((condition, then, otherwise)) = c.if_then_else {
             let branch = if self.matches(condition, at, depth) {

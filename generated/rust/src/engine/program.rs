@@ -105,6 +105,76 @@ pub(super) struct Checks {
     pub any_of: Vec<usize>,
     pub one_of: Vec<usize>,
     pub not: Option<usize>,
+    /// Which groups of keywords ([`VALUE`], [`NUMERIC`], ...) this schema has any of, as bits:
+    /// the evaluator skips a group this schema has none of with one test, not one per keyword.
+    pub groups: u8,
+}
+
+/// `const`, `enum`.
+pub(super) const VALUE: u8 = 1;
+/// `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`.
+pub(super) const NUMERIC: u8 = 2;
+/// `minLength`, `maxLength`, `pattern`, `format`.
+pub(super) const TEXT: u8 = 4;
+/// `minItems`, `maxItems`, `uniqueItems`, `items` (and `additionalItems`), `contains`.
+pub(super) const ITEMS: u8 = 8;
+/// `minProperties`, `maxProperties`, `properties`, `patternProperties`,
+/// `additionalProperties`, `propertyNames`, `required`, `dependencies`.
+pub(super) const MEMBERS: u8 = 16;
+/// `if`/`then`/`else`, `allOf`, `anyOf`, `oneOf`, `not`.
+pub(super) const APPLICATORS: u8 = 32;
+
+impl Checks {
+    /// The [`groups`](Self::groups) of the keywords set: computed once every keyword is.
+    fn keyword_groups(&self) -> u8 {
+        let mut groups = 0;
+        if self.const_.is_some() || self.enum_.is_some() {
+            groups |= VALUE;
+        }
+        if self.minimum.is_some()
+            || self.maximum.is_some()
+            || self.exclusive_minimum.is_some()
+            || self.exclusive_maximum.is_some()
+            || self.multiple_of.is_some()
+        {
+            groups |= NUMERIC;
+        }
+        if self.min_length.is_some()
+            || self.max_length.is_some()
+            || self.pattern.is_some()
+            || self.format.is_some()
+        {
+            groups |= TEXT;
+        }
+        if self.min_items.is_some()
+            || self.max_items.is_some()
+            || self.unique_items
+            || !matches!(self.items, Items::Any)
+            || self.contains.is_some()
+        {
+            groups |= ITEMS;
+        }
+        if self.min_properties.is_some()
+            || self.max_properties.is_some()
+            || !self.properties.is_empty()
+            || !self.pattern_properties.is_empty()
+            || self.additional_properties.is_some()
+            || self.property_names.is_some()
+            || !self.required.is_empty()
+            || !self.dependencies.is_empty()
+        {
+            groups |= MEMBERS;
+        }
+        if self.if_then_else.is_some()
+            || !self.all_of.is_empty()
+            || !self.any_of.is_empty()
+            || !self.one_of.is_empty()
+            || self.not.is_some()
+        {
+            groups |= APPLICATORS;
+        }
+        groups
+    }
 }
 
 #[derive(Debug, Default)]
@@ -536,6 +606,7 @@ impl<'s> Compiler<'s> {
             c.one_of = self.children(one, &at("oneOf"))?;
         }
         c.not = self.child(map, "not", pointer)?;
+        c.groups = c.keyword_groups();
         Ok(SchemaNode::Checks(Box::new(c)))
     }
 
