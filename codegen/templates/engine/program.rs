@@ -277,12 +277,14 @@ impl Names {
         let n = self.heads.len();
         let from = if from < n { from } else { 0 };
         let wanted = head(key);
-        let matches = |i: usize| {
-            self.heads[i] == wanted && (key.len() <= 16 || self.names[i][8..] == key[8..])
-        };
-        (from..n)
-            .find(|&i| matches(i))
-            .or_else(|| (0..from).find(|&i| matches(i)))
+        let mut i = from;
+        for _ in 0..n {
+            if self.heads[i] == wanted && (key.len() <= 16 || self.names[i][8..] == key[8..]) {
+                return Some(i);
+            }
+            i = if i + 1 == n { 0 } else { i + 1 };
+        }
+        None
     }
 }
 

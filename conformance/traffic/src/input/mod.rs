@@ -374,7 +374,7 @@ impl Decoder {
                 }
             }
         }
-        let key_lengths = keys.iter().fold(0, |set, (k, _)| set | length_bit(k));
+        let key_lengths = keys.iter().fold(0, |set, (k, _)| set | length_bit(k.len()));
         Decoder {
             captures,
             keys,
@@ -427,10 +427,15 @@ impl Decoder {
         }
         let mut candidates = 0;
         for (key, _) in view.members(at) {
-            let key = view.bytes(key).unwrap_or_default();
-            if self.key_lengths & length_bit(key) == 0 {
+            // The length from the node, before the bytes are looked up.
+            let length = match view.node(key) {
+                coder_events::engine::Node::Str { len, .. } => len as usize,
+                _ => continue,
+            };
+            if self.key_lengths & length_bit(length) == 0 {
                 continue;
             }
+            let key = view.bytes(key).unwrap_or_default();
             for (name, formats) in &self.keys {
                 if *name == key {
                     candidates |= formats;
@@ -442,8 +447,8 @@ impl Decoder {
 }
 
 /// A key's length as a bit of [`Decoder::key_lengths`].
-fn length_bit(key: &[u8]) -> u64 {
-    1 << key.len().min(63)
+fn length_bit(length: usize) -> u64 {
+    1 << length.min(63)
 }
 
 /// Decodes one JSON value as `format` decodes a record, with the event as a `Value`: how the

@@ -324,7 +324,12 @@ impl Evaluator<'_, '_, '_> {
             }
             Node::Str { .. } if c.groups & TEXT != 0 => {
                 let s = view.str(at).unwrap_or_default();
-                if c.min_length.is_some() || c.max_length.is_some() {
+                // A character is one to four bytes: the byte length decides most bounds, and
+                // the characters are counted only when it does not.
+                let bytes = s.len() as u64;
+                let decided = c.min_length.is_none_or(|min| bytes / 4 >= min)
+                    && c.max_length.is_none_or(|max| bytes <= max);
+                if !decided {
                     let chars = s.chars().count() as u64;
                     if let Some(min) = c.min_length {
                         check!(
