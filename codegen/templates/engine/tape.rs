@@ -455,7 +455,12 @@ impl<'a> View<'a> {
         }
         let rest = pointer.strip_prefix('/')?;
         for token in rest.split('/') {
-            let token = token.replace("~1", "/").replace("~0", "~");
+            // Most tokens have no escape, and are used as they are: no copy per record.
+            let token: std::borrow::Cow<'_, str> = if token.contains('~') {
+                token.replace("~1", "/").replace("~0", "~").into()
+            } else {
+                token.into()
+            };
             at = match self.nodes[at] {
                 Node::Object { .. } => self.get(at, &token)?,
                 Node::Array { .. } => {
