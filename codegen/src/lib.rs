@@ -142,12 +142,16 @@ pub fn generate(schemas_dir: &Path) -> Result<Vec<GeneratedFile>> {
 }
 
 /// The hand-written files of the generated crate: its path there, and the template.
-const TEMPLATES: [(&str, &str); 15] = [
+const TEMPLATES: [(&str, &str); 17] = [
     ("src/check.rs", include_str!("../templates/check.rs")),
     ("src/contract.rs", include_str!("../templates/contract.rs")),
     (
         "src/engine/de.rs",
         include_str!("../templates/engine/de.rs"),
+    ),
+    (
+        "src/engine/digest.rs",
+        include_str!("../templates/engine/digest.rs"),
     ),
     (
         "src/engine/eval.rs",
@@ -172,6 +176,10 @@ const TEMPLATES: [(&str, &str); 15] = [
     (
         "src/engine/mod.rs",
         include_str!("../templates/engine/mod.rs"),
+    ),
+    (
+        "src/engine/node.rs",
+        include_str!("../templates/engine/node.rs"),
     ),
     (
         "src/engine/numbers.rs",

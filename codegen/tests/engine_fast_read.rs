@@ -1,10 +1,11 @@
 //! The engine's fast reader against serde_json's reading: on every document, both accept or
-//! both reject it, and build the same tape (nodes, strings, repeated keys). The documents are
-//! every example of the catalog, events synthesized for every contract and their mutations,
-//! written compact and pretty, and a corpus of what parsers disagree on.
+//! both reject it, and build the same tape (nodes, strings, repeated keys, content hashes).
+//! The documents are every example of the catalog, events synthesized for every contract and
+//! their mutations, written compact and pretty, and a corpus of what parsers disagree on.
 
 use std::path::{Path, PathBuf};
 
+use codegen::engine::hash::content_hash;
 use codegen::engine::Tape;
 use codegen::synth::{Rng, Synth};
 
@@ -12,12 +13,19 @@ fn schemas_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas")
 }
 
-/// What a tape holds, to compare: every node, each string's text, the repeated key.
+/// What a tape holds, to compare: every node, each string's text, the repeated key, and the
+/// content hash of every value (the fast reader's worked out as it read, serde_json's by a
+/// walk over the tape after).
 fn contents(tape: &Tape, input: &[u8]) -> String {
     let view = tape.view(input);
     let mut out = String::new();
     for at in 0..view.len() {
-        out.push_str(&format!("{:?} {:?}\n", view.node(at), view.str(at)));
+        out.push_str(&format!(
+            "{:?} {:?} {:x}\n",
+            view.node(at),
+            view.str(at),
+            content_hash(&view, at)
+        ));
     }
     out.push_str(&format!("{:?}", view.duplicate_key(0)));
     out
@@ -162,7 +170,42 @@ fn edge_documents() -> Vec<Vec<u8>> {
         docs.push(format!("{{{}}}", members.join(",")));
         docs.push(format!("{{{},\"k0\":0}}", members.join(",")));
     }
+    // Strings the reader scans sixteen or eight bytes at a time: what stops it (the closing
+    // quote, an escape, a control character, a byte that is not ASCII) at every position of a
+    // word and past its end.
+    for before in 0..40 {
+        let lead = "x".repeat(before);
+        for stop in [
+            "\"",
+            "\\n\"",
+            "\u{1}\"",
+            "\t\"",
+            "\u{7f}\"",
+            "é\"",
+            "ab\u{1F600}cdefghij\"",
+        ] {
+            for tail in ["", "abcdefgh", "é\u{2}"] {
+                docs.push(format!("\"{lead}{stop}"));
+                docs.push(format!("{{\"{lead}{stop}:\"{tail}\"}}"));
+                docs.push(format!("[\"{lead}{stop},\"{lead}{tail}\"]"));
+            }
+        }
+    }
     let mut bytes: Vec<Vec<u8>> = docs.into_iter().map(String::into_bytes).collect();
+    for before in 0..10 {
+        let lead = "y".repeat(before).into_bytes();
+        for bad in [
+            &b"\xff"[..],
+            b"\xc3",
+            b"\xc3\x28",
+            b"\xe2\x82",
+            b"\xed\xa0\x80",
+            b"\xc3\xa9\x01",
+        ] {
+            bytes.push([&b"\""[..], &lead, bad, b"\""].concat());
+            bytes.push([&b"{\"k\":\""[..], &lead, bad, b"abcdefgh\"}"].concat());
+        }
+    }
     bytes.push(b"\"\xff\"".to_vec());
     bytes.push(b"{\"a\":\"\xc3\"}".to_vec());
     bytes.push(b"\xef\xbb\xbf{}".to_vec());

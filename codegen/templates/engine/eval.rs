@@ -5,8 +5,8 @@
 use super::formats;
 use super::numbers;
 use super::program::{
-    Checks, Dependency, Format, Items, Program, SchemaNode, ARRAY, BOOLEAN, INTEGER, NULL, NUMBER,
-    OBJECT, STRING,
+    Checks, CoverageTree, Dependency, Format, Items, Program, SchemaNode, APPLICATORS, ARRAY,
+    BOOLEAN, INTEGER, ITEMS, MEMBERS, NULL, NUMBER, NUMERIC, OBJECT, STRING, TEXT, VALUE,
 };
 use super::tape::{Node, View};
 
@@ -31,9 +31,13 @@ pub struct Failure {
 /// Where the evaluator reports what failed: nowhere (deciding), or the first failure with its
 /// path (explaining). The message is built only when explaining.
 trait Sink {
+    /// Whether the evaluator follows the coverage tree and marks the optional fields it passes:
+    /// coverage read in the evaluator's own pass over the event, not in a second one.
+    const MARKS: bool = false;
     fn enter(&mut self, segment: Segment<'_>);
     fn leave(&mut self);
     fn fail(&mut self, schema_node: usize, keyword: &'static str, message: &dyn Fn() -> String);
+    fn mark(&mut self, _field: usize) {}
 }
 
 #[derive(Clone, Copy)]
@@ -48,6 +52,24 @@ impl Sink for Decide {
     fn enter(&mut self, _: Segment<'_>) {}
     fn leave(&mut self) {}
     fn fail(&mut self, _: usize, _: &'static str, _: &dyn Fn() -> String) {}
+}
+
+/// Deciding, and marking the optional fields present (bit `i` of word `i / 64`).
+struct Cover<'a> {
+    present: &'a mut [u64],
+}
+
+impl Sink for Cover<'_> {
+    const MARKS: bool = true;
+    fn enter(&mut self, _: Segment<'_>) {}
+    fn leave(&mut self) {}
+    fn fail(&mut self, _: usize, _: &'static str, _: &dyn Fn() -> String) {}
+    #[inline]
+    fn mark(&mut self, field: usize) {
+        if let Some(word) = self.present.get_mut(field / 64) {
+            *word |= 1 << (field % 64);
+        }
+    }
 }
 
 struct Explain<'p> {
@@ -90,7 +112,20 @@ impl Program {
             program: self,
             view,
         }
-        .valid(0, at, &mut Decide, 0)
+        .valid(0, at, &mut Decide, 0, CoverageTree::EMPTY)
+    }
+
+    /// Whether the value at `at` conforms, and when it does, which optional fields it has, as
+    /// [`fields_present`](Self::fields_present) finds them, in the same pass. When it does not,
+    /// `present` holds only some of them.
+    pub fn is_valid_covering(&self, view: &View<'_>, at: usize, present: &mut Vec<u64>) -> bool {
+        present.clear();
+        present.resize(self.optional_fields.len().div_ceil(64), 0);
+        Evaluator {
+            program: self,
+            view,
+        }
+        .valid(0, at, &mut Cover { present }, 0, &self.coverage)
     }
 
     /// The first way the value at `at` breaks the schema; `None` when it conforms.
@@ -104,7 +139,7 @@ impl Program {
             program: self,
             view,
         }
-        .valid(0, at, &mut explain, 0);
+        .valid(0, at, &mut explain, 0, CoverageTree::EMPTY);
         match (valid, explain.first) {
             (true, _) => None,
             (false, Some(failure)) => Some(failure),
@@ -160,7 +195,16 @@ struct Evaluator<'p, 'v, 'a> {
 }
 
 impl Evaluator<'_, '_, '_> {
-    fn valid<S: Sink>(&self, node: usize, at: usize, sink: &mut S, depth: usize) -> bool {
+    /// Whether the value at `at` conforms to schema `node`. `tree` is the coverage walk of that
+    /// schema, followed only by a sink that marks (else empty).
+    fn valid<S: Sink>(
+        &self,
+        node: usize,
+        at: usize,
+        sink: &mut S,
+        depth: usize,
+        tree: &CoverageTree,
+    ) -> bool {
         if depth > MAX_DEPTH {
             return true;
         }
@@ -172,14 +216,15 @@ impl Evaluator<'_, '_, '_> {
                 });
                 false
             }
-            SchemaNode::Ref(target) => self.valid(*target, at, sink, depth + 1),
-            SchemaNode::Checks(checks) => self.checks(node, checks, at, sink, depth),
+            // The coverage tree follows `$ref`s as the program does: it stays the same.
+            SchemaNode::Ref(target) => self.valid(*target, at, sink, depth + 1, tree),
+            SchemaNode::Checks(checks) => self.checks(node, checks, at, sink, depth, tree),
         }
     }
 
     /// Decides a subschema without reporting: for combinators, whose branches may fail.
     fn matches(&self, node: usize, at: usize, depth: usize) -> bool {
-        self.valid(node, at, &mut Decide, depth + 1)
+        self.valid(node, at, &mut Decide, depth + 1, CoverageTree::EMPTY)
     }
 
     fn checks<S: Sink>(
@@ -189,6 +234,7 @@ impl Evaluator<'_, '_, '_> {
         at: usize,
         sink: &mut S,
         depth: usize,
+        tree: &CoverageTree,
     ) -> bool {
         let view = self.view;
         let node = view.node(at);
@@ -212,25 +258,28 @@ impl Evaluator<'_, '_, '_> {
                 type_names(types)
             );
         }
-        if let Some(value) = &c.const_ {
-            check!(
-                numbers::equals_value(view, at, value),
-                "const",
-                "{} was expected",
-                value
-            );
-        }
-        if let Some(values) = &c.enum_ {
-            check!(
-                values.iter().any(|v| numbers::equals_value(view, at, v)),
-                "enum",
-                "{} is not one of {}",
-                value(),
-                candidates(values)
-            );
+        // A schema has few keywords: a group it has none of is passed over with one test.
+        if c.groups & VALUE != 0 {
+            if let Some(value) = &c.const_ {
+                check!(
+                    numbers::equals_value(view, at, value),
+                    "const",
+                    "{} was expected",
+                    value
+                );
+            }
+            if let Some(values) = &c.enum_ {
+                check!(
+                    values.iter().any(|v| numbers::equals_value(view, at, v)),
+                    "enum",
+                    "{} is not one of {}",
+                    value(),
+                    candidates(values)
+                );
+            }
         }
         match node {
-            Node::U64(_) | Node::I64(_) | Node::F64(_) => {
+            Node::U64(_) | Node::I64(_) | Node::F64(_) if c.groups & NUMERIC != 0 => {
                 if let Some(limit) = &c.minimum {
                     check!(
                         numbers::ge(node, limit),
@@ -272,9 +321,14 @@ impl Evaluator<'_, '_, '_> {
                     );
                 }
             }
-            Node::Str { .. } => {
+            Node::Str { .. } if c.groups & TEXT != 0 => {
                 let s = view.str(at).unwrap_or_default();
-                if c.min_length.is_some() || c.max_length.is_some() {
+                // A character is one to four bytes: the byte length decides most bounds, and
+                // the characters are counted only when it does not.
+                let bytes = s.len() as u64;
+                let decided = c.min_length.is_none_or(|min| bytes / 4 >= min)
+                    && c.max_length.is_none_or(|max| bytes <= max);
+                if !decided {
                     let chars = s.chars().count() as u64;
                     if let Some(min) = c.min_length {
                         check!(
@@ -314,7 +368,7 @@ impl Evaluator<'_, '_, '_> {
                     );
                 }
             }
-            Node::Array { len, .. } => {
+            Node::Array { len, .. } if c.groups & ITEMS != 0 => {
                 if let Some(min) = c.min_items {
                     check!(
                         u64::from(len) >= min,
@@ -341,7 +395,7 @@ impl Evaluator<'_, '_, '_> {
                         value()
                     );
                 }
-                if !self.items(c, at, sink, depth) {
+                if !self.items(c, at, sink, depth, tree) {
                     return false;
                 }
                 if let Some(contains) = c.contains {
@@ -353,7 +407,7 @@ impl Evaluator<'_, '_, '_> {
                     );
                 }
             }
-            Node::Object { len, .. } => {
+            Node::Object { len, .. } if c.groups & MEMBERS != 0 => {
                 if let Some(min) = c.min_properties {
                     check!(
                         u64::from(len) >= min,
@@ -372,7 +426,7 @@ impl Evaluator<'_, '_, '_> {
                         if max == 1 { "y" } else { "ies" }
                     );
                 }
-                let Some(seen) = self.members(index, c, at, sink, depth) else {
+                let Some(seen) = self.members(index, c, at, sink, depth, tree) else {
                     return false;
                 };
                 for (i, name) in c.required.iter().enumerate() {
@@ -413,6 +467,9 @@ impl Evaluator<'_, '_, '_> {
                 }
             }
             _ => {}
+        }
+        if c.groups & APPLICATORS == 0 {
+            return true;
         }
         if let Some((condition, then, otherwise)) = c.if_then_else {
             let branch = if self.matches(condition, at, depth) {
@@ -466,13 +523,25 @@ impl Evaluator<'_, '_, '_> {
         true
     }
 
-    fn items<S: Sink>(&self, c: &Checks, at: usize, sink: &mut S, depth: usize) -> bool {
+    fn items<S: Sink>(
+        &self,
+        c: &Checks,
+        at: usize,
+        sink: &mut S,
+        depth: usize,
+        tree: &CoverageTree,
+    ) -> bool {
         match &c.items {
             Items::Any => true,
             Items::Each(schema) => {
+                // Coverage follows `items` when it is one schema, as this is.
+                let below = match &tree.items {
+                    Some(below) if S::MARKS => below,
+                    _ => CoverageTree::EMPTY,
+                };
                 for (i, element) in self.view.elements(at).enumerate() {
                     sink.enter(Segment::Index(i));
-                    let ok = self.valid(*schema, element, sink, depth + 1);
+                    let ok = self.valid(*schema, element, sink, depth + 1, below);
                     sink.leave();
                     if !ok {
                         return false;
@@ -490,7 +559,7 @@ impl Evaluator<'_, '_, '_> {
                         },
                     };
                     sink.enter(Segment::Index(i));
-                    let ok = self.valid(schema, element, sink, depth + 1);
+                    let ok = self.valid(schema, element, sink, depth + 1, CoverageTree::EMPTY);
                     sink.leave();
                     if !ok {
                         return false;
@@ -510,6 +579,7 @@ impl Evaluator<'_, '_, '_> {
         at: usize,
         sink: &mut S,
         depth: usize,
+        tree: &CoverageTree,
     ) -> Option<u64> {
         let has_member_checks = !c.properties.is_empty()
             || !c.pattern_properties.is_empty()
@@ -539,7 +609,17 @@ impl Evaluator<'_, '_, '_> {
                 next = p + 1;
                 matched = true;
                 seen |= c.property_required_bit[p];
-                if !self.valid(c.properties[p].1, value, sink, depth + 1) {
+                // The tree was built from this very `properties`, in its order: entry `p` is
+                // this property's (checked by length, in case a schema ever makes them differ).
+                let mut below = CoverageTree::EMPTY;
+                if S::MARKS && tree.properties.len() == c.properties.len() {
+                    let (_, field, walk) = &tree.properties[p];
+                    if let Some(field) = field {
+                        sink.mark(*field);
+                    }
+                    below = walk;
+                }
+                if !self.valid(c.properties[p].1, value, sink, depth + 1, below) {
                     sink.leave();
                     return None;
                 }
@@ -547,7 +627,7 @@ impl Evaluator<'_, '_, '_> {
             for (pattern, _, schema) in &c.pattern_properties {
                 if pattern.is_match(name) {
                     matched = true;
-                    if !self.valid(*schema, value, sink, depth + 1) {
+                    if !self.valid(*schema, value, sink, depth + 1, CoverageTree::EMPTY) {
                         sink.leave();
                         return None;
                     }

@@ -5,11 +5,13 @@
 //! every violation of a rejected event, and as the oracle the tests compare it with.
 
 pub mod de;
+mod digest;
 pub mod eval;
 mod fast_read;
 pub mod formats;
 pub mod hash;
 pub mod keywords;
+mod node;
 pub mod numbers;
 pub mod patterns;
 pub mod program;

@@ -170,6 +170,28 @@ impl ContractSet {
     /// Whether the value at `at` conforms to the contract it names (by index), and if not, the
     /// first way it does not. A repeated key anywhere in the document fails it.
     pub fn judge(&self, view: &View<'_>, at: usize) -> Result<usize, ParseError> {
+        self.judge_with(view, at, |program| program.is_valid(view, at))
+    }
+
+    /// [`judge`](Self::judge), and for a conforming value the optional fields it has, as
+    /// [`Program::fields_present`] finds them, read in the same pass.
+    pub fn judge_covering(
+        &self,
+        view: &View<'_>,
+        at: usize,
+        present: &mut Vec<u64>,
+    ) -> Result<usize, ParseError> {
+        self.judge_with(view, at, |program| {
+            program.is_valid_covering(view, at, present)
+        })
+    }
+
+    fn judge_with(
+        &self,
+        view: &View<'_>,
+        at: usize,
+        is_valid: impl FnOnce(&Program) -> bool,
+    ) -> Result<usize, ParseError> {
         let index = self.dispatch_view(view, at)?;
         let contract = self.contracts[index];
         if let Some((pointer, key)) = view.duplicate_key(at) {
@@ -179,7 +201,7 @@ impl ContractSet {
             });
         }
         let program = &self.programs[index];
-        if program.is_valid(view, at) {
+        if is_valid(program) {
             return Ok(index);
         }
         let failure = program

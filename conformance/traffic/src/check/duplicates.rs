@@ -151,47 +151,37 @@ impl Places {
 /// The 128 bits of a UUID written in lowercase; `None` for any other id (an uppercase UUID is
 /// another id than its lowercase form, as the text compares).
 pub fn lowercase_uuid(id: &str) -> Option<[u64; 2]> {
-    // Every event's id goes through here: the dashes are checked in one go and each half is
-    // read from its digit groups, instead of matching every byte by its position.
-    let bytes: &[u8; 36] = id.as_bytes().try_into().ok()?;
-    if [bytes[8], bytes[13], bytes[18], bytes[23]] != [b'-'; 4] {
+    // Every event's id goes through here: its shape is checked sixteen bytes at a time (the
+    // engine's uuid check), and each group of digits read as one word, not byte by byte.
+    if !coder_events::engine::formats::is_lowercase_uuid(id) {
         return None;
     }
-    let high = [&bytes[..8], &bytes[9..13], &bytes[14..18]];
-    let low = [&bytes[19..23], &bytes[24..]];
-    Some([lowercase_hex(&high)?, lowercase_hex(&low)?])
+    let b = id.as_bytes();
+    let word = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("eight bytes"));
+    let half = |at: usize| u32::from_le_bytes(b[at..at + 4].try_into().expect("four bytes"));
+    let high =
+        u64::from(hex8(word(0))) << 32 | u64::from(hex4(half(9))) << 16 | u64::from(hex4(half(14)));
+    let low = u64::from(hex4(half(19))) << 48
+        | u64::from(hex8(word(24))) << 16
+        | u64::from(hex4(half(32)));
+    Some([high, low])
 }
 
-/// The 64 bits the lowercase hex digits of `groups` spell, read in order; `None` if any byte is
-/// not a lowercase hex digit. A table gives each byte's value (or `NOT_HEX`), and the values are
-/// or-ed together to find a bad one once, at the end, rather than branching on every byte.
-fn lowercase_hex(groups: &[&[u8]]) -> Option<u64> {
-    let mut value = 0;
-    let mut seen = 0;
-    for &b in groups.iter().copied().flatten() {
-        let digit = HEX_VALUE[usize::from(b)];
-        seen |= digit;
-        value = value << 4 | u64::from(digit & 0xf);
-    }
-    (seen & NOT_HEX == 0).then_some(value)
+/// The value of eight lowercase hex digits (the first in the lowest byte, as read from text).
+fn hex8(digits: u64) -> u32 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    // A digit's low four bits, plus 9 for a letter (`a` is 0x61: bit 6 set, low bits 1).
+    let nibbles = (digits & (ONES * 0x0f)) + ((digits >> 6) & ONES) * 9;
+    // Each byte's nibble under the one before it, then pairs of bytes, then pairs of those.
+    let bytes = ((nibbles << 4) | (nibbles >> 8)) & 0x00ff_00ff_00ff_00ff;
+    let pairs = ((bytes << 8) | (bytes >> 16)) & 0x0000_ffff_0000_ffff;
+    (((pairs << 16) | (pairs >> 32)) & 0xffff_ffff) as u32
 }
 
-const NOT_HEX: u8 = 0x10;
-
-/// The value of each lowercase hex digit; `NOT_HEX` for every other byte.
-const HEX_VALUE: [u8; 256] = {
-    let mut table = [NOT_HEX; 256];
-    let mut b = 0;
-    while b < 256 {
-        table[b] = match b as u8 {
-            d @ b'0'..=b'9' => d - b'0',
-            d @ b'a'..=b'f' => d - b'a' + 10,
-            _ => NOT_HEX,
-        };
-        b += 1;
-    }
-    table
-};
+/// The value of four lowercase hex digits, as [`hex8`] reads eight.
+fn hex4(digits: u32) -> u16 {
+    (hex8(u64::from(digits)) >> 16) as u16
+}
 
 #[cfg(test)]
 mod tests {

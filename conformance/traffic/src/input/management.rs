@@ -37,6 +37,10 @@ struct Fetched {
 }
 
 impl InputFormat for Management {
+    fn keys(&self) -> &'static [&'static str] {
+        &["payload_encoding"]
+    }
+
     /// `payload_encoding` is the API's own; a message that lost another field is still read
     /// as the API's, to say which one it lost.
     fn recognizes(&self, view: &View<'_>, at: usize) -> bool {

@@ -241,6 +241,10 @@ pub trait InputFormat: Send + Sync {
     /// Whether the record at `at` on the tape looks like this format; asked in order when the
     /// format is not forced.
     fn recognizes(&self, view: &View<'_>, at: usize) -> bool;
+    /// Top-level keys a record this format recognises has at least one of: detection reads a
+    /// record's keys once for every format, and asks a format only about a record with one of
+    /// its keys. The fallback (plain), asked about nothing, has none.
+    fn keys(&self) -> &'static [&'static str];
     /// Where the record's event is, and its delivery, or why it holds none (reported as
     /// unreadable).
     fn decode<'a>(
@@ -339,6 +343,12 @@ impl FormatChoice {
 pub struct Decoder {
     /// The capture formats asked, in order.
     captures: Vec<&'static dyn InputFormat>,
+    /// Each key of a capture format's [`InputFormat::keys`], with the formats (bit `i`:
+    /// `captures[i]`) that may recognise a record that has it.
+    keys: Vec<(&'static [u8], u64)>,
+    /// Bit `n`: some key in `keys` is `n` bytes long (one of 64 or more, bit 63). Most keys of
+    /// a record are no format's, and most differ in length from every format's.
+    key_lengths: u64,
     /// Plain, when it is asked: after the captures, as the fallback that recognises anything.
     plain: Option<plain::Plain>,
 }
@@ -347,19 +357,29 @@ impl Decoder {
     /// `event_pointer` says where a plain record holds its event (`None`: it is the event).
     pub fn new(choice: FormatChoice, event_pointer: Option<String>) -> Decoder {
         let plain = plain::Plain { event_pointer };
-        match choice {
-            FormatChoice::Auto => Decoder {
-                captures: FORMATS.iter().map(|format| format.reader).collect(),
-                plain: Some(plain),
-            },
-            FormatChoice::Plain => Decoder {
-                captures: Vec::new(),
-                plain: Some(plain),
-            },
-            FormatChoice::Capture(format) => Decoder {
-                captures: vec![format.reader],
-                plain: None,
-            },
+        let (captures, plain) = match choice {
+            FormatChoice::Auto => (
+                FORMATS.iter().map(|format| format.reader).collect(),
+                Some(plain),
+            ),
+            FormatChoice::Plain => (Vec::new(), Some(plain)),
+            FormatChoice::Capture(format) => (vec![format.reader], None),
+        };
+        let mut keys: Vec<(&'static [u8], u64)> = Vec::new();
+        for (i, format) in captures.iter().enumerate().take(64) {
+            for key in format.keys() {
+                match keys.iter_mut().find(|(k, _)| *k == key.as_bytes()) {
+                    Some((_, formats)) => *formats |= 1 << i,
+                    None => keys.push((key.as_bytes(), 1 << i)),
+                }
+            }
+        }
+        let key_lengths = keys.iter().fold(0, |set, (k, _)| set | length_bit(k.len()));
+        Decoder {
+            captures,
+            keys,
+            key_lengths,
+            plain,
         }
     }
 
@@ -371,7 +391,7 @@ impl Decoder {
 
     /// Whether the format is forced (`--input-format`) rather than detected per record.
     pub fn is_forced(&self) -> bool {
-        self.formats().count() == 1
+        self.captures.len() + usize::from(self.plain.is_some()) == 1
     }
 
     /// Where the event of the record at `at` is, and its delivery.
@@ -381,13 +401,54 @@ impl Decoder {
         at: usize,
         origin: &Origin,
     ) -> Result<Decoded<'a>, String> {
-        let forced = self.is_forced();
+        if self.is_forced() {
+            let format = self.formats().next().expect("a decoder has a format");
+            return format.decode(view, at, origin);
+        }
+        let candidates = self.candidates(view, at);
         let format = self
-            .formats()
-            .find(|f| forced || f.recognizes(view, at))
-            .expect("the last format of an auto decoder recognises everything");
+            .captures
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| candidates & (1 << i) != 0)
+            .map(|(_, f)| *f)
+            .find(|f| f.recognizes(view, at))
+            .or_else(|| self.plain.as_ref().map(|p| p as &dyn InputFormat))
+            .expect("an auto decoder falls back on plain");
         format.decode(view, at, origin)
     }
+
+    /// The capture formats (bit `i`: `captures[i]`) that may recognise the record at `at`: those
+    /// with one of their keys among its top-level keys, found in one pass over them. Most
+    /// records are plain events, and have none.
+    fn candidates(&self, view: &View<'_>, at: usize) -> u64 {
+        if !matches!(view.node(at), coder_events::engine::Node::Object { .. }) {
+            return 0;
+        }
+        let mut candidates = 0;
+        for (key, _) in view.members(at) {
+            // The length from the node, before the bytes are looked up.
+            let length = match view.node(key) {
+                coder_events::engine::Node::Str { len, .. } => len as usize,
+                _ => continue,
+            };
+            if self.key_lengths & length_bit(length) == 0 {
+                continue;
+            }
+            let key = view.bytes(key).unwrap_or_default();
+            for (name, formats) in &self.keys {
+                if *name == key {
+                    candidates |= formats;
+                }
+            }
+        }
+        candidates
+    }
+}
+
+/// A key's length as a bit of [`Decoder::key_lengths`].
+fn length_bit(length: usize) -> u64 {
+    1 << length.min(63)
 }
 
 /// Decodes one JSON value as `format` decodes a record, with the event as a `Value`: how the
@@ -473,6 +534,14 @@ mod tests {
                 .collect();
             // Plain (the last) claims everything; one capture format at most before it.
             assert!(claiming.len() <= 2, "{record}");
+            // A capture format claims only records with one of its keys.
+            for format in decoder.formats().filter(|f| f.recognizes(&view, 0)) {
+                let keys = format.keys();
+                assert!(
+                    keys.is_empty() || keys.iter().any(|k| has(&view, 0, k)),
+                    "{record}"
+                );
+            }
             assert_eq!(claiming.last(), Some(&(decoder.formats().count() - 1)));
             recognised += usize::from(claiming.len() == 2);
         }

@@ -13,6 +13,10 @@ pub struct Plain {
 }
 
 impl InputFormat for Plain {
+    fn keys(&self) -> &'static [&'static str] {
+        &[]
+    }
+
     /// The fallback format: any JSON value is read as an event.
     fn recognizes(&self, _view: &View<'_>, _at: usize) -> bool {
         true

@@ -36,6 +36,10 @@ struct TraceLine {
 }
 
 impl InputFormat for Tracing {
+    fn keys(&self) -> &'static [&'static str] {
+        &["routing_keys"]
+    }
+
     /// A line with `routing_keys` whose `type` is the trace's, not an event's; one that lost
     /// another field is still read as a trace line, to say which one it lost.
     fn recognizes(&self, view: &View<'_>, at: usize) -> bool {

@@ -57,6 +57,10 @@ struct TappedMessage {
 }
 
 impl InputFormat for Rabtap {
+    fn keys(&self) -> &'static [&'static str] {
+        &["RoutingKey", "XRabtapReceivedTimestamp"]
+    }
+
     /// rabtap's Go field names, which no other format here capitalises. One is enough: a
     /// message that lost another is still read as rabtap's, to say which one it lost.
     fn recognizes(&self, view: &View<'_>, at: usize) -> bool {

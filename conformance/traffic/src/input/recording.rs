@@ -25,6 +25,10 @@ pub static FORMAT: Format = Format {
 };
 
 impl InputFormat for Recording {
+    fn keys(&self) -> &'static [&'static str] {
+        &["routingKey"]
+    }
+
     /// `routingKey` with another of the format's own fields: a line that lost its body is
     /// still read as a recording line, to say so, not taken for an event.
     fn recognizes(&self, view: &View<'_>, at: usize) -> bool {

@@ -6,28 +6,33 @@
 //! the document is read again by serde_json, which decides it and words its errors. So this
 //! reader never accepts what serde_json rejects, and builds exactly the tape serde_json's
 //! reading builds: `tape::tests::the_fast_reader_builds_what_serde_json_reads` holds it to that.
+//! It hashes each container's content as it reads it (`digest`, the parts `hash` walks a tape
+//! with): the bytes are at hand here, and a second walk over the tape cost more.
 
-use super::tape::Node;
+use super::digest;
+use super::node::Node;
 
 /// Deeper than this, the document is left to serde_json (its limit is 128).
 const MAX_NESTING: usize = 100;
 
-/// What a document read into: its nodes, and the key nodes repeated within their object.
+/// What a document read into: its nodes, the key nodes repeated within their object, and the
+/// content hash of each container, in node order.
 pub(super) struct Output<'t> {
     pub nodes: &'t mut Vec<Node>,
     pub duplicate_keys: &'t mut Vec<u32>,
+    pub container_hashes: &'t mut Vec<(u32, u64)>,
 }
 
 /// Reads `input` into `out`; `false` (with `out` half-written) when serde_json must read it.
 pub(super) fn read(input: &[u8], out: Output<'_>) -> bool {
-    if std::str::from_utf8(input).is_err() {
-        return false;
-    }
+    // No UTF-8 check of the whole input here: outside strings, JSON is ASCII, and a byte that
+    // is not makes this reader give up; inside them, `string` checks what is not ASCII.
     let mut reader = Reader {
         input,
         at: 0,
         nodes: out.nodes,
         duplicate_keys: out.duplicate_keys,
+        container_hashes: out.container_hashes,
     };
     reader.value(0).is_some() && {
         reader.whitespace();
@@ -40,12 +45,13 @@ struct Reader<'i, 't> {
     at: usize,
     nodes: &'t mut Vec<Node>,
     duplicate_keys: &'t mut Vec<u32>,
+    container_hashes: &'t mut Vec<(u32, u64)>,
 }
 
-/// `None`: give up.
-type Step = Option<()>;
+/// The content hash of the value read; `None`: give up.
+type Step = Option<u64>;
 
-impl Reader<'_, '_> {
+impl<'i> Reader<'i, '_> {
     #[inline]
     fn whitespace(&mut self) {
         while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.input.get(self.at) {
@@ -64,9 +70,9 @@ impl Reader<'_, '_> {
             b'{' => self.object(depth + 1),
             b'[' => self.array(depth + 1),
             b'"' => {
-                let node = self.string()?;
+                let (node, text) = self.string()?;
                 self.nodes.push(node);
-                Some(())
+                Some(digest::text(text))
             }
             b't' => self.literal(b"true", Node::Bool(true)),
             b'f' => self.literal(b"false", Node::Bool(false)),
@@ -74,7 +80,7 @@ impl Reader<'_, '_> {
             b'-' | b'0'..=b'9' => {
                 let node = self.number()?;
                 self.nodes.push(node);
-                Some(())
+                digest::scalar(node)
             }
             _ => None,
         }
@@ -86,23 +92,36 @@ impl Reader<'_, '_> {
         }
         self.at += text.len();
         self.nodes.push(node);
-        Some(())
+        digest::scalar(node)
     }
 
-    /// A string with no escape and no control character, as a node of input positions.
-    fn string(&mut self) -> Option<Node> {
+    /// A string with no escape and no control character, as a node of input positions, and
+    /// its bytes.
+    fn string(&mut self) -> Option<(Node, &'i [u8])> {
         let start = self.at + 1;
         let rest = self.input.get(start..)?;
-        let end = memchr::memchr2(b'"', b'\\', rest)?;
-        if rest[end] != b'"' || rest[..end].iter().any(|b| *b < 0x20) {
-            return None;
+        let mut end = plain_ascii_run(rest);
+        if *rest.get(end)? != b'"' {
+            // An escape or a control character: serde_json's. Else a byte that is not ASCII:
+            // the rest is found the slow way, and the whole string must be UTF-8.
+            if rest[end] < 0x80 {
+                return None;
+            }
+            end = memchr::memchr2(b'"', b'\\', rest)?;
+            if rest[end] != b'"'
+                || rest[..end].iter().any(|b| *b < 0x20)
+                || std::str::from_utf8(&rest[..end]).is_err()
+            {
+                return None;
+            }
         }
         self.at = start + end + 1;
-        Some(Node::Str {
+        let node = Node::Str {
             start: u32::try_from(start).ok()?,
             len: u32::try_from(end).ok()?,
             escaped: false,
-        })
+        };
+        Some((node, &rest[..end]))
     }
 
     /// A number as serde_json reads it: an integer that fits in `u64` (non-negative) or `i64`
@@ -181,12 +200,16 @@ impl Reader<'_, '_> {
         self.at += 1;
         let at = self.nodes.len();
         self.nodes.push(Node::Array { end: 0, len: 0 });
+        // Its hash goes where its place in node order is, and is written once it is known.
+        let hash_at = self.container_hashes.len();
+        self.container_hashes.push((u32::try_from(at).ok()?, 0));
         let mut len = 0u32;
+        let mut chain = 0;
         if self.peek()? == b']' {
             self.at += 1;
         } else {
             loop {
-                self.value(depth)?;
+                chain = digest::element(chain, self.value(depth)?);
                 len += 1;
                 match self.peek()? {
                     b',' => self.at += 1,
@@ -200,7 +223,9 @@ impl Reader<'_, '_> {
         }
         let end = u32::try_from(self.nodes.len()).ok()?;
         self.nodes[at] = Node::Array { end, len };
-        Some(())
+        let hash = digest::array(chain, len);
+        self.container_hashes[hash_at].1 = hash;
+        Some(hash)
     }
 
     fn object(&mut self, depth: usize) -> Step {
@@ -210,8 +235,13 @@ impl Reader<'_, '_> {
         self.at += 1;
         let at = self.nodes.len();
         self.nodes.push(Node::Object { end: 0, len: 0 });
+        let hash_at = self.container_hashes.len();
+        self.container_hashes.push((u32::try_from(at).ok()?, 0));
         let mut len = 0u32;
-        let mut keys = Keys::default();
+        let mut sum = 0u64;
+        // A bit per key, picked by its hash: a key whose bit is clear repeats none before it
+        // (most keys), and only the others are compared with the keys before them.
+        let mut fingerprints = 0u64;
         if self.peek()? == b'}' {
             self.at += 1;
         } else {
@@ -219,17 +249,23 @@ impl Reader<'_, '_> {
                 if self.peek()? != b'"' {
                     return None;
                 }
-                let key = self.string()?;
+                let (key, text) = self.string()?;
+                if len as usize == FEW_KEYS {
+                    return None;
+                }
+                let name = digest::text(text);
                 let key_at = u32::try_from(self.nodes.len()).ok()?;
-                self.nodes.push(key);
-                if self.repeats(&mut keys, key)? {
+                let bit = 1u64 << (name >> 58);
+                if fingerprints & bit != 0 && self.repeats(at, text) {
                     self.duplicate_keys.push(key_at);
                 }
+                fingerprints |= bit;
+                self.nodes.push(key);
                 if self.peek()? != b':' {
                     return None;
                 }
                 self.at += 1;
-                self.value(depth)?;
+                sum = sum.wrapping_add(digest::member(name, self.value(depth)?));
                 len += 1;
                 match self.peek()? {
                     b',' => self.at += 1,
@@ -243,40 +279,86 @@ impl Reader<'_, '_> {
         }
         let end = u32::try_from(self.nodes.len()).ok()?;
         self.nodes[at] = Node::Object { end, len };
-        Some(())
+        let hash = digest::object(sum, len);
+        self.container_hashes[hash_at].1 = hash;
+        Some(hash)
     }
 
-    /// Whether `key` repeats one of `keys` (adding it); `None` past `FEW_KEYS` keys, which
-    /// serde_json's reading hashes. Lengths are compared first: most keys differ in theirs.
-    fn repeats(&self, keys: &mut Keys, key: Node) -> Option<bool> {
-        let Node::Str { start, len, .. } = key else {
-            return Some(false);
-        };
-        let text = |start: u32, len: u32| &self.input[start as usize..(start + len) as usize];
-        let seen = &keys.ranges[..keys.len];
-        let repeated = seen
-            .iter()
-            .any(|&(s, l)| l == len && text(s, l) == text(start, len));
-        *keys.ranges.get_mut(keys.len)? = (start, len);
-        keys.len += 1;
-        Some(repeated)
+    /// Whether `key` is the text of a key of the object at `object`, whose members so far are
+    /// the last nodes read (each value complete, so a container's `end` is set).
+    fn repeats(&self, object: usize, key: &[u8]) -> bool {
+        let mut at = object + 1;
+        while at < self.nodes.len() {
+            if let Node::Str { start, len, .. } = self.nodes[at] {
+                if self.input[start as usize..(start + len) as usize] == *key {
+                    return true;
+                }
+            }
+            at = match self.nodes[at + 1] {
+                Node::Array { end, .. } | Node::Object { end, .. } => end as usize,
+                _ => at + 2,
+            };
+        }
+        false
     }
 }
 
-/// The most keys an object read here may have.
+/// The most keys an object read here may have: past them, serde_json's reading, which hashes
+/// them to find a repeated one, reads it.
 const FEW_KEYS: usize = 32;
 
-/// The keys of the object being read, as input ranges: on the stack, no allocation.
-struct Keys {
-    ranges: [(u32, u32); FEW_KEYS],
-    len: usize,
-}
-
-impl Default for Keys {
-    fn default() -> Self {
-        Keys {
-            ranges: [(0, 0); FEW_KEYS],
-            len: 0,
+/// How many bytes `bytes` starts with that a string may hold as they are and that are ASCII:
+/// everything but `"`, `\\`, control characters and bytes of 0x80 and above. A string is most of
+/// an event's bytes, and this is the one pass over them: sixteen bytes at a time where SSE2 is
+/// (every x86-64 processor), eight elsewhere and for the last few.
+#[inline]
+fn plain_ascii_run(bytes: &[u8]) -> usize {
+    let mut at = 0;
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{
+            _mm_cmpeq_epi8, _mm_cmplt_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+            _mm_set1_epi8,
+        };
+        while let Some(chunk) = bytes.get(at..at + 16) {
+            // SAFETY: SSE2 is part of x86-64, so every processor this runs on has it; `chunk`
+            // is 16 readable bytes, and an unaligned load reads exactly those.
+            let stop = unsafe {
+                let word = _mm_loadu_si128(chunk.as_ptr().cast());
+                let quote = _mm_cmpeq_epi8(word, _mm_set1_epi8(b'"' as i8));
+                let backslash = _mm_cmpeq_epi8(word, _mm_set1_epi8(b'\\' as i8));
+                // Compared as signed bytes, control characters and bytes of 0x80 and above
+                // are both below 0x20.
+                let below = _mm_cmplt_epi8(word, _mm_set1_epi8(0x20));
+                _mm_movemask_epi8(_mm_or_si128(_mm_or_si128(quote, backslash), below))
+            };
+            if stop != 0 {
+                return at + stop.trailing_zeros() as usize;
+            }
+            at += 16;
         }
     }
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = bytes.get(at..at + 8) {
+        let word = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        // A byte's high bit is set in each term where that byte is what the term looks for;
+        // borrows may also set it in bytes after the first such byte, never before it, so
+        // the lowest bit set is the first byte to stop at.
+        let quote = word ^ (ONES * u64::from(b'"'));
+        let backslash = word ^ (ONES * u64::from(b'\\'));
+        let stop = (quote.wrapping_sub(ONES) & !quote)
+            | (backslash.wrapping_sub(ONES) & !backslash)
+            | word.wrapping_sub(ONES * 0x20)
+            | word;
+        let stop = stop & HIGH;
+        if stop != 0 {
+            return at + (stop.trailing_zeros() / 8) as usize;
+        }
+        at += 8;
+    }
+    at + bytes[at..]
+        .iter()
+        .position(|b| *b == b'"' || *b == b'\\' || *b < 0x20 || *b >= 0x80)
+        .unwrap_or(bytes.len() - at)
 }

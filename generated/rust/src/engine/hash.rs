@@ -3,43 +3,57 @@
 //! twice with its keys in another order is the same content (what a duplicate id is checked
 //! against). Integers and floats are told apart (`1` is not `1.0`), as a `Value` tells them apart.
 
-use std::hash::{BuildHasher, Hasher};
-
-use foldhash::quality::FixedState;
-
+use super::digest;
 use super::tape::{Node, View};
 
-/// A fixed seed: the hash is the same on every thread and every run. foldhash's quality
-/// variant: 64 well-mixed bits, several times cheaper than SipHash on event-sized input.
-const STATE: FixedState = FixedState::with_seed(0x636f_6e74_7261_6374);
-
-/// The content hash of the value at `at`.
+/// The content hash of the value at `at`: the one the fast reader worked out while reading a
+/// container, else worked out here from the tape with the same parts (`digest`).
 pub fn content_hash(view: &View<'_>, at: usize) -> u64 {
-    match view.node(at) {
-        Node::Null => STATE.hash_one(0u8),
-        Node::Bool(b) => STATE.hash_one((1u8, b)),
-        Node::U64(u) => STATE.hash_one((2u8, 0u8, u)),
-        Node::I64(i) => STATE.hash_one((2u8, 1u8, i)),
-        // A float's bits are its shortest text's (serde_json parses with `float_roundtrip`).
-        Node::F64(f) => STATE.hash_one((2u8, 2u8, f.to_bits())),
-        Node::Str { .. } => STATE.hash_one((3u8, view.str(at).unwrap_or_default())),
-        Node::Array { len, .. } => {
-            let mut hasher = STATE.build_hasher();
-            hasher.write_u8(4);
-            for element in view.elements(at) {
-                hasher.write_u64(content_hash(view, element));
+    let node = view.node(at);
+    match node {
+        Node::Array { .. } | Node::Object { .. } => view
+            .container_hash(at)
+            .unwrap_or_else(|| hash_node(view, node, at)),
+        _ => hash_node(view, node, at),
+    }
+}
+
+/// The hash of `node`, the node at `at`: a container's members or elements are read off the
+/// tape in one walk, each node once.
+fn hash_node(view: &View<'_>, node: Node, at: usize) -> u64 {
+    match node {
+        Node::Str { .. } => digest::text(view.bytes_of(node).unwrap_or_default()),
+        Node::Array { end, len } => {
+            let mut chain = 0;
+            let mut element = at + 1;
+            while element < end as usize {
+                let node = view.node(element);
+                chain = digest::element(chain, hash_node(view, node, element));
+                element = after(node, element);
             }
-            hasher.write_u64(u64::from(len));
-            hasher.finish()
+            digest::array(chain, len)
         }
-        Node::Object { len, .. } => {
-            // Members' hashes added up: their order does not matter.
-            let sum = view.members(at).fold(0u64, |sum, (k, v)| {
-                let member =
-                    STATE.hash_one((view.str(k).unwrap_or_default(), content_hash(view, v)));
-                sum.wrapping_add(member)
-            });
-            STATE.hash_one((5u8, u64::from(len), sum))
+        Node::Object { end, len } => {
+            let mut sum = 0u64;
+            let mut key = at + 1;
+            while key < end as usize {
+                let name = digest::text(view.bytes(key).unwrap_or_default());
+                let node = view.node(key + 1);
+                let value = hash_node(view, node, key + 1);
+                sum = sum.wrapping_add(digest::member(name, value));
+                key = after(node, key + 1);
+            }
+            digest::object(sum, len)
         }
+        scalar => digest::scalar(scalar).expect("every other node is a scalar"),
+    }
+}
+
+/// The index after `node`, the node at `at`, and everything inside it.
+#[inline]
+fn after(node: Node, at: usize) -> usize {
+    match node {
+        Node::Array { end, .. } | Node::Object { end, .. } => end as usize,
+        _ => at + 1,
     }
 }

@@ -106,7 +106,19 @@ pub fn is_multiple_of(node: Node, multiple: f64) -> bool {
 
 /// Whether the value at `at` equals `value` as JSON Schema compares: numbers by value, objects
 /// by their members whatever the order.
+#[inline]
 pub fn equals_value(view: &View<'_>, at: usize, value: &Value) -> bool {
+    // Strings where the check is made: `const` and `enum` are mostly strings (an event's type
+    // and version, a status), and a call per value cost more than comparing them.
+    let node = view.node(at);
+    if let (Node::Str { .. }, Value::String(b)) = (node, value) {
+        return view.bytes_of(node) == Some(b.as_bytes());
+    }
+    equals_other(view, at, value)
+}
+
+/// [`equals_value`] for every value but a string compared with a string.
+fn equals_other(view: &View<'_>, at: usize, value: &Value) -> bool {
     match (view.node(at), value) {
         (Node::Null, Value::Null) => true,
         (Node::Bool(a), Value::Bool(b)) => a == *b,

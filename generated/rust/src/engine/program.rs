@@ -105,6 +105,76 @@ pub(super) struct Checks {
     pub any_of: Vec<usize>,
     pub one_of: Vec<usize>,
     pub not: Option<usize>,
+    /// Which groups of keywords ([`VALUE`], [`NUMERIC`], ...) this schema has any of, as bits:
+    /// the evaluator skips a group this schema has none of with one test, not one per keyword.
+    pub groups: u8,
+}
+
+/// `const`, `enum`.
+pub(super) const VALUE: u8 = 1;
+/// `minimum`, `maximum`, `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf`.
+pub(super) const NUMERIC: u8 = 2;
+/// `minLength`, `maxLength`, `pattern`, `format`.
+pub(super) const TEXT: u8 = 4;
+/// `minItems`, `maxItems`, `uniqueItems`, `items` (and `additionalItems`), `contains`.
+pub(super) const ITEMS: u8 = 8;
+/// `minProperties`, `maxProperties`, `properties`, `patternProperties`,
+/// `additionalProperties`, `propertyNames`, `required`, `dependencies`.
+pub(super) const MEMBERS: u8 = 16;
+/// `if`/`then`/`else`, `allOf`, `anyOf`, `oneOf`, `not`.
+pub(super) const APPLICATORS: u8 = 32;
+
+impl Checks {
+    /// The [`groups`](Self::groups) of the keywords set: computed once every keyword is.
+    fn keyword_groups(&self) -> u8 {
+        let mut groups = 0;
+        if self.const_.is_some() || self.enum_.is_some() {
+            groups |= VALUE;
+        }
+        if self.minimum.is_some()
+            || self.maximum.is_some()
+            || self.exclusive_minimum.is_some()
+            || self.exclusive_maximum.is_some()
+            || self.multiple_of.is_some()
+        {
+            groups |= NUMERIC;
+        }
+        if self.min_length.is_some()
+            || self.max_length.is_some()
+            || self.pattern.is_some()
+            || self.format.is_some()
+        {
+            groups |= TEXT;
+        }
+        if self.min_items.is_some()
+            || self.max_items.is_some()
+            || self.unique_items
+            || !matches!(self.items, Items::Any)
+            || self.contains.is_some()
+        {
+            groups |= ITEMS;
+        }
+        if self.min_properties.is_some()
+            || self.max_properties.is_some()
+            || !self.properties.is_empty()
+            || !self.pattern_properties.is_empty()
+            || self.additional_properties.is_some()
+            || self.property_names.is_some()
+            || !self.required.is_empty()
+            || !self.dependencies.is_empty()
+        {
+            groups |= MEMBERS;
+        }
+        if self.if_then_else.is_some()
+            || !self.all_of.is_empty()
+            || !self.any_of.is_empty()
+            || !self.one_of.is_empty()
+            || self.not.is_some()
+        {
+            groups |= APPLICATORS;
+        }
+        groups
+    }
 }
 
 #[derive(Debug, Default)]
@@ -170,13 +240,30 @@ pub(super) struct CoverageTree {
     pub items: Option<Box<CoverageTree>>,
 }
 
-/// Property names, found by a key's bytes. Every member of every object is looked up, so the
-/// length and first eight bytes are compared before anything else, and a search starts after
-/// the name found last: events are mostly written in the order their schema lists them.
+impl CoverageTree {
+    /// No walk: what the evaluator follows where coverage does not go. A static, not a
+    /// constant: a reference to a constant of a type with a destructor is a temporary, made and
+    /// dropped at every use.
+    pub(super) const EMPTY: &'static CoverageTree = &EMPTY_COVERAGE;
+}
+
+static EMPTY_COVERAGE: CoverageTree = CoverageTree {
+    properties: Vec::new(),
+    lookup: Names {
+        names: Vec::new(),
+        heads: Vec::new(),
+    },
+    items: None,
+};
+
+/// Property names, found by a key's bytes. Every member of every object is looked up, so a
+/// name's length and two words that hold its first and last bytes are compared before anything
+/// else (up to 16 bytes, nothing else), and a search starts after the name found last: events
+/// are mostly written in the order their schema lists them.
 #[derive(Debug, Default)]
 pub struct Names {
     names: Vec<Box<[u8]>>,
-    heads: Vec<(usize, u64)>,
+    heads: Vec<Head>,
 }
 
 impl Names {
@@ -191,22 +278,43 @@ impl Names {
         let n = self.heads.len();
         let from = if from < n { from } else { 0 };
         let wanted = head(key);
-        let matches = |i: usize| {
-            self.heads[i] == wanted && (key.len() <= 8 || self.names[i][8..] == key[8..])
-        };
-        (from..n)
-            .find(|&i| matches(i))
-            .or_else(|| (0..from).find(|&i| matches(i)))
+        let mut i = from;
+        for _ in 0..n {
+            if self.heads[i] == wanted && (key.len() <= 16 || self.names[i][8..] == key[8..]) {
+                return Some(i);
+            }
+            i = if i + 1 == n { 0 } else { i + 1 };
+        }
+        None
     }
 }
 
-/// A name's length and its first eight bytes (zero-padded) as one word.
+/// A name's length and two words read from it: for up to 16 bytes, words that cover every
+/// byte (overlapping when shorter), so that two names of one length with equal words are
+/// equal; for longer ones, the first and last eight bytes.
+type Head = (usize, u64, u64);
+
 #[inline]
-fn head(name: &[u8]) -> (usize, u64) {
-    let mut word = [0u8; 8];
-    let n = name.len().min(8);
-    word[..n].copy_from_slice(&name[..n]);
-    (name.len(), u64::from_le_bytes(word))
+fn head(name: &[u8]) -> Head {
+    let len = name.len();
+    let word = |at: usize| u64::from_le_bytes(name[at..at + 8].try_into().expect("8 bytes"));
+    let half = |at: usize| {
+        u64::from(u32::from_le_bytes(
+            name[at..at + 4].try_into().expect("4 bytes"),
+        ))
+    };
+    // Loaded as words, not copied: a copy of a length only known at run time was a call to
+    // `memcpy` for every member of every event.
+    match len {
+        0 => (0, 0, 0),
+        1..=3 => (
+            len,
+            u64::from(name[0]) | u64::from(name[len / 2]) << 8 | u64::from(name[len - 1]) << 16,
+            0,
+        ),
+        4..=7 => (len, half(0), half(len - 4)),
+        _ => (len, word(0), word(len - 8)),
+    }
 }
 
 /// How deep the coverage tree follows a schema (a recursive schema stops there).
@@ -500,6 +608,7 @@ impl<'s> Compiler<'s> {
             c.one_of = self.children(one, &at("oneOf"))?;
         }
         c.not = self.child(map, "not", pointer)?;
+        c.groups = c.keyword_groups();
         Ok(SchemaNode::Checks(Box::new(c)))
     }
 

@@ -11,36 +11,7 @@ use std::fmt;
 
 use serde::de::{self, DeserializeSeed, MapAccess, SeqAccess, Visitor};
 
-/// One node: a scalar, a string, or the start of a container whose members follow it.
-#[derive(Clone, Copy, Debug, PartialEq)]
-pub enum Node {
-    Null,
-    Bool(bool),
-    /// A non-negative integer that fits in `u64`.
-    U64(u64),
-    /// A negative integer that fits in `i64`.
-    I64(i64),
-    /// Any other number: a fraction, an exponent, or an integer too large for 64 bits.
-    F64(f64),
-    /// A string: bytes `start..start + len` of the input, or of the tape's own text when
-    /// `escaped` (its escapes decoded).
-    Str {
-        start: u32,
-        len: u32,
-        escaped: bool,
-    },
-    /// An array of `len` elements; its last node is at `end - 1`.
-    Array {
-        end: u32,
-        len: u32,
-    },
-    /// An object of `len` members, each a key (`Str`) then its value; its last node is at
-    /// `end - 1`.
-    Object {
-        end: u32,
-        len: u32,
-    },
-}
+pub use super::node::Node;
 
 /// Why bytes are not one JSON document.
 #[derive(Debug)]
@@ -70,6 +41,10 @@ pub struct Tape {
     /// order. Parsers disagree on such documents (first wins, last wins, error), so a contract
     /// toolkit must not let them through. Almost always empty.
     duplicate_keys: Vec<u32>,
+    /// The content hash (`hash::content_hash`) of each container, as (node, hash) in node
+    /// order, when the fast reader read the document: it hashes what it reads as it reads it,
+    /// instead of a walk over the tape after. Empty when serde_json read it.
+    container_hashes: Vec<(u32, u64)>,
     /// Where the input read last is (address and length): a view must be of those very bytes,
     /// since its strings point into them.
     input: (usize, usize),
@@ -102,6 +77,7 @@ impl Tape {
         let output = super::fast_read::Output {
             nodes: &mut self.nodes,
             duplicate_keys: &mut self.duplicate_keys,
+            container_hashes: &mut self.container_hashes,
         };
         super::fast_read::read(input, output)
     }
@@ -124,6 +100,7 @@ impl Tape {
         self.nodes.clear();
         self.text.clear();
         self.duplicate_keys.clear();
+        self.container_hashes.clear();
     }
 
     /// The tape of the last document, read against the input it was read from.
@@ -140,6 +117,7 @@ impl Tape {
             text: &self.text,
             input,
             duplicate_keys: &self.duplicate_keys,
+            container_hashes: &self.container_hashes,
         }
     }
 }
@@ -360,6 +338,7 @@ pub struct View<'a> {
     text: &'a [u8],
     input: &'a [u8],
     duplicate_keys: &'a [u32],
+    container_hashes: &'a [(u32, u64)],
 }
 
 impl<'a> View<'a> {
@@ -375,6 +354,16 @@ impl<'a> View<'a> {
         self.nodes.is_empty()
     }
 
+    /// The content hash of the container at `at`, when the reader worked it out.
+    pub(super) fn container_hash(&self, at: usize) -> Option<u64> {
+        let at = u32::try_from(at).ok()?;
+        let i = self
+            .container_hashes
+            .binary_search_by_key(&at, |(node, _)| *node)
+            .ok()?;
+        Some(self.container_hashes[i].1)
+    }
+
     /// The index after the value that starts at `at`.
     pub fn skip(&self, at: usize) -> usize {
         match self.nodes[at] {
@@ -385,7 +374,13 @@ impl<'a> View<'a> {
 
     /// The bytes of the string at `at` (its escapes decoded), if it is one.
     pub fn bytes(&self, at: usize) -> Option<&'a [u8]> {
-        match self.nodes[at] {
+        self.bytes_of(self.nodes[at])
+    }
+
+    /// The bytes of `node`, a node of this tape, if it is a string: for a walk that has read
+    /// the node already.
+    pub fn bytes_of(&self, node: Node) -> Option<&'a [u8]> {
+        match node {
             Node::Str {
                 start,
                 len,
@@ -437,6 +432,8 @@ impl<'a> View<'a> {
     /// The value of member `key` of the object at `at` (the last one, as serde_json keeps it).
     pub fn get(&self, at: usize, key: &str) -> Option<usize> {
         let key = key.as_bytes();
+        // Without a repeated key in the document, the first member named `key` is the last.
+        let first_is_last = self.duplicate_keys.is_empty();
         let mut found = None;
         for (k, v) in self.members(at) {
             // Lengths first: most keys differ in theirs, and then no bytes are compared.
@@ -444,6 +441,9 @@ impl<'a> View<'a> {
                 matches!(self.nodes[k], Node::Str { len, .. } if len as usize == key.len());
             if same_length && self.bytes(k) == Some(key) {
                 found = Some(v);
+                if first_is_last {
+                    break;
+                }
             }
         }
         found
@@ -456,7 +456,12 @@ impl<'a> View<'a> {
         }
         let rest = pointer.strip_prefix('/')?;
         for token in rest.split('/') {
-            let token = token.replace("~1", "/").replace("~0", "~");
+            // Most tokens have no escape, and are used as they are: no copy per record.
+            let token: std::borrow::Cow<'_, str> = if token.contains('~') {
+                token.replace("~1", "/").replace("~0", "~").into()
+            } else {
+                token.into()
+            };
             at = match self.nodes[at] {
                 Node::Object { .. } => self.get(at, &token)?,
                 Node::Array { .. } => {
