@@ -11,6 +11,9 @@ use codegen::engine::Tape;
 use codegen::synth::{Rng, Synth};
 use serde_json::Value;
 
+mod spelling;
+use spelling::keys_reversed;
+
 fn schemas_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../schemas")
 }
@@ -20,25 +23,6 @@ fn hash(input: &[u8]) -> u64 {
     tape.read(input)
         .unwrap_or_else(|e| panic!("{}: {e}", String::from_utf8_lossy(input)));
     content_hash(&tape.view(input), 0)
-}
-
-/// `value` written with every object's keys in reverse order, at every depth.
-fn reversed(value: &Value) -> String {
-    match value {
-        Value::Object(members) => {
-            let written: Vec<String> = members
-                .iter()
-                .rev()
-                .map(|(k, v)| format!("{}: {}", Value::String(k.clone()), reversed(v)))
-                .collect();
-            format!("{{ {} }}", written.join(" ,\n "))
-        }
-        Value::Array(items) => {
-            let written: Vec<String> = items.iter().map(reversed).collect();
-            format!("[ {} ]", written.join(", "))
-        }
-        scalar => scalar.to_string(),
-    }
 }
 
 /// Every example of the catalog, and events synthesized for every contract with their mutations.
@@ -66,7 +50,7 @@ fn the_same_content_hashes_the_same_however_it_is_written() {
         let compact = serde_json::to_vec(event).unwrap();
         let expected = hash(&compact);
         assert_eq!(hash(&serde_json::to_vec_pretty(event).unwrap()), expected);
-        let other_order = reversed(event);
+        let other_order = keys_reversed(event);
         assert_eq!(hash(other_order.as_bytes()), expected, "{other_order}");
     }
     // Escapes are spellings of the same text.
