@@ -100,6 +100,8 @@ fn add_path(path: &Path, named: Named, sources: &mut Vec<Source>, visited: &mut 
         Ok(entries) => entries,
         Err(e) => return sources.push(unreadable(format!("cannot list the directory: {e}"))),
     };
+    // What the walk finds below here, unreadable entries included.
+    let before = sources.len();
     let mut children = Vec::new();
     for entry in entries {
         match entry {
@@ -109,7 +111,6 @@ fn add_path(path: &Path, named: Named, sources: &mut Vec<Source>, visited: &mut 
     }
     children.sort();
     let listed: HashSet<PathBuf> = children.iter().cloned().collect();
-    let before = sources.len();
     for child in children {
         if !skipped_in_a_walk(&child, &listed) {
             add_path(&child, Named::InADirectory, sources, visited);
