@@ -308,14 +308,16 @@ fn changes(
                 };
                 searcher.search(Some(&change.pointer), &options)
             });
-            if let Some(first) = search.as_ref().and_then(|s| s.disagreement.clone()) {
-                disagreements.push(Disagreement {
-                    contract: contract.key(),
-                    file: file.to_path_buf(),
-                    pointer: change.pointer.clone(),
-                    events: search.as_ref().map_or(0, |s| s.disagreements),
-                    first,
-                });
+            if let Some(search) = &search {
+                if let Some(first) = &search.disagreement {
+                    disagreements.push(Disagreement {
+                        contract: contract.key(),
+                        file: file.to_path_buf(),
+                        pointer: change.pointer.clone(),
+                        events: search.disagreements,
+                        first: first.clone(),
+                    });
+                }
             }
             // A change the rules cannot direct gets its direction from what the search found;
             // found nothing, it stays as breaking both (never reported as compatible).
